@@ -1,0 +1,40 @@
+/**
+ * Names shared by the CDK app and the operator CLI, so `aactl` finds what `cdk deploy` made
+ * without reading CloudFormation outputs.
+ */
+
+/** Stack holding the global table (deployed in the primary region). */
+export function dataStackName(appName: string): string {
+  return `${appName}-data`;
+}
+
+/** Stack for one region's API, health check and DNS records. */
+export function regionStackName(appName: string, region: string): string {
+  return `${appName}-region-${region}`;
+}
+
+/** Stack holding the public DNS name and health-check alarms (always us-east-1). */
+export function globalStackName(appName: string): string {
+  return `${appName}-global`;
+}
+
+/** Region of the global stack: Route 53 health-check metrics exist only in us-east-1. */
+export const GLOBAL_STACK_REGION = 'us-east-1';
+
+/** Tags on every Route 53 health check; the CLI finds health checks by these. */
+export const TAG_APP = 'aa:app';
+export const TAG_REGION = 'aa:region';
+/** Tag set on a health check while a drill holds it (the drill lock). */
+export const TAG_DRILL_LOCK = 'aa:drill-lock';
+
+/** DNS names under the public name, e.g. for `api.example.com`. */
+export function dnsNamesOf(publicName: string) {
+  return {
+    /** Latency-routed set: one record per region. */
+    latency: `latency.${publicName}`,
+    /** Failover pair: PRIMARY is the primary region, SECONDARY aliases the standby set. */
+    failover: `failover.${publicName}`,
+    /** Latency-routed set of the secondary regions (the failover SECONDARY target). */
+    standby: `standby.${publicName}`,
+  } as const;
+}

@@ -1,0 +1,8 @@
+// Runs before every test file: keep the AWS SDK quiet and make sure nothing reaches a real account.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.CDK_DISABLE_CLI_TELEMETRY = 'true';
+process.env.AWS_ACCESS_KEY_ID ??= 'AKIDTESTONLY';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'test-only-secret';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+delete process.env.CDK_DEFAULT_ACCOUNT;
+delete process.env.CDK_DEFAULT_REGION;
