@@ -38,3 +38,17 @@ export function dnsNamesOf(publicName: string) {
     standby: `standby.${publicName}`,
   } as const;
 }
+
+/** Name of the table attribute DynamoDB TTL reads (epoch seconds). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** Partition key of control items (drain flags, heartbeats); never a tenant id. */
+export const CONTROL_PARTITION = '__control__';
+
+/**
+ * Key of a region's drain flag. While the item exists with `drained = true`, that region's
+ * `/health` answers 503, so Route 53 moves traffic away without the Route 53 control plane.
+ */
+export function drainFlagKey(region: string): { pk: string; sk: string } {
+  return { pk: CONTROL_PARTITION, sk: `drain#${region}` };
+}
