@@ -17,12 +17,11 @@ export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '**/*.js', 'bench/.out/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
-  importX.flatConfigs.recommended,
-  importX.flatConfigs.typescript,
   {
-    languageOptions: { parserOptions: { projectService: false } },
-    settings: { 'import-x/resolver': { typescript: false, node: true } },
+    plugins: { 'import-x': importX },
     rules: {
+      'import-x/no-duplicates': 'error',
+      'import-x/first': 'error',
       'import-x/order': [
         'error',
         {
@@ -31,10 +30,6 @@ export default tseslint.config(
           alphabetize: { order: 'asc', caseInsensitive: true },
         },
       ],
-      'import-x/no-unresolved': 'off',
-      'import-x/namespace': 'off',
-      'import-x/default': 'off',
-      'import-x/no-named-as-default-member': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'off',

@@ -90,16 +90,16 @@ export function loadConfigFromCdkJson(
   }
   const context = isRecord(json) && isRecord(json.context) ? json.context : {};
   const all = { ...context, ...overrides };
-  return configFromContext(
-    { tryGetContext: (key) => all[key], getAllContext: () => all },
-    env,
-  );
+  return configFromContext({ tryGetContext: (key) => all[key], getAllContext: () => all }, env);
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): string {
   const [first] = issues;
   if (first === undefined) return `${CONTEXT_KEY} is invalid`;
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  const more =
+    issues.length > 1
+      ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})`
+      : '';
   const key = keyOf(first.path);
   if (first.code === 'unrecognized_keys') {
     const names = first.keys.map((name) => `${key}.${name}`).join(', ');

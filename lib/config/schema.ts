@@ -7,7 +7,12 @@ import {
   type RolloutPhase,
   type WriteClass,
 } from '../../lambda/domain/catalog';
-import { HEALTH_CHECKER_REGIONS, KNOWN_REGIONS, MRSC_REGION_SETS, mrscRegionSetOf } from './regions';
+import {
+  HEALTH_CHECKER_REGIONS,
+  KNOWN_REGIONS,
+  MRSC_REGION_SETS,
+  mrscRegionSetOf,
+} from './regions';
 
 /**
  * The app's configuration schema. Every message here states what is allowed; the formatter in
@@ -25,10 +30,11 @@ const SUBDOMAIN = new RegExp(`^${DOMAIN_LABEL}$`);
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const URL_HTTPS = /^https:\/\/[^\s/]+(\/\S*)?$/;
 
-const regionName = z.string({ error: 'must be a region name such as eu-west-1' }).refine(
-  (value) => (KNOWN_REGIONS as readonly string[]).includes(value),
-  { error: `must be a known AWS region (${KNOWN_REGIONS.join(', ')})` },
-);
+const regionName = z
+  .string({ error: 'must be a region name such as eu-west-1' })
+  .refine((value) => (KNOWN_REGIONS as readonly string[]).includes(value), {
+    error: `must be a known AWS region (${KNOWN_REGIONS.join(', ')})`,
+  });
 
 /** Accepts a JSON array or a comma-separated string (handy with `-c key=a,b`). */
 function listOf<T extends z.ZodType>(item: T) {
@@ -169,7 +175,8 @@ export const configSchema = z
       domainName: z
         .string({ error: 'must be a domain name such as example.com' })
         .regex(DOMAIN_NAME, {
-          error: 'must be a lowercase domain name of labels a-z, 0-9, - separated by dots (e.g. example.com)',
+          error:
+            'must be a lowercase domain name of labels a-z, 0-9, - separated by dots (e.g. example.com)',
         }),
       hostedZone: z.strictObject(
         {
@@ -277,7 +284,10 @@ export interface AppConfig extends ParsedConfig {
 }
 
 /** The phase a data domain is in: its override, else the global phase. */
-export function phaseOfDomain(config: Pick<ParsedConfig, 'rollout'>, domain: DataDomain): RolloutPhase {
+export function phaseOfDomain(
+  config: Pick<ParsedConfig, 'rollout'>,
+  domain: DataDomain,
+): RolloutPhase {
   return config.rollout.domains[domain] ?? config.rollout.phase;
 }
 

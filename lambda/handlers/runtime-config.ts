@@ -1,0 +1,55 @@
+/** Configuration the API function reads once, at cold start, from its environment. */
+export interface RuntimeConfig {
+  /** The region this function runs in. */
+  readonly region: string;
+  /** Global table name (the same in every region). */
+  readonly tableName: string;
+  /** Every region of the app, primary first. */
+  readonly regions: readonly string[];
+  /** The primary region. */
+  readonly primaryRegion: string;
+  /** How long the health check waits for the local replica. */
+  readonly healthTimeoutMs: number;
+}
+
+/** Thrown when the function's environment is incomplete: a deploy bug, reported at cold start. */
+export class RuntimeConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuntimeConfigError';
+  }
+}
+
+/** Parse the environment once; every problem is named, so a bad deploy fails loudly at init. */
+export function readRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
+  const required = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value.trim() === '') {
+      throw new RuntimeConfigError(`environment variable ${name} is missing; redeploy the stack`);
+    }
+    return value.trim();
+  };
+  const regions = required('APP_REGIONS')
+    .split(',')
+    .map((region) => region.trim())
+    .filter((region) => region.length > 0);
+  const primaryRegion = required('PRIMARY_REGION');
+  if (!regions.includes(primaryRegion)) {
+    throw new RuntimeConfigError(
+      `PRIMARY_REGION ${primaryRegion} is not in APP_REGIONS (${regions.join(', ')}); redeploy the stack`,
+    );
+  }
+  const healthTimeoutMs = Number(env.HEALTH_TIMEOUT_MS ?? '1000');
+  if (!Number.isInteger(healthTimeoutMs) || healthTimeoutMs < 50 || healthTimeoutMs > 10_000) {
+    throw new RuntimeConfigError(
+      `HEALTH_TIMEOUT_MS must be an integer 50-10000, got ${JSON.stringify(env.HEALTH_TIMEOUT_MS)}`,
+    );
+  }
+  return {
+    region: required('AWS_REGION'),
+    tableName: required('TABLE_NAME'),
+    regions,
+    primaryRegion,
+    healthTimeoutMs,
+  };
+}

@@ -1,0 +1,56 @@
+import { Tags, type App } from 'aws-cdk-lib';
+import type { AppConfig } from './config';
+import {
+  dataStackName,
+  GLOBAL_STACK_REGION,
+  globalStackName,
+  regionStackName,
+} from './config/naming';
+import { DataStack } from './stacks/data-stack';
+import { GlobalStack } from './stacks/global-stack';
+import { RegionStack } from './stacks/region-stack';
+
+/** The stacks of one app. */
+export interface ActiveActiveStacks {
+  readonly data: DataStack;
+  /** Region stacks, primary first. */
+  readonly regions: RegionStack[];
+  readonly global: GlobalStack;
+}
+
+/**
+ * Compose the app: the data stack in the primary region, one stack per region (each depends on
+ * the data stack), and the global front door (depends on every region stack). No stack reads
+ * another's attributes, so no cross-region reference exists.
+ */
+export function buildApp(app: App, config: AppConfig): ActiveActiveStacks {
+  Tags.of(app).add('app', config.appName);
+  const envOf = (region: string) => ({ account: config.account, region });
+
+  const data = new DataStack(app, dataStackName(config.appName), {
+    env: envOf(config.primaryRegion),
+    description: `${config.appName}: global table (primary ${config.primaryRegion})`,
+    terminationProtection: !config.accountIsPlaceholder,
+    config,
+  });
+
+  const regions = [config.primaryRegion, ...config.secondaryRegions].map((region) => {
+    const stack = new RegionStack(app, regionStackName(config.appName, region), {
+      env: envOf(region),
+      description: `${config.appName}: API, health check and DNS records in ${region}`,
+      config,
+    });
+    stack.addStackDependency(data, 'the API reads and writes the global table replica');
+    return stack;
+  });
+
+  const global = new GlobalStack(app, globalStackName(config.appName), {
+    env: envOf(GLOBAL_STACK_REGION),
+    description: `${config.appName}: public DNS name and failover pair`,
+    config,
+  });
+  for (const stack of regions) {
+    global.addStackDependency(stack, 'public aliases point at records the region stacks create');
+  }
+  return { data, regions, global };
+}

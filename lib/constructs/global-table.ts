@@ -1,0 +1,73 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TTL_ATTRIBUTE } from '../config/naming';
+
+/** Properties of {@link GlobalTable}. */
+export interface GlobalTableProps {
+  /** Physical table name, the same in every region (handlers and the CLI find it by name). */
+  readonly tableName: string;
+  /** Regions that get a replica besides the stack's own region. */
+  readonly replicaRegions: readonly string[];
+  /**
+   * Use DynamoDB multi-Region strong consistency (MRSC). Needs exactly three regions of one
+   * region set; config validation enforces it.
+   * @default false
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/multi-region-strong-consistency-gt.html
+   */
+  readonly multiRegionStrongConsistency?: boolean;
+  /**
+   * What happens to the table when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The app's DynamoDB global table: pk/sk strings, on-demand, NEW_AND_OLD_IMAGES streams (the
+ * conflict feed reads both images), a TTL attribute, and PITR plus deletion protection set on
+ * every replica explicitly (cdk-nag does not check global-table replicas).
+ */
+export class GlobalTable extends Construct {
+  /** The underlying TableV2. */
+  readonly table: dynamodb.TableV2;
+
+  constructor(scope: Construct, id: string, props: GlobalTableProps) {
+    super(scope, id);
+    validateReplicaRegions(props.replicaRegions);
+
+    const replicaDefaults = {
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+    } as const;
+
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      tableName: props.tableName,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      ...replicaDefaults,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      multiRegionConsistency: props.multiRegionStrongConsistency
+        ? dynamodb.MultiRegionConsistency.STRONG
+        : dynamodb.MultiRegionConsistency.EVENTUAL,
+      replicas: props.replicaRegions.map((region) => ({ region, ...replicaDefaults })),
+    });
+  }
+}
+
+function validateReplicaRegions(regions: readonly string[]): void {
+  if (regions.length === 0) {
+    throw new Error(
+      'global table needs at least one replica region, got none; list 2 or more regions in config',
+    );
+  }
+  const duplicate = regions.find((region, index) => regions.indexOf(region) !== index);
+  if (duplicate !== undefined) {
+    throw new Error(
+      `global table replica region ${duplicate} is listed twice; list each region once`,
+    );
+  }
+}

@@ -1,0 +1,77 @@
+import { Duration } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import type { RolloutPhase } from '../../lambda/domain/catalog';
+import { dnsNamesOf } from '../config/naming';
+import { NamedAliasTarget } from './alias-targets';
+
+/** Properties of {@link GlobalTraffic}. */
+export interface GlobalTrafficProps {
+  /** The hosted zone holding every record. */
+  readonly zone: route53.IHostedZone;
+  /** Public API name (e.g. api.example.com). */
+  readonly publicName: string;
+  /** Rollout phase: active-passive points the public name at the failover pair, later phases at the latency set. */
+  readonly phase: RolloutPhase;
+  /** Every region, primary first (published in the discovery record). */
+  readonly regions: readonly string[];
+  /** The primary region. */
+  readonly primaryRegion: string;
+  /**
+   * TTL of the non-alias discovery record (alias records take the TTL of their target).
+   * @default Duration.seconds(60)
+   */
+  readonly recordTtl?: Duration;
+}
+
+/**
+ * The front door: the public name as a plain alias to either the failover pair (active-passive)
+ * or the latency set (every later phase), plus the failover SECONDARY, which aliases the standby
+ * latency set of the secondary regions. Moving between phases changes only the alias target of
+ * the public name, never the routing policy of a name.
+ */
+export class GlobalTraffic extends Construct {
+  /** The public record. */
+  readonly publicRecord: route53.ARecord;
+
+  constructor(scope: Construct, id: string, props: GlobalTrafficProps) {
+    super(scope, id);
+    const names = dnsNamesOf(props.publicName);
+    const zoneId = props.zone.hostedZoneId;
+    const ttl = props.recordTtl ?? Duration.seconds(60);
+    if (ttl.toSeconds() < 1 || ttl.toSeconds() > 60) {
+      throw new Error(
+        `record TTL must be 1-60 seconds so failover is not held back by caches, got ${ttl.toSeconds()}`,
+      );
+    }
+
+    new route53.ARecord(this, 'FailoverSecondaryRecord', {
+      zone: props.zone,
+      recordName: names.failover,
+      comment: 'secondary of the active-passive failover pair: the healthy standby regions',
+      failover: route53.Failover.SECONDARY,
+      setIdentifier: 'secondary',
+      target: route53.RecordTarget.fromAlias(new NamedAliasTarget(names.standby, zoneId, true)),
+    });
+
+    const frontDoor = props.phase === 'active-passive' ? names.failover : names.latency;
+    this.publicRecord = new route53.ARecord(this, 'PublicRecord', {
+      zone: props.zone,
+      recordName: props.publicName,
+      comment: `public API name (${props.phase})`,
+      target: route53.RecordTarget.fromAlias(new NamedAliasTarget(frontDoor, zoneId, true)),
+    });
+
+    new route53.TxtRecord(this, 'DiscoveryRecord', {
+      zone: props.zone,
+      recordName: `_aa.${props.publicName}`,
+      comment: 'machine-readable deployment facts for clients and aactl',
+      ttl,
+      values: [
+        `phase=${props.phase}`,
+        `primary=${props.primaryRegion}`,
+        `regions=${props.regions.join(',')}`,
+      ],
+    });
+  }
+}

@@ -1,0 +1,188 @@
+import { CfnOutput, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { dnsNamesOf, TAG_APP, TAG_REGION } from '../config/naming';
+import { HEALTH_CHECKER_REGIONS } from '../config/regions';
+import { NamedAliasTarget } from './alias-targets';
+
+/** Route 53 health-check settings. */
+export interface HealthCheckSettings {
+  /**
+   * Seconds between checks from each checker: 10 (fast) or 30.
+   * @default 10
+   */
+  readonly intervalSeconds?: 10 | 30;
+  /**
+   * Consecutive failures before the endpoint counts as unhealthy (1-10).
+   * @default 2
+   */
+  readonly failureThreshold?: number;
+  /**
+   * Path probed over HTTPS.
+   * @default '/health'
+   */
+  readonly path?: string;
+  /**
+   * Regions the checkers probe from (at least 3).
+   * @default - all eight Route 53 checker regions
+   */
+  readonly checkerRegions?: readonly string[];
+}
+
+/** Properties of {@link RegionalTraffic}. */
+export interface RegionalTrafficProps {
+  /** App name, used in health-check tags. */
+  readonly appName: string;
+  /** The hosted zone holding every record. */
+  readonly zone: route53.IHostedZone;
+  /** Public API name (e.g. api.example.com). */
+  readonly publicName: string;
+  /** This region's own API name (e.g. eu-west-1.api.example.com). */
+  readonly regionalName: string;
+  /** Whether this is the primary region (it owns the failover PRIMARY record). */
+  readonly isPrimary: boolean;
+  /** Custom domain serving the public name in this region. */
+  readonly publicDomain: apigwv2.IDomainName;
+  /** Custom domain serving this region's own name. */
+  readonly regionalDomain: apigwv2.IDomainName;
+  /**
+   * Health-check settings.
+   * @default - HTTPS on /health every 10 s, threshold 2, from every checker region
+   */
+  readonly healthCheck?: HealthCheckSettings;
+}
+
+/**
+ * One region's share of DNS: a Route 53 health check on the region's own name, the region's own
+ * record, its member of the latency set, and its member of the failover pair (PRIMARY) or of the
+ * standby latency set (secondaries). Record names and set identifiers never change with the
+ * rollout phase, so no record ever switches routing policy in place.
+ */
+export class RegionalTraffic extends Construct {
+  /** The region's health check. */
+  readonly healthCheck: route53.HealthCheck;
+  /** The region's member of the latency set. */
+  readonly latencyRecord: route53.ARecord;
+
+  constructor(scope: Construct, id: string, props: RegionalTrafficProps) {
+    super(scope, id);
+    const settings = resolveHealthCheckSettings(props.healthCheck);
+    const region = regionOf(this);
+    const names = dnsNamesOf(props.publicName);
+
+    this.healthCheck = new route53.HealthCheck(this, 'HealthCheck', {
+      type: route53.HealthCheckType.HTTPS,
+      fqdn: props.regionalName,
+      port: 443,
+      resourcePath: settings.path,
+      requestInterval: Duration.seconds(settings.intervalSeconds),
+      failureThreshold: settings.failureThreshold,
+      regions: [...settings.checkerRegions],
+      enableSNI: true,
+    });
+    // The CLI finds health checks by these tags; Name is what the Route 53 console shows.
+    Tags.of(this.healthCheck).add('Name', `${props.appName}-${region}`);
+    Tags.of(this.healthCheck).add(TAG_APP, props.appName);
+    Tags.of(this.healthCheck).add(TAG_REGION, region);
+
+    const publicTarget = route53.RecordTarget.fromAlias(
+      new NamedAliasTarget(
+        props.publicDomain.regionalDomainName,
+        props.publicDomain.regionalHostedZoneId,
+        true,
+      ),
+    );
+
+    new route53.ARecord(this, 'RegionalRecord', {
+      zone: props.zone,
+      recordName: props.regionalName,
+      comment: `${region} API, pinned`,
+      target: route53.RecordTarget.fromAlias(
+        new NamedAliasTarget(
+          props.regionalDomain.regionalDomainName,
+          props.regionalDomain.regionalHostedZoneId,
+          false,
+        ),
+      ),
+    });
+
+    this.latencyRecord = new route53.ARecord(this, 'LatencyRecord', {
+      zone: props.zone,
+      recordName: names.latency,
+      comment: `${region} member of the latency set`,
+      region,
+      setIdentifier: region,
+      healthCheck: this.healthCheck,
+      target: publicTarget,
+    });
+
+    if (props.isPrimary) {
+      new route53.ARecord(this, 'FailoverPrimaryRecord', {
+        zone: props.zone,
+        recordName: names.failover,
+        comment: `primary (${region}) of the active-passive failover pair`,
+        failover: route53.Failover.PRIMARY,
+        setIdentifier: 'primary',
+        healthCheck: this.healthCheck,
+        target: publicTarget,
+      });
+    } else {
+      new route53.ARecord(this, 'StandbyRecord', {
+        zone: props.zone,
+        recordName: names.standby,
+        comment: `${region} member of the standby set (failover secondary)`,
+        region,
+        setIdentifier: region,
+        healthCheck: this.healthCheck,
+        target: publicTarget,
+      });
+    }
+
+    new CfnOutput(this, 'HealthCheckId', { value: this.healthCheck.healthCheckId });
+  }
+}
+
+function resolveHealthCheckSettings(
+  settings: HealthCheckSettings = {},
+): Required<HealthCheckSettings> {
+  const resolved = {
+    intervalSeconds: settings.intervalSeconds ?? 10,
+    failureThreshold: settings.failureThreshold ?? 2,
+    path: settings.path ?? '/health',
+    checkerRegions: settings.checkerRegions ?? [...HEALTH_CHECKER_REGIONS],
+  };
+  if (resolved.intervalSeconds !== 10 && resolved.intervalSeconds !== 30) {
+    throw new Error(
+      `health check interval must be 10 or 30 seconds, got ${String(resolved.intervalSeconds)}`,
+    );
+  }
+  if (
+    !Number.isInteger(resolved.failureThreshold) ||
+    resolved.failureThreshold < 1 ||
+    resolved.failureThreshold > 10
+  ) {
+    throw new Error(
+      `health check failure threshold must be 1-10, got ${resolved.failureThreshold}`,
+    );
+  }
+  if (!resolved.path.startsWith('/')) {
+    throw new Error(`health check path must start with '/', got ${JSON.stringify(resolved.path)}`);
+  }
+  if (resolved.checkerRegions.length < 3) {
+    throw new Error(
+      `health check needs at least 3 checker regions, got ${resolved.checkerRegions.length}; add regions from ${HEALTH_CHECKER_REGIONS.join(', ')}`,
+    );
+  }
+  return resolved;
+}
+
+function regionOf(scope: Construct): string {
+  const region = Stack.of(scope).region;
+  if (Token.isUnresolved(region)) {
+    throw new Error(
+      'regional traffic needs a stack with an explicit region; set env.region on the stack',
+    );
+  }
+  return region;
+}

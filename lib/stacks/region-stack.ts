@@ -1,0 +1,63 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import type { Construct } from 'constructs';
+import { regionalNameOf, type AppConfig } from '../config';
+import { RegionalApi } from '../constructs/regional-api';
+import { RegionalTraffic } from '../constructs/regional-traffic';
+
+/** Properties of {@link RegionStack}. */
+export interface RegionStackProps extends StackProps {
+  /** Validated app config. */
+  readonly config: AppConfig;
+}
+
+/**
+ * Everything one region serves: the API (function, HTTP API, custom domains, certificate) and the
+ * region's DNS share (health check, pinned record, latency and failover members). Self-contained:
+ * table, zone and names come from config, so nothing references another region's stack.
+ */
+export class RegionStack extends Stack {
+  /** The regional API. */
+  readonly api: RegionalApi;
+  /** The region's DNS share. */
+  readonly traffic: RegionalTraffic;
+
+  constructor(scope: Construct, id: string, props: RegionStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const region = this.region;
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+      hostedZoneId: config.hostedZone.id,
+      zoneName: config.hostedZone.name,
+    });
+    const regionalName = regionalNameOf(config, region);
+
+    this.api = new RegionalApi(this, 'Api', {
+      tableName: config.tableName,
+      regions: [config.primaryRegion, ...config.secondaryRegions],
+      primaryRegion: config.primaryRegion,
+      publicName: config.publicName,
+      regionalName,
+      zone,
+      throttle: config.api.throttle,
+      healthPath: config.healthCheck.path,
+      healthTimeout: Duration.seconds(1),
+    });
+
+    this.traffic = new RegionalTraffic(this, 'Traffic', {
+      appName: config.appName,
+      zone,
+      publicName: config.publicName,
+      regionalName,
+      isPrimary: region === config.primaryRegion,
+      publicDomain: this.api.publicDomain,
+      regionalDomain: this.api.regionalDomain,
+      healthCheck: {
+        intervalSeconds: config.healthCheck.intervalSeconds as 10 | 30,
+        failureThreshold: config.healthCheck.failureThreshold,
+        path: config.healthCheck.path,
+        checkerRegions: config.healthCheck.checkerRegions,
+      },
+    });
+  }
+}
