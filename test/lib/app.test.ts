@@ -1,0 +1,141 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import type { ActiveActiveStacks } from '../../lib/app';
+import { buildTestApp, testConfig } from '../helpers/app';
+
+/** Every statement of every IAM policy document in a template. */
+function policyStatements(template: Template): Array<Record<string, unknown>> {
+  const documents: unknown[] = [];
+  for (const resource of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    documents.push(resource.Properties.PolicyDocument);
+  }
+  for (const resource of Object.values(template.findResources('AWS::IAM::Role'))) {
+    documents.push(resource.Properties.AssumeRolePolicyDocument);
+    for (const policy of (resource.Properties.Policies ?? []) as Array<{
+      PolicyDocument: unknown;
+    }>) {
+      documents.push(policy.PolicyDocument);
+    }
+  }
+  return documents.flatMap(
+    (document) => (document as { Statement: Array<Record<string, unknown>> }).Statement,
+  );
+}
+
+describe('the app', () => {
+  let stacks: ActiveActiveStacks;
+  let all: Array<{ name: string; template: Template }>;
+  beforeAll(() => {
+    stacks = buildTestApp(testConfig()).stacks;
+    all = [stacks.data, ...stacks.regions, stacks.global].map((stack) => ({
+      name: stack.stackName,
+      template: Template.fromStack(stack),
+    }));
+  });
+
+  test('one data stack, one stack per region, one global stack', () => {
+    expect(all.map((entry) => entry.name)).toEqual([
+      'active-active-data',
+      'active-active-region-us-east-1',
+      'active-active-region-eu-west-1',
+      'active-active-region-ap-southeast-2',
+      'active-active-global',
+    ]);
+  });
+
+  test('region stacks depend on the data stack; the global stack on every region stack', () => {
+    for (const region of stacks.regions) {
+      expect(region.dependencies).toEqual([stacks.data]);
+    }
+    expect(stacks.global.dependencies).toEqual(stacks.regions);
+  });
+
+  test('every stack has a concrete account and region', () => {
+    for (const stack of [stacks.data, ...stacks.regions, stacks.global]) {
+      expect(stack.account).toBe('123456789012');
+      expect(stack.region).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
+    }
+  });
+
+  test('no cross-region reference machinery anywhere', () => {
+    for (const { template } of all) {
+      const text = JSON.stringify(template.toJSON());
+      expect(text).not.toContain('Custom::CrossRegionExportReader');
+      expect(text).not.toContain('Custom::CrossRegionExportWriter');
+      expect(text).not.toContain('Fn::ImportValue');
+    }
+  });
+
+  // What cdk-nag does not check:
+  test('every latency or failover record carries a health check or evaluates target health', () => {
+    for (const { template } of all) {
+      const records = Object.values(template.findResources('AWS::Route53::RecordSet'));
+      for (const record of records) {
+        const properties = record.Properties as Record<string, unknown>;
+        if (properties.Region !== undefined) expect(properties.HealthCheckId).toBeDefined();
+        if (properties.Failover === 'PRIMARY') expect(properties.HealthCheckId).toBeDefined();
+        if (properties.Failover === 'SECONDARY') {
+          expect(properties.AliasTarget).toMatchObject({ EvaluateTargetHealth: true });
+        }
+      }
+    }
+  });
+
+  test('every latency set has exactly one record per member region', () => {
+    const latency = all.flatMap(({ template }) =>
+      Object.values(template.findResources('AWS::Route53::RecordSet')).filter(
+        (record) => record.Properties.Name === 'latency.api.example.com.',
+      ),
+    );
+    expect(latency.map((record) => record.Properties.SetIdentifier).sort()).toEqual(
+      ['ap-southeast-2', 'eu-west-1', 'us-east-1'].sort(),
+    );
+  });
+
+  test('every record with a TTL has one of at most 60 s', () => {
+    let withTtl = 0;
+    for (const { template } of all) {
+      for (const record of Object.values(template.findResources('AWS::Route53::RecordSet'))) {
+        const ttl = record.Properties.TTL as string | undefined;
+        if (ttl === undefined) continue;
+        withTtl += 1;
+        expect(Number(ttl)).toBeLessThanOrEqual(60);
+      }
+    }
+    expect(withTtl).toBeGreaterThan(0);
+  });
+
+  test('no IAM statement allows action "*" or a service-wide wildcard', () => {
+    for (const { template } of all) {
+      for (const statement of policyStatements(template)) {
+        const actions = [statement.Action ?? []].flat() as string[];
+        for (const action of actions) {
+          expect(action).not.toBe('*');
+          expect(action).not.toMatch(/:\*$/);
+        }
+      }
+    }
+  });
+
+  test('PITR and deletion protection on every replica', () => {
+    const table = Object.values(all[0]!.template.findResources('AWS::DynamoDB::GlobalTable'))[0];
+    const replicas = table?.Properties.Replicas as Array<Record<string, unknown>>;
+    expect(replicas).toHaveLength(3);
+    expect(
+      replicas.every(
+        (replica) =>
+          (replica.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: boolean })
+            ?.PointInTimeRecoveryEnabled === true && replica.DeletionProtectionEnabled === true,
+      ),
+    ).toBe(true);
+  });
+
+  test('every region uses the same Lambda asset (bundled once)', () => {
+    const codeOf = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function')).map(
+        (fn) => (fn.Properties.Code as { S3Key: unknown }).S3Key,
+      );
+    const keys = stacks.regions.flatMap((stack) => codeOf(Template.fromStack(stack)));
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys.map((key) => JSON.stringify(key))).size).toBe(1);
+  });
+});

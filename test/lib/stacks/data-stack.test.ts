@@ -1,0 +1,78 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildTestApp, testConfig } from '../../helpers/app';
+
+describe('DataStack', () => {
+  // GIVEN the default three-region config WHEN the app is synthesized
+  let template: Template;
+  let region: string;
+  beforeAll(() => {
+    const { stacks } = buildTestApp(testConfig());
+    template = Template.fromStack(stacks.data);
+    region = stacks.data.region;
+  });
+
+  test('lives in the primary region', () => {
+    expect(region).toBe('us-east-1');
+  });
+
+  test('holds exactly one global table with the configured name, pk/sk strings, on demand', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'active-active-data',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  test('is retained when removed from the stack', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('has a replica in every region, each with PITR and deletion protection', () => {
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
+    const replicas = table?.Properties.Replicas as Array<Record<string, unknown>>;
+    expect(replicas.map((replica) => replica.Region).sort()).toEqual(
+      ['ap-southeast-2', 'eu-west-1', 'us-east-1'].sort(),
+    );
+    for (const replica of replicas) {
+      expect(replica).toMatchObject({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
+    }
+  });
+
+  test('uses eventual multi-region consistency unless config asks for strong', () => {
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
+    expect(table?.Properties.MultiRegionConsistency ?? 'EVENTUAL').toBe('EVENTUAL');
+  });
+});
+
+describe('DataStack with multi-region strong consistency', () => {
+  test('sets MultiRegionConsistency STRONG for three regions of one set', () => {
+    // GIVEN three US regions and MRSC requested
+    const config = testConfig({
+      regions: ['us-east-1', 'us-east-2', 'us-west-2'],
+      primaryRegion: 'us-east-1',
+      multiRegionStrongConsistency: true,
+    });
+    // WHEN synthesized
+    const template = Template.fromStack(buildTestApp(config).stacks.data);
+    // THEN the table is MRSC with three replicas
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      MultiRegionConsistency: 'STRONG',
+    });
+  });
+});
