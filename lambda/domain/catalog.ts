@@ -4,7 +4,12 @@
  */
 
 /** Rollout phases, in promotion order. */
-export const ROLLOUT_PHASES = ['active-passive', 'read-local', 'limited-write', 'active-active'] as const;
+export const ROLLOUT_PHASES = [
+  'active-passive',
+  'read-local',
+  'limited-write',
+  'active-active',
+] as const;
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
 
 /** Data domains (data classes); each one can be rolled out on its own. */
@@ -30,3 +35,75 @@ export const WRITE_CLASS_NAMES = Object.keys(WRITE_CLASSES) as WriteClass[];
 export function phaseIndex(phase: RolloutPhase): number {
   return ROLLOUT_PHASES.indexOf(phase);
 }
+
+/**
+ * Where a write class may run once its domain allows writes outside the home region.
+ * - `global`: backed by a CRDT or a domain merge, so any region may write it concurrently.
+ * - `owner-only`: only the tenant's home region may write it, in every phase.
+ */
+export type WriteScope = 'global' | 'owner-only';
+
+/**
+ * Scope of every write class. `profile.put` replaces the whole document, a guarantee only a single
+ * writer can give (a concurrent patch elsewhere would be merged into it field by field); ledger
+ * entries move money, so they stay with the owner and concurrent versions become reconciliation
+ * cases instead of merges.
+ */
+export const WRITE_CLASS_SCOPES = {
+  'counter.increment': 'global',
+  'set.add': 'global',
+  'set.remove': 'global',
+  'profile.put': 'owner-only',
+  'profile.patch': 'global',
+  'cart.update': 'global',
+  'ledger.entry': 'owner-only',
+} as const satisfies Record<WriteClass, WriteScope>;
+
+/** Operations on ownership itself: always owner-only, never listed as write classes. */
+export const OWNERSHIP_OPERATIONS = ['ownership.transfer'] as const;
+export type OwnershipOperation = (typeof OWNERSHIP_OPERATIONS)[number];
+
+/** Anything a write request can do: a data write class or an ownership operation. */
+export type Operation = WriteClass | OwnershipOperation;
+
+/**
+ * How a data type is stored: `crdt` types keep a CRDT state per region slot; `versioned` types keep
+ * a multi-value register per region slot whose concurrent siblings a merge policy resolves.
+ */
+export type DataTypeStorage = 'crdt' | 'versioned';
+
+/** What a data type declares about itself; the merge registry checks its policy against this. */
+export interface DataTypeDeclaration {
+  /** The data domain (rollout unit) the type belongs to. */
+  readonly domain: DataDomain;
+  /** How the type is stored in region slots. */
+  readonly storage: DataTypeStorage;
+  /** Money: concurrent versions must go to reconciliation, never be merged or dropped. */
+  readonly money: boolean;
+  /**
+   * Why losing one of two concurrent updates is acceptable for this type, or `false` when it is
+   * not. Only types with a reason may use the `lww` merge policy.
+   */
+  readonly toleratesLww: string | false;
+}
+
+/** Every stored data type, with its declaration. */
+export const DATA_TYPES = {
+  'g-counter': { domain: 'counters', storage: 'crdt', money: false, toleratesLww: false },
+  'pn-counter': { domain: 'counters', storage: 'crdt', money: false, toleratesLww: false },
+  'or-set': { domain: 'sets', storage: 'crdt', money: false, toleratesLww: false },
+  profile: { domain: 'profiles', storage: 'versioned', money: false, toleratesLww: false },
+  presence: {
+    domain: 'profiles',
+    storage: 'versioned',
+    money: false,
+    toleratesLww:
+      'presence is a last-seen status refreshed by every heartbeat; a lost concurrent update is replaced by the next one',
+  },
+  cart: { domain: 'carts', storage: 'versioned', money: false, toleratesLww: false },
+  'ledger-account': { domain: 'ledger', storage: 'versioned', money: true, toleratesLww: false },
+} as const satisfies Record<string, DataTypeDeclaration>;
+export type DataType = keyof typeof DATA_TYPES;
+
+/** Every data type name, in a stable order. */
+export const DATA_TYPE_NAMES = Object.keys(DATA_TYPES) as DataType[];
