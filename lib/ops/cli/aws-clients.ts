@@ -1,0 +1,103 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GLOBAL_STACK_REGION } from '../../config/naming';
+import { createDrainGateway } from '../gateways/drain';
+import { createMetricsGateway } from '../gateways/metrics';
+import { createRoute53Gateway } from '../gateways/route53';
+import type { OpsGateways } from '../live';
+
+/**
+ * AWS clients for every command group, in one place: the endpoint override for local emulators
+ * (`--endpoint-url`, else `AACTL_ENDPOINT_URL`), the region of each client, and placeholder
+ * credentials when an emulator is used without any.
+ */
+
+/** Environment variable naming the endpoint of a local emulator (moto, LocalStack). */
+export const ENDPOINT_ENV = 'AACTL_ENDPOINT_URL';
+
+/** Settings for the clients. */
+export interface AwsClientOptions {
+  /** Endpoint of a local emulator; every client uses it. */
+  readonly endpointUrl?: string;
+  /**
+   * Region of the Route 53 and CloudWatch clients. Route 53 is global but served from us-east-1,
+   * where its health-check metrics live too.
+   * @default 'us-east-1'
+   */
+  readonly controlRegion?: string;
+  /** The process environment (read for credentials when an emulator is used). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Creates (and caches) clients. */
+export interface AwsClientFactory {
+  readonly endpointUrl: string | undefined;
+  route53(): Route53Client;
+  /** A DynamoDB document client for the replica in `region`. */
+  dynamodb(region: string): DynamoDBDocumentClient;
+  cloudwatch(region?: string): CloudWatchClient;
+}
+
+/** The endpoint to use: the flag wins over the environment variable. */
+export function resolveEndpointUrl(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const value = flag ?? env[ENDPOINT_ENV];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** Build the client factory. */
+export function createAwsClientFactory(options: AwsClientOptions): AwsClientFactory {
+  const controlRegion = options.controlRegion ?? GLOBAL_STACK_REGION;
+  const common = clientConfig(options);
+  let route53: Route53Client | undefined;
+  const dynamo = new Map<string, DynamoDBDocumentClient>();
+  const cloudwatch = new Map<string, CloudWatchClient>();
+  return {
+    endpointUrl: options.endpointUrl,
+    route53: () => (route53 ??= new Route53Client({ ...common, region: controlRegion })),
+    dynamodb(region) {
+      let client = dynamo.get(region);
+      if (client === undefined) {
+        client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, region }), {
+          marshallOptions: { removeUndefinedValues: true },
+        });
+        dynamo.set(region, client);
+      }
+      return client;
+    },
+    cloudwatch(region = controlRegion) {
+      let client = cloudwatch.get(region);
+      if (client === undefined) {
+        client = new CloudWatchClient({ ...common, region });
+        cloudwatch.set(region, client);
+      }
+      return client;
+    },
+  };
+}
+
+/** The gateways on real (or emulated) AWS. */
+export function createAwsGateways(factory: AwsClientFactory, tableName: string): OpsGateways {
+  return {
+    route53: createRoute53Gateway(factory.route53()),
+    drain: createDrainGateway((region) => factory.dynamodb(region), tableName),
+    metrics: createMetricsGateway(factory.cloudwatch()),
+  };
+}
+
+function clientConfig(options: AwsClientOptions) {
+  if (options.endpointUrl === undefined) return {};
+  const { env } = options;
+  const hasCredentials =
+    (env.AWS_ACCESS_KEY_ID !== undefined && env.AWS_SECRET_ACCESS_KEY !== undefined) ||
+    env.AWS_PROFILE !== undefined;
+  return {
+    endpoint: options.endpointUrl,
+    // Emulators accept any key; without this the SDK would look for a real profile.
+    ...(hasCredentials ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  };
+}
