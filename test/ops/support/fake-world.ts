@@ -1,0 +1,278 @@
+import type { RolloutPhase } from '../../../lambda/domain/catalog';
+import { TAG_APP, TAG_REGION } from '../../../lib/config/naming';
+import type { DrainFlag, DrainFlagState, DrainGateway } from '../../../lib/ops/gateways/drain';
+import type { DrillMetrics, MetricsGateway } from '../../../lib/ops/gateways/metrics';
+import type {
+  HealthCheckDetails,
+  Route53Gateway,
+  TaggedHealthCheck,
+} from '../../../lib/ops/gateways/route53';
+import type { CheckerObservation } from '../../../lib/ops/health';
+import type { OpsGateways } from '../../../lib/ops/live';
+import { abortError, type Clock, type Sleep } from '../../../lib/ops/progress';
+import { VANTAGE_SUBNETS } from '../../../lib/ops/vantage-points';
+
+/**
+ * An in-memory Route 53 + drain flags with a simulated clock, for fast deterministic drills.
+ *
+ * Model: each region's endpoint is healthy unless `endpointDown` or drained. Checkers notice a
+ * change of the endpoint after `detectionDelayMs`; Route 53 applies `Inverted` at once; DNS
+ * follows the effective health `dnsDelayMs` later. `sleep` advances the clock instead of waiting.
+ */
+
+/** An error to throw from a gateway method on its next calls. */
+type Faults = Partial<Record<string, Error[]>>;
+
+interface CheckState {
+  id: string;
+  region: string;
+  version: number;
+  disabled: boolean;
+  tags: Record<string, string>;
+  invertedHistory: { at: number; value: boolean }[];
+}
+
+/** Representative address of a region's API endpoint in the fake DNS. */
+export function endpointIp(regions: readonly string[], region: string): string {
+  return `198.51.100.${regions.indexOf(region) + 10}`;
+}
+
+export class FakeWorld {
+  now = Date.parse('2025-03-01T12:00:00Z');
+  readonly regions: string[];
+  readonly phase: RolloutPhase;
+  readonly primary: string;
+  detectionDelayMs = 20_000;
+  dnsDelayMs = 40_000;
+  readonly checks: CheckState[];
+  readonly endpointDown = new Set<string>();
+  readonly drainHistory = new Map<string, { at: number; flag: DrainFlag | undefined }[]>();
+  readonly log: string[] = [];
+  readonly metrics: DrillMetrics[] = [];
+  readonly faults: Faults = {};
+  /** Fails chosen TestDNSAnswer queries. */
+  dnsFault: (query: DnsQuery) => Error | undefined = () => undefined;
+  /** Called as simulated time passes (every second): tests abort or break things mid-drill. */
+  onSleep: (world: FakeWorld) => void = () => undefined;
+
+  constructor(options: { regions?: string[]; phase?: RolloutPhase; appName?: string } = {}) {
+    this.regions = options.regions ?? ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+    this.phase = options.phase ?? 'active-active';
+    this.primary = this.regions[0] ?? 'us-east-1';
+    this.checks = this.regions.map((region, index) => ({
+      id: `hc-${index + 1}`,
+      region,
+      version: 1,
+      disabled: false,
+      tags: { [TAG_APP]: options.appName ?? 'active-active', [TAG_REGION]: region },
+      invertedHistory: [{ at: 0, value: false }],
+    }));
+  }
+
+  readonly clock: Clock = { now: () => this.now };
+
+  /** Advances the clock a second at a time, so an abort mid-wait ends the wait there. */
+  readonly sleep: Sleep = async (ms, signal) => {
+    let left = ms;
+    do {
+      if (signal?.aborted) throw abortError();
+      const step = Math.min(left, 1000);
+      this.now += step;
+      left -= step;
+      this.onSleep(this);
+    } while (left > 0);
+    if (signal?.aborted) throw abortError();
+  };
+
+  check(region: string): CheckState {
+    const found = this.checks.find((check) => check.region === region);
+    if (found === undefined) throw new Error(`no fake check for ${region}`);
+    return found;
+  }
+
+  invertedAt(check: CheckState, at: number): boolean {
+    return [...check.invertedHistory].reverse().find((entry) => entry.at <= at)?.value ?? false;
+  }
+
+  drainedAt(region: string, at: number): boolean {
+    const history = this.drainHistory.get(region) ?? [];
+    return [...history].reverse().find((entry) => entry.at <= at)?.flag !== undefined;
+  }
+
+  /** What the checkers see at `at`: the endpoint as it was `detectionDelayMs` earlier. */
+  endpointHealthyAt(region: string, at: number): boolean {
+    return !this.endpointDown.has(region) && !this.drainedAt(region, at - this.detectionDelayMs);
+  }
+
+  effectiveHealthyAt(region: string, at: number): boolean {
+    const check = this.check(region);
+    const inverted = this.invertedAt(check, at);
+    if (check.disabled) return !inverted;
+    return this.endpointHealthyAt(region, at) !== inverted;
+  }
+
+  /** Regions DNS answers with at the current time. */
+  servingNow(): string[] {
+    const at = this.now - this.dnsDelayMs;
+    const healthy = this.regions.filter((region) => this.effectiveHealthyAt(region, at));
+    if (this.phase === 'active-passive') {
+      if (healthy.includes(this.primary)) return [this.primary];
+      const standbys = healthy.filter((region) => region !== this.primary);
+      return standbys.length > 0 ? standbys : [this.primary];
+    }
+    return healthy.length > 0 ? healthy : [...this.regions];
+  }
+
+  private fault(method: string): void {
+    const error = this.faults[method]?.shift();
+    if (error !== undefined) throw error;
+  }
+
+  private details(check: CheckState): HealthCheckDetails {
+    return {
+      id: check.id,
+      version: check.version,
+      inverted: this.invertedAt(check, this.now),
+      disabled: check.disabled,
+      fqdn: `${check.region}.api.example.com`,
+    };
+  }
+
+  private byId(id: string): CheckState {
+    const found = this.checks.find((check) => check.id === id);
+    if (found === undefined) {
+      const error = new Error(`A health check with id ${id} does not exist.`);
+      error.name = 'NoSuchHealthCheck';
+      throw error;
+    }
+    return found;
+  }
+
+  get route53(): Route53Gateway {
+    return {
+      listAppHealthChecks: async (appName) => {
+        this.fault('listAppHealthChecks');
+        this.log.push('listAppHealthChecks');
+        return this.checks
+          .filter((check) => check.tags[TAG_APP] === appName)
+          .map((check): TaggedHealthCheck => ({ ...this.details(check), tags: { ...check.tags } }));
+      },
+      getHealthCheck: async (id) => {
+        this.fault('getHealthCheck');
+        return this.details(this.byId(id));
+      },
+      getHealthCheckStatus: async (id) => {
+        this.fault('getHealthCheckStatus');
+        const check = this.byId(id);
+        const ok = this.endpointHealthyAt(check.region, this.now);
+        return [
+          'us-east-1',
+          'us-west-1',
+          'us-west-2',
+          'eu-west-1',
+          'ap-southeast-1',
+          'ap-southeast-2',
+          'ap-northeast-1',
+          'sa-east-1',
+        ].map((checkerRegion): CheckerObservation => ({
+          checkerRegion,
+          status: ok
+            ? 'Success: HTTP Status Code 200, OK'
+            : 'Failure: HTTP Status Code 503, Service Unavailable',
+        }));
+      },
+      setInverted: async (id, inverted, version) => {
+        this.fault('setInverted');
+        const check = this.byId(id);
+        if (version !== check.version) {
+          const error = new Error('The value of HealthCheckVersion in the request doesnt match');
+          error.name = 'HealthCheckVersionMismatch';
+          throw error;
+        }
+        this.log.push(`setInverted ${check.region} ${inverted} v${version}`);
+        check.version += 1;
+        check.invertedHistory.push({ at: this.now, value: inverted });
+        return this.details(check);
+      },
+      getTags: async (ids) => {
+        this.fault('getTags');
+        return new Map(ids.map((id) => [id, { ...this.byId(id).tags }]));
+      },
+      putTag: async (id, key, value) => {
+        this.fault('putTag');
+        this.log.push(`putTag ${this.byId(id).region} ${key}`);
+        this.byId(id).tags[key] = value;
+      },
+      removeTag: async (id, key) => {
+        this.fault('removeTag');
+        this.log.push(`removeTag ${this.byId(id).region} ${key}`);
+        delete this.byId(id).tags[key];
+      },
+      testDnsAnswer: async (query) => {
+        this.fault('testDnsAnswer');
+        const injected = this.dnsFault(query);
+        if (injected !== undefined) throw injected;
+        const regional = this.regions.find(
+          (region) => query.recordName === `${region}.api.example.com`,
+        );
+        if (regional !== undefined) {
+          return { responseCode: 'NOERROR', recordData: [endpointIp(this.regions, regional)] };
+        }
+        const vantage = Object.entries(VANTAGE_SUBNETS).find(
+          ([, subnet]) => subnet === query.clientSubnet,
+        )?.[0];
+        const serving = this.servingNow();
+        const answer = vantage !== undefined && serving.includes(vantage) ? vantage : serving[0];
+        return {
+          responseCode: 'NOERROR',
+          recordData: answer ? [endpointIp(this.regions, answer)] : [],
+        };
+      },
+    };
+  }
+
+  get drain(): DrainGateway {
+    const history = (region: string) => {
+      const list = this.drainHistory.get(region) ?? [];
+      this.drainHistory.set(region, list);
+      return list;
+    };
+    return {
+      setDrain: async (region, flag) => {
+        this.fault('setDrain');
+        this.log.push(`setDrain ${region}`);
+        history(region).push({ at: this.now, flag });
+      },
+      clearDrain: async (region) => {
+        this.fault('clearDrain');
+        this.log.push(`clearDrain ${region}`);
+        history(region).push({ at: this.now, flag: undefined });
+      },
+      getDrain: async (region): Promise<DrainFlagState | undefined> => {
+        this.fault('getDrain');
+        const flag = history(region).at(-1)?.flag;
+        return flag === undefined ? undefined : { ...flag, drained: true };
+      },
+    };
+  }
+
+  get metricsGateway(): MetricsGateway {
+    return {
+      putDrillMetrics: async (metrics) => {
+        this.fault('putDrillMetrics');
+        this.metrics.push(metrics);
+      },
+    };
+  }
+
+  gateways(): OpsGateways {
+    return { route53: this.route53, drain: this.drain, metrics: this.metricsGateway };
+  }
+}
+
+/** An error with an AWS-like name. */
+export function awsError(name: string, message = name): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
