@@ -233,6 +233,14 @@ describe('servingRegions', () => {
   });
 });
 
+interface Sample {
+  states: HealthState[];
+  targetIndex: number;
+  minHealthy: number;
+  method: 'invert' | 'drain';
+  phase: (typeof ROLLOUT_PHASES)[number];
+}
+
 describe('planDrill properties', () => {
   const stateArb = fc.constantFrom<HealthState>('healthy', 'unhealthy', 'unknown');
   const matrixArb = fc.array(stateArb, { minLength: 2, maxLength: 8 }).chain((states) =>
@@ -245,7 +253,7 @@ describe('planDrill properties', () => {
     }),
   );
 
-  function build(sample: fc.Infer<typeof matrixArb>, targetHealthy: boolean): PlanInput {
+  function build(sample: Sample, targetHealthy: boolean): PlanInput {
     const regions = sample.states.map((state, index) =>
       row(`r${index}`, index === sample.targetIndex && targetHealthy ? 'healthy' : state),
     );

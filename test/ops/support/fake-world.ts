@@ -3,6 +3,7 @@ import { TAG_APP, TAG_REGION } from '../../../lib/config/naming';
 import type { DrainFlag, DrainFlagState, DrainGateway } from '../../../lib/ops/gateways/drain';
 import type { DrillMetrics, MetricsGateway } from '../../../lib/ops/gateways/metrics';
 import type {
+  DnsQuery,
   HealthCheckDetails,
   Route53Gateway,
   TaggedHealthCheck,
