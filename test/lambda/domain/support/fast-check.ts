@@ -1,0 +1,28 @@
+/**
+ * Shared fast-check settings: one seed per test file, taken from FC_SEED when set (to replay a
+ * failure) and printed once, so any failure can be reproduced with `FC_SEED=<seed> npx jest ...`.
+ * fast-check also prints the seed and the counterexample path in every failure message.
+ */
+import fc from 'fast-check';
+
+const fromEnv = process.env.FC_SEED;
+if (fromEnv !== undefined && !/^-?\d+$/.test(fromEnv)) {
+  throw new Error(`FC_SEED must be an integer, got ${JSON.stringify(fromEnv)}`);
+}
+
+/** The seed every property in this test file runs with. */
+export const FC_SEED =
+  fromEnv === undefined ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0 : Number(fromEnv);
+
+let announced = false;
+
+/** Options for `fc.assert`: `numRuns` runs with the file's seed (announced once per file). */
+export function runs(numRuns: number): fc.Parameters<unknown> {
+  if (!announced) {
+    announced = true;
+    process.stdout.write(
+      `fast-check seed ${FC_SEED} (replay with FC_SEED=${FC_SEED}); global config ${JSON.stringify(fc.readConfigureGlobal() ?? {})}\n`,
+    );
+  }
+  return { numRuns, seed: FC_SEED };
+}
