@@ -307,8 +307,9 @@ export async function executeDrill(
       `${options.target} unhealthy after ${timings.detectionSeconds ?? '?'}s, out of DNS after ${timings.dnsConvergenceSeconds ?? '?'}s`,
     );
 
+    const holdUntil = new Date(clock.now() + options.holdMs).toISOString().slice(11, 19);
     const holdStep = progress.start(
-      `Holding ${options.target} out for ${formatDuration(options.holdMs)}`,
+      `Holding ${options.target} out for ${formatDuration(options.holdMs)} (until ${holdUntil} UTC; Ctrl-C restores now)`,
     );
     const holdStartMs = clock.now();
     try {

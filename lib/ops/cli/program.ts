@@ -137,7 +137,7 @@ function commandPathOf(program: Command, argv: readonly string[]): string[] {
   for (const arg of argv) {
     if (arg.startsWith('-')) continue;
     const next = current.commands.find((command) => command.name() === arg);
-    if (next === undefined) break;
+    if (next === undefined) continue; // an option's value
     path.push(arg);
     current = next;
   }

@@ -1,0 +1,253 @@
+import {
+  GetHealthCheckCommand,
+  ListTagsForResourcesCommand,
+  Route53Client,
+  UpdateHealthCheckCommand,
+  ChangeTagsForResourceCommand,
+} from '@aws-sdk/client-route-53';
+import { TAG_DRILL_LOCK } from '../../lib/config/naming';
+import { createAwsClientFactory, createAwsGateways } from '../../lib/ops/cli/aws-clients';
+import { defaultGateways, type CliDeps } from '../../lib/ops/cli/context';
+import { runCli } from '../../lib/ops/cli/program';
+import { formatLock } from '../../lib/ops/lock';
+import { realSleep, systemClock } from '../../lib/ops/progress';
+import { CapturedStream, SignalHub, writeCdkJson } from './support/cli-harness';
+import { rawConfig, testConfig } from './support/config';
+import { withEmulatedStatusAndDns } from './support/emulated-route53';
+import { MOTO_CREDENTIALS, motoSkipReason, seedMoto, startMoto, type Moto } from './support/moto';
+
+/**
+ * End to end against moto's Route 53 and DynamoDB: the real gateways and SDK clients, with only
+ * GetHealthCheckStatus and TestDNSAnswer emulated (moto has a canned status and no TestDNSAnswer).
+ */
+const skip = motoSkipReason();
+if (skip !== undefined) console.warn(skip);
+const describeMoto = skip === undefined ? describe : describe.skip;
+
+describeMoto('aactl against moto', () => {
+  let moto: Moto;
+  let ids: Record<string, string>;
+  let route53: Route53Client;
+  const config = testConfig('active-active');
+  const cdkJson = writeCdkJson(rawConfig('active-active'));
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    ids = await seedMoto(moto.endpoint, config);
+    route53 = new Route53Client({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+    });
+  });
+
+  afterAll(async () => {
+    route53?.destroy();
+    await moto?.stop();
+  });
+
+  async function aactl(argv: string[]) {
+    const stdout = new CapturedStream();
+    const stderr = new CapturedStream();
+    const files = new Map<string, string>();
+    const deps: CliDeps = {
+      env: {},
+      cwd: '/tmp',
+      stdout: stdout as unknown as CliDeps['stdout'],
+      stderr: stderr as unknown as CliDeps['stderr'],
+      clock: systemClock,
+      sleep: realSleep,
+      identity: { pid: 4242, hostname: 'e2e' },
+      pidAlive: () => false,
+      signals: new SignalHub().source,
+      makeGateways: (settings) =>
+        withEmulatedStatusAndDns(defaultGateways(settings), settings.config),
+      writeFile: async (path, text) => void files.set(path, text),
+      version: 'e2e',
+    };
+    const code = await runCli(
+      ['--cdk-json', cdkJson, '--endpoint-url', moto.endpoint, ...argv],
+      deps,
+    );
+    return { code, stdout: stdout.text, stderr: stderr.text, files };
+  }
+
+  const healthCheck = async (region: string) =>
+    (await route53.send(new GetHealthCheckCommand({ HealthCheckId: ids[region] }))).HealthCheck;
+  const tags = async (region: string) =>
+    Object.fromEntries(
+      (
+        (
+          await route53.send(
+            new ListTagsForResourcesCommand({
+              ResourceType: 'healthcheck',
+              ResourceIds: [ids[region] ?? ''],
+            }),
+          )
+        ).ResourceTagSets?.[0]?.Tags ?? []
+      ).map((tag) => [tag.Key, tag.Value]),
+    );
+
+  test('status finds the tagged health checks and maps DNS answers to regions', async () => {
+    const run = await aactl(['status', '--json']);
+
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(
+      report.regions.map(
+        (row: {
+          region: string;
+          healthCheckId: string;
+          state: string;
+          drained: boolean;
+          dns: { regions: string[] };
+        }) => [row.region, row.healthCheckId, row.state, row.drained, row.dns.regions],
+      ),
+    ).toEqual([
+      ['us-east-1', ids['us-east-1'], 'healthy', false, ['us-east-1']],
+      ['eu-west-1', ids['eu-west-1'], 'healthy', false, ['eu-west-1']],
+      ['ap-southeast-2', ids['ap-southeast-2'], 'healthy', false, ['ap-southeast-2']],
+    ]);
+  });
+
+  test('drill fail --method invert: inverts, observes, restores, unlocks', async () => {
+    const run = await aactl([
+      'drill',
+      'fail',
+      '--region',
+      'eu-west-1',
+      '--execute',
+      '--hold',
+      '300ms',
+      '--poll',
+      '100ms',
+      '--json',
+    ]);
+
+    expect(run.stderr).toContain('Inverted health check');
+    expect(run.code).toBe(0);
+    const { report } = JSON.parse(run.stdout);
+    expect(report.outcome).toBe('passed');
+    expect(report.restore).toEqual({
+      configRestored: true,
+      healthyAgain: 'yes',
+      dnsRestored: 'yes',
+      lockRemoved: true,
+    });
+    expect(
+      report.vantages.find((vantage: { region: string }) => vantage.region === 'eu-west-1'),
+    ).toMatchObject({
+      before: ['eu-west-1'],
+      during: ['us-east-1'],
+      after: ['eu-west-1'],
+    });
+    expect(report.timings.dnsConvergenceSeconds).toBeGreaterThanOrEqual(0);
+    expect(report.timings.holdSeconds).toBeGreaterThanOrEqual(0.3);
+    expect((await healthCheck('eu-west-1'))?.HealthCheckConfig?.Inverted).toBe(false);
+    expect(await tags('eu-west-1')).not.toHaveProperty(TAG_DRILL_LOCK);
+  });
+
+  test('drill fail --method drain: sets the flag in the region replica, then deletes it', async () => {
+    const run = await aactl([
+      'drill',
+      'fail',
+      '--region',
+      'ap-southeast-2',
+      '--method',
+      'drain',
+      '--execute',
+      '--hold',
+      '200ms',
+      '--poll',
+      '100ms',
+      '--json',
+    ]);
+
+    expect(run.code).toBe(0);
+    const { report } = JSON.parse(run.stdout);
+    expect(report.outcome).toBe('passed');
+    expect(
+      report.vantages.find((vantage: { region: string }) => vantage.region === 'ap-southeast-2')
+        .during,
+    ).toEqual(['us-east-1']);
+    const drain = createAwsGateways(
+      createAwsClientFactory({ endpointUrl: moto.endpoint, env: {} }),
+      config.tableName,
+    ).drain;
+    expect(await drain.getDrain('ap-southeast-2')).toBeUndefined();
+    expect((await healthCheck('ap-southeast-2'))?.HealthCheckConfig?.Inverted).toBe(false);
+  });
+
+  test('a drill left behind is reported by status and undone by drill restore', async () => {
+    await route53.send(
+      new UpdateHealthCheckCommand({
+        HealthCheckId: ids['eu-west-1'],
+        HealthCheckVersion: 1,
+        Inverted: true,
+      }),
+    );
+    await route53.send(
+      new ChangeTagsForResourceCommand({
+        ResourceType: 'healthcheck',
+        ResourceId: ids['eu-west-1'],
+        AddTags: [
+          {
+            Key: TAG_DRILL_LOCK,
+            Value: formatLock({
+              drillId: 'killed',
+              pid: 999_999,
+              host: 'e2e',
+              startedAt: new Date(Date.now() - 60_000),
+              until: new Date(Date.now() + 600_000),
+              method: 'invert',
+              region: 'eu-west-1',
+              originalInverted: false,
+            }),
+          },
+        ],
+      }),
+    );
+
+    const status = await aactl(['status']);
+    const refused = await aactl(['drill', 'fail', '--region', 'us-east-1']);
+    const restore = await aactl(['drill', 'restore', '--region', 'eu-west-1']);
+
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(
+      '⚠ leftover drill lock on eu-west-1 (pid 999999 is gone from e2e); run aactl drill restore --region eu-west-1',
+    );
+    expect(refused.code).toBe(4);
+    expect(restore.code).toBe(0);
+    expect(restore.stdout).toContain('✔ eu-west-1: invert undone and verified; lock removed');
+    expect((await healthCheck('eu-west-1'))?.HealthCheckConfig?.Inverted).toBe(false);
+    expect(await tags('eu-west-1')).not.toHaveProperty(TAG_DRILL_LOCK);
+  });
+
+  test('connection refused is one line that names the endpoint', async () => {
+    const stderr = new CapturedStream();
+    const deps: CliDeps = {
+      env: {},
+      cwd: '/tmp',
+      stdout: new CapturedStream() as unknown as CliDeps['stdout'],
+      stderr: stderr as unknown as CliDeps['stderr'],
+      clock: systemClock,
+      sleep: realSleep,
+      identity: { pid: 1, hostname: 'e2e' },
+      pidAlive: () => false,
+      signals: new SignalHub().source,
+      makeGateways: defaultGateways,
+      writeFile: async () => undefined,
+      version: 'e2e',
+    };
+
+    const code = await runCli(
+      ['--cdk-json', cdkJson, '--endpoint-url', 'http://127.0.0.1:9', 'status'],
+      deps,
+    );
+
+    expect(code).toBe(1);
+    expect(stderr.text.trimEnd().split('\n').at(-1)).toBe(
+      'aactl: cannot connect to http://127.0.0.1:9 (connection refused); start the emulator or fix --endpoint-url / AACTL_ENDPOINT_URL',
+    );
+  });
+});
