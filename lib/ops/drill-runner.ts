@@ -237,6 +237,7 @@ export async function executeDrill(
   let interruptedBy: string | undefined;
   let acted = false;
   let baseline: VantageAnswer[] = [];
+  const guard = safetyGuard(ctx, preflight, options.target);
 
   try {
     const dnsStep = progress.start('Reading DNS from every vantage point (baseline)');
@@ -266,6 +267,8 @@ export async function executeDrill(
       );
     }
     throwIfAborted(options.signal);
+    // Health may have changed since the preflight: judge again right before acting.
+    await guard();
 
     const actStep = progress.start(describeAction(options.method, options.target, check, true));
     await applyAction(ctx, options, check);
@@ -286,6 +289,7 @@ export async function executeDrill(
       deadlineMs: actedAtMs + options.observeTimeoutMs,
       pollMs: options.pollMs,
       signal: options.signal,
+      guard,
       onTick: (text) => observeStep.update(text),
     });
     for (const answer of observed.lastAnswers) {
@@ -313,7 +317,11 @@ export async function executeDrill(
     );
     const holdStartMs = clock.now();
     try {
-      await ctx.sleep(options.holdMs, options.signal);
+      // Hold in poll-sized steps, watching the other regions: a real outage elsewhere ends the hold.
+      for (let left = options.holdMs; left > 0; left = holdStartMs + options.holdMs - clock.now()) {
+        await ctx.sleep(Math.min(options.pollMs, left), options.signal);
+        await guard();
+      }
     } finally {
       timings.holdSeconds = toSeconds(clock.now() - holdStartMs);
     }
@@ -383,6 +391,43 @@ export async function executeDrill(
       minHealthyRegions: preflight.plan.minHealthyRegions,
       matrix: preflight.plan.matrix,
     },
+  };
+}
+
+/** The drill ended early because too few other regions stayed healthy. */
+export class SafetyStopError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SafetyStopError';
+  }
+}
+
+/**
+ * Watch the other regions while the target is out: if fewer than `minHealthyRegions` of them are
+ * healthy (a real outage elsewhere), throw so the drill restores the target at once. A region
+ * whose status cannot be read keeps its last known state, so a throttled call does not end a drill.
+ */
+function safetyGuard(
+  ctx: DrillContext,
+  preflight: DrillPreflight,
+  target: string,
+): () => Promise<void> {
+  const known = new Map(preflight.live.map((row) => [row.region, row.reading.state]));
+  const others = ctx.config.regions.filter((region) => region !== target);
+  const index = { byRegion: preflight.checks, duplicates: new Map<string, string[]>(), strays: [] };
+  return async () => {
+    const live = await readRegionHealth(ctx.gateways.route53, others, index);
+    for (const row of live) {
+      if (row.error === undefined) known.set(row.region, row.reading.state);
+    }
+    const healthy = others.filter((region) => known.get(region) === 'healthy');
+    const min = ctx.config.drills.minHealthyRegions;
+    if (healthy.length < min) {
+      const down = others.filter((region) => known.get(region) !== 'healthy');
+      throw new SafetyStopError(
+        `stopped early: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} not healthy, leaving ${healthy.length} healthy besides ${target} (minimum ${min}); ${target} was put back at once, check those regions`,
+      );
+    }
   };
 }
 
@@ -615,6 +660,8 @@ interface ObserveInput {
   readonly deadlineMs: number;
   readonly pollMs: number;
   readonly signal: AbortSignal;
+  /** Checked every tick; throws to end the drill (see `safetyGuard`). */
+  readonly guard?: () => Promise<void>;
   readonly onTick: (text: string) => void;
 }
 
@@ -645,6 +692,7 @@ async function observe(ctx: DrillContext, input: ObserveInput): Promise<ObserveR
       .map((answer) => answer.vantage.region),
   );
   for (;;) {
+    await input.guard?.();
     if (input.signal.aborted) {
       return {
         healthAtMs,

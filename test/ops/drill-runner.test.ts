@@ -227,12 +227,48 @@ describe('executeDrill', () => {
   test('GIVEN transient errors while observing THEN it keeps polling', async () => {
     const { world, ctx } = setup();
     const preflight = await preflightDrill(ctx, 'eu-west-1', 'invert');
-    world.faults.getHealthCheckStatus = [awsError('Throttling'), awsError('Throttling')];
+    // The safety guard reads the two other regions before acting and on every tick, then the
+    // target is read: five faults make the target's first read fail.
+    world.faults.getHealthCheckStatus = Array.from({ length: 5 }, () => awsError('Throttling'));
 
     const report = await executeDrill(ctx, preflight, options());
 
     expect(report.outcome).toBe('passed');
-    expect(report.timings.detectionSeconds).toBe(10);
+    expect(report.timings.detectionSeconds).toBe(5);
+  });
+
+  test('GIVEN the other regions fail during the hold THEN it stops early and restores at once', async () => {
+    const { world, ctx } = setup();
+    const preflight = await preflightDrill(ctx, 'eu-west-1', 'invert');
+    const start = world.now;
+    world.onSleep = () => {
+      if (world.now - start === 70_000) {
+        world.endpointDown.add('us-east-1');
+        world.endpointDown.add('ap-southeast-2');
+      }
+    };
+
+    const report = await executeDrill(ctx, preflight, options({ holdMs: 3_600_000 }));
+
+    expect(report.outcome).toBe('failed');
+    expect(report.error).toBe(
+      'stopped early: us-east-1, ap-southeast-2 are not healthy, leaving 0 healthy besides eu-west-1 (minimum 1); eu-west-1 was put back at once, check those regions',
+    );
+    expect(report.timings.holdSeconds).toBe(30);
+    expect(world.invertedAt(world.check('eu-west-1'), world.now)).toBe(false);
+    expect(world.check('eu-west-1').tags[TAG_DRILL_LOCK]).toBeUndefined();
+  });
+
+  test('GIVEN a region failed between preflight and action THEN it does not act', async () => {
+    const { world, ctx } = setup(undefined, 'active-active');
+    const preflight = await preflightDrill(ctx, 'eu-west-1', 'invert');
+    world.endpointDown.add('us-east-1');
+    world.endpointDown.add('ap-southeast-2');
+
+    const report = await executeDrill(ctx, preflight, options());
+
+    expect(report.outcome).toBe('failed');
+    expect(world.log.some((entry) => entry.startsWith('setInverted'))).toBe(false);
   });
 
   test('GIVEN the restore keeps failing THEN outcome is restore-failed and the lock stays', async () => {

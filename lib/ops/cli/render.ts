@@ -104,7 +104,7 @@ export function planSteps(plan: DrillPlan, details: PlanDetails): string[] {
     `lock: tag ${id} with ${TAG_DRILL_LOCK}, refuse if any drill lock exists`,
     `act: ${act}`,
     `observe every ${formatDuration(details.pollMs)} (up to ${formatDuration(details.observeTimeoutMs)}): health check unhealthy; TestDNSAnswer ${details.publicName} A from ${details.vantageRegions.join(', ') || 'no vantage points'} excludes ${plan.target}`,
-    `hold ${formatDuration(details.holdMs)}`,
+    `hold ${formatDuration(details.holdMs)}, watching the other regions: if fewer than ${plan.minHealthyRegions} stay healthy, restore at once`,
     `restore (always, also on Ctrl-C, SIGTERM, errors, timeouts): ${undo}; read back; wait up to ${formatDuration(details.restoreTimeoutMs)} until healthy and back in DNS`,
     `unlock, write ${details.reportFile}${details.metric ? ', put CloudWatch metric FailoverSeconds' : ''}`,
   ];
