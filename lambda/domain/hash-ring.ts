@@ -46,18 +46,23 @@ export class HashRing {
       throw new Error(`hash ring regions must be distinct, got ${regions.join(', ')}`);
     }
     unique.forEach((region) => assertRegionId(region, 'hash ring region'));
-    const points: { position: number; region: string }[] = [];
-    for (const region of unique) {
-      for (let index = 0; index < virtualNodes; index += 1) {
-        points.push({ position: murmur3(`${region}#${index}`), region });
-      }
+    if (unique.length > 255) {
+      throw new Error(`hash ring holds at most 255 regions, got ${unique.length}`);
     }
-    // Equal positions are vanishingly rare; the region order makes even those deterministic.
-    points.sort((a, b) => a.position - b.position || compareStrings(a.region, b.region));
+    // Each point is packed as position * 256 + region index in one float64 (exact below 2^53), so
+    // a native numeric sort orders by position and breaks the rare equal positions by region.
+    const packed = new Float64Array(unique.length * virtualNodes);
+    unique.forEach((region, regionIndex) => {
+      for (let index = 0; index < virtualNodes; index += 1) {
+        packed[regionIndex * virtualNodes + index] =
+          murmur3(`${region}#${index}`) * 256 + regionIndex;
+      }
+    });
+    packed.sort();
     this.regions = unique;
     this.virtualNodes = virtualNodes;
-    this.positions = Uint32Array.from(points, (point) => point.position);
-    this.owners = points.map((point) => point.region);
+    this.positions = Uint32Array.from(packed, (point) => Math.floor(point / 256));
+    this.owners = Array.from(packed, (point) => unique[point % 256] as string);
   }
 
   /** The region owning `key`: the first point at or after the key's hash, wrapping around. */
@@ -97,52 +102,61 @@ export class HashRing {
 }
 
 const encoder = new TextEncoder();
+// A module-level alias: global lookups are slow inside sandboxes such as Jest's vm context.
+const imul = Math.imul;
 
 /** MurmurHash3 (x86, 32-bit) of the UTF-8 bytes of `text`: fast, well mixed, stable everywhere. */
 export function murmur3(text: string, seed = 0): number {
-  const bytes = isAscii(text) ? asciiBytes(text) : encoder.encode(text);
-  const blocks = bytes.length >>> 2;
+  if (isAscii(text)) {
+    // ASCII is its own UTF-8: read the code units directly, no allocation (the common case).
+    return murmur3Core(text.length, (index) => text.charCodeAt(index), seed);
+  }
+  const bytes = encoder.encode(text);
+  return murmur3Core(bytes.length, (index) => bytes[index] as number, seed);
+}
+
+function murmur3Core(length: number, byteAt: (index: number) => number, seed: number): number {
+  const blocks = length >>> 2;
   let hash = seed >>> 0;
   for (let index = 0; index < blocks; index += 1) {
     const offset = index << 2;
     let block =
-      (bytes[offset] as number) |
-      ((bytes[offset + 1] as number) << 8) |
-      ((bytes[offset + 2] as number) << 16) |
-      ((bytes[offset + 3] as number) << 24);
-    block = Math.imul(block, 0xcc9e2d51);
+      byteAt(offset) |
+      (byteAt(offset + 1) << 8) |
+      (byteAt(offset + 2) << 16) |
+      (byteAt(offset + 3) << 24);
+    block = imul(block, 0xcc9e2d51);
     block = (block << 15) | (block >>> 17);
-    block = Math.imul(block, 0x1b873593);
+    block = imul(block, 0x1b873593);
     hash ^= block;
     hash = (hash << 13) | (hash >>> 19);
-    hash = (Math.imul(hash, 5) + 0xe6546b64) | 0;
+    hash = (imul(hash, 5) + 0xe6546b64) | 0;
   }
   const tailOffset = blocks << 2;
-  const remainder = bytes.length & 3;
+  const remainder = length & 3;
   if (remainder > 0) {
     let tail = 0;
     if (remainder === 3) {
-      tail ^= (bytes[tailOffset + 2] as number) << 16;
+      tail ^= byteAt(tailOffset + 2) << 16;
     }
     if (remainder >= 2) {
-      tail ^= (bytes[tailOffset + 1] as number) << 8;
+      tail ^= byteAt(tailOffset + 1) << 8;
     }
-    tail ^= bytes[tailOffset] as number;
-    tail = Math.imul(tail, 0xcc9e2d51);
+    tail ^= byteAt(tailOffset);
+    tail = imul(tail, 0xcc9e2d51);
     tail = (tail << 15) | (tail >>> 17);
-    tail = Math.imul(tail, 0x1b873593);
+    tail = imul(tail, 0x1b873593);
     hash ^= tail;
   }
-  hash ^= bytes.length;
+  hash ^= length;
   hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
+  hash = imul(hash, 0x85ebca6b);
   hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
+  hash = imul(hash, 0xc2b2ae35);
   hash ^= hash >>> 16;
   return hash >>> 0;
 }
 
-/** Keys are almost always ASCII: skip the encoder for them (same bytes, several times faster). */
 function isAscii(text: string): boolean {
   for (let index = 0; index < text.length; index += 1) {
     if (text.charCodeAt(index) > 0x7f) {
@@ -150,12 +164,4 @@ function isAscii(text: string): boolean {
     }
   }
   return true;
-}
-
-function asciiBytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let index = 0; index < text.length; index += 1) {
-    bytes[index] = text.charCodeAt(index);
-  }
-  return bytes;
 }

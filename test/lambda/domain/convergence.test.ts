@@ -11,6 +11,7 @@
  * Causality is judged by the simulator's ghosts, never by the code under test.
  */
 import fc from 'fast-check';
+import type { DataType } from '../../../lambda/domain/catalog';
 import type { Crdt, CrdtCodec } from '../../../lambda/domain/crdt/crdt';
 import {
   formatHlc,
@@ -118,11 +119,7 @@ const scenarioArb = fc.record({
   commands: fc.array(commandArb, { minLength: 10, maxLength: 70 }),
 });
 
-const keyOf = (type: Action['type']): ObjectKey => ({
-  tenantId: 'acme',
-  type: type === 'cart' ? 'cart' : type,
-  objectId: 'obj-1',
-});
+const keyOf = (type: DataType): ObjectKey => ({ tenantId: 'acme', type, objectId: 'obj-1' });
 
 /** What the test knows happened, independent of the code under test. */
 interface Truth {
