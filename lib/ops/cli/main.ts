@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { realSleep, systemClock } from '../progress';
-import { defaultGateways, type CliDeps, type InterruptSignal, type SignalSource } from './context';
+import { defaultGateways, type CliDeps, type SignalSource } from './context';
 import { runCli } from './program';
 
 /**
@@ -59,5 +59,3 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<void
   const code = await runCli(argv, deps);
   process.exitCode = code;
 }
-
-export type { InterruptSignal };
