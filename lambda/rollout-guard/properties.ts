@@ -1,0 +1,107 @@
+/**
+ * The properties of `Custom::RolloutGuard`, shared by the construct that writes them and the
+ * Lambda that reads them back. CloudFormation hands every scalar to the Lambda as a string, so
+ * booleans travel as `'true'` / `'false'`.
+ */
+import {
+  DATA_DOMAINS,
+  ROLLOUT_PHASES,
+  type DataDomain,
+  type RolloutPhase,
+  type WriteClass,
+} from '../domain/catalog';
+import type { RolloutState } from './step-check';
+
+/** CloudFormation resource type of the guard. */
+export const ROLLOUT_GUARD_TYPE = 'Custom::RolloutGuard';
+
+/** The guard's properties (without `ServiceToken`), as they appear in the template. */
+export interface RolloutGuardProperties {
+  readonly Phase: RolloutPhase;
+  readonly Domains: Readonly<Record<DataDomain, RolloutPhase>>;
+  readonly Regions: readonly string[];
+  readonly LimitedWriteClasses: readonly WriteClass[];
+  readonly AllowMultiStep: 'true' | 'false';
+}
+
+/** The guard's view of a deploy: the rollout state and whether it is forced. */
+export interface GuardRequest {
+  readonly state: RolloutState;
+  readonly allowMultiStep: boolean;
+}
+
+/** Build the properties for a state (keys in a fixed order, so templates are stable). */
+export function guardPropertiesOf(
+  state: RolloutState,
+  options: {
+    readonly allowMultiStep: boolean;
+    readonly limitedWriteClasses: readonly WriteClass[];
+  },
+): RolloutGuardProperties {
+  return {
+    Phase: state.phase,
+    Domains: Object.fromEntries(
+      DATA_DOMAINS.map((domain) => [domain, state.domains[domain]]),
+    ) as Record<DataDomain, RolloutPhase>,
+    Regions: [...state.regions],
+    LimitedWriteClasses: [...options.limitedWriteClasses],
+    AllowMultiStep: options.allowMultiStep ? 'true' : 'false',
+  };
+}
+
+/** Read properties sent by CloudFormation; throws one error naming every problem. */
+export function parseGuardProperties(raw: unknown, what = 'ResourceProperties'): GuardRequest {
+  const problems: string[] = [];
+  const value =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+      ? (raw as Record<string, unknown>)
+      : {};
+  if (value !== raw) problems.push(`${what} must be an object`);
+
+  const phase = value.Phase;
+  if (!isPhase(phase)) problems.push(`${what}.Phase must be a rollout phase, got ${show(phase)}`);
+
+  const domains: Partial<Record<DataDomain, RolloutPhase>> = {};
+  const givenDomains =
+    typeof value.Domains === 'object' && value.Domains !== null
+      ? (value.Domains as Record<string, unknown>)
+      : {};
+  for (const domain of DATA_DOMAINS) {
+    const domainPhase = givenDomains[domain];
+    if (isPhase(domainPhase)) domains[domain] = domainPhase;
+    else
+      problems.push(`${what}.Domains.${domain} must be a rollout phase, got ${show(domainPhase)}`);
+  }
+
+  const regions = value.Regions;
+  const regionList =
+    Array.isArray(regions) && regions.every((region) => typeof region === 'string')
+      ? (regions as string[])
+      : undefined;
+  if (regionList === undefined || regionList.length === 0) {
+    problems.push(`${what}.Regions must be a non-empty list of regions, got ${show(regions)}`);
+  }
+
+  const force = value.AllowMultiStep;
+  if (force !== undefined && force !== 'true' && force !== 'false' && typeof force !== 'boolean') {
+    problems.push(`${what}.AllowMultiStep must be 'true' or 'false', got ${show(force)}`);
+  }
+
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return {
+    state: {
+      phase: phase as RolloutPhase,
+      domains: domains as Record<DataDomain, RolloutPhase>,
+      regions: regionList ?? [],
+    },
+    allowMultiStep: force === 'true' || force === true,
+  };
+}
+
+function isPhase(value: unknown): value is RolloutPhase {
+  return typeof value === 'string' && (ROLLOUT_PHASES as readonly string[]).includes(value);
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
