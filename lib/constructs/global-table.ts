@@ -3,6 +3,17 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TTL_ATTRIBUTE } from '../config/naming';
 
+/**
+ * The open-cases index: a sparse GSI holding only items that carry `gsi1pk` (the reconciliation
+ * queue writes `gsi1pk = 'case#open'` while a case is open and removes it on resolve), so
+ * listing open cases is one Query instead of a table scan.
+ */
+export const OPEN_CASES_INDEX = {
+  indexName: 'gsi1',
+  partitionKey: 'gsi1pk',
+  sortKey: 'gsi1sk',
+} as const;
+
 /** Properties of {@link GlobalTable}. */
 export interface GlobalTableProps {
   /** Physical table name, the same in every region (handlers and the CLI find it by name). */
@@ -25,8 +36,9 @@ export interface GlobalTableProps {
 
 /**
  * The app's DynamoDB global table: pk/sk strings, on-demand, NEW_AND_OLD_IMAGES streams (the
- * conflict feed reads both images), a TTL attribute, and PITR plus deletion protection set on
- * every replica explicitly (cdk-nag does not check global-table replicas).
+ * conflict feed reads both images), a TTL attribute, the sparse open-cases index
+ * ({@link OPEN_CASES_INDEX}), and PITR plus deletion protection set on every replica explicitly
+ * (cdk-nag does not check global-table replicas).
  */
 export class GlobalTable extends Construct {
   /** The underlying TableV2. */
@@ -54,6 +66,17 @@ export class GlobalTable extends Construct {
         ? dynamodb.MultiRegionConsistency.STRONG
         : dynamodb.MultiRegionConsistency.EVENTUAL,
       replicas: props.replicaRegions.map((region) => ({ region, ...replicaDefaults })),
+      globalSecondaryIndexes: [
+        {
+          indexName: OPEN_CASES_INDEX.indexName,
+          partitionKey: {
+            name: OPEN_CASES_INDEX.partitionKey,
+            type: dynamodb.AttributeType.STRING,
+          },
+          sortKey: { name: OPEN_CASES_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.ALL,
+        },
+      ],
     });
   }
 }

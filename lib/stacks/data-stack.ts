@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config';
 import { GlobalTable } from '../constructs/global-table';
+import { SessionKey, sessionKeySecretName } from '../constructs/session-key';
 
 /** Properties of {@link DataStack}. */
 export interface DataStackProps extends StackProps {
@@ -9,10 +10,12 @@ export interface DataStackProps extends StackProps {
   readonly config: AppConfig;
 }
 
-/** The global table, owned by the primary region, with a replica in every other region. */
+/** The global table and the session-token key, owned by the primary region, replicated to every other region. */
 export class DataStack extends Stack {
   /** The global table. */
   readonly globalTable: GlobalTable;
+  /** The session-token signing key, replicated to every region. */
+  readonly sessionKey: SessionKey;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -23,5 +26,9 @@ export class DataStack extends Stack {
       multiRegionStrongConsistency: config.multiRegionStrongConsistency,
     });
     new CfnOutput(this, 'TableName', { value: config.tableName });
+    this.sessionKey = new SessionKey(this, 'SessionKey', {
+      secretName: sessionKeySecretName(config.appName),
+      replicaRegions: config.secondaryRegions,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildTestApp, testConfig } from '../../helpers/app';
 
 describe('DataStack', () => {
@@ -27,10 +27,45 @@ describe('DataStack', () => {
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'gsi1pk', AttributeType: 'S' },
+        { AttributeName: 'gsi1sk', AttributeType: 'S' },
       ],
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
+  });
+
+  test('has the sparse open-cases index gsi1 (gsi1pk/gsi1sk strings, all attributes)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+
+  test('holds the session key: generated, no punctuation, replicated to every other region', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'active-active/session-key',
+      GenerateSecretString: {
+        PasswordLength: Match.anyValue(),
+        ExcludePunctuation: true,
+        IncludeSpace: false,
+        SecretStringTemplate: Match.absent(),
+      },
+      ReplicaRegions: [{ Region: 'eu-west-1' }, { Region: 'ap-southeast-2' }],
+    });
+    const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    const length = (secret?.Properties.GenerateSecretString as { PasswordLength: number })
+      .PasswordLength;
+    expect(length).toBeGreaterThanOrEqual(48);
   });
 
   test('is retained when removed from the stack', () => {
