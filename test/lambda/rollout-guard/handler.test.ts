@@ -106,7 +106,7 @@ describe('RolloutGuard handler', () => {
     expect(response?.Reason).toMatch(
       /^rollout step refused: rollout\.phase would move from active-passive to active-active \(3 steps\); a deploy moves at most one step: deploy read-local first, or force it with -c activeActive\.rollout\.allowMultiStep=true/,
     );
-    expect(response?.Reason.length).toBeLessThanOrEqual(2000);
+    expect(response?.Reason?.length).toBeLessThanOrEqual(2000);
     expect(logs[0]?.level).toBe('warn');
   });
 
