@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +11,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
+import { acknowledgeWildcardResources } from './nag-acknowledgments';
+import { grantSessionKeyRead } from './session-key';
 
 /** Stage throttling for the HTTP API. */
 export interface ApiThrottle {
@@ -19,8 +22,57 @@ export interface ApiThrottle {
   readonly burstLimit: number;
 }
 
+/**
+ * JWT authorization for the API routes.
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+ */
+export interface ApiJwtAuthorization {
+  /** Token issuer URL (https), e.g. a Cognito user pool or an OIDC provider. */
+  readonly issuer: string;
+  /** Accepted audiences (`aud` claims); at least one. */
+  readonly audience: readonly string[];
+}
+
+/** One API route: a path template and the methods it accepts. */
+export interface ApiRoute {
+  /** Path with `{parameters}`, e.g. `/v1/tenants/{tenant}/home`. */
+  readonly path: string;
+  /** Methods routed to the API function. */
+  readonly methods: readonly apigwv2.HttpMethod[];
+}
+
+const { GET, HEAD, POST, PUT, PATCH } = apigwv2.HttpMethod;
+
+/** Every authorized route of the API (the handler routes by path; keep both in step). */
+export const API_ROUTES: readonly ApiRoute[] = [
+  { path: '/v1/tenants/{tenant}/counters/{name}', methods: [GET, POST] },
+  { path: '/v1/tenants/{tenant}/sets/{name}', methods: [GET, POST] },
+  { path: '/v1/tenants/{tenant}/profiles/{id}', methods: [GET, PUT, PATCH] },
+  { path: '/v1/tenants/{tenant}/carts/{id}', methods: [GET, POST] },
+  { path: '/v1/tenants/{tenant}/accounts/{id}', methods: [GET] },
+  { path: '/v1/tenants/{tenant}/accounts/{id}/entries', methods: [POST] },
+  { path: '/v1/reconciliation', methods: [GET] },
+  { path: '/v1/reconciliation/{case}/resolve', methods: [POST] },
+  { path: '/v1/tenants/{tenant}/home', methods: [GET, PUT] },
+];
+
+/** CloudWatch namespace of the functions' embedded metrics (Powertools). */
+export const METRICS_NAMESPACE = 'ActiveActive';
+
+/** What the API function may do on a table replica (and its indexes). */
+export const API_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
 /** Properties of {@link RegionalApi}. */
 export interface RegionalApiProps {
+  /** App name (function environment: service name, and the handler's log context). */
+  readonly appName: string;
   /** Global table name (same in every region); grants are built from it, never imported. */
   readonly tableName: string;
   /** Every region of the app, primary first (passed to the function). */
@@ -33,6 +85,13 @@ export interface RegionalApiProps {
   readonly regionalName: string;
   /** Hosted zone in which certificates are validated. */
   readonly zone: route53.IHostedZone;
+  /** Name of the session-key secret; the function reads this region's replica by name. */
+  readonly sessionKeySecretName: string;
+  /**
+   * JWT authorization for every route but the health route.
+   * @default - IAM authorization (SigV4-signed requests)
+   */
+  readonly jwt?: ApiJwtAuthorization;
   /**
    * Stage throttling.
    * @default - 1000 requests/s, burst 2000
@@ -62,6 +121,9 @@ export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 1000, burstLimit: 2000
  * One region's API: a Lambda function behind an HTTP API, reachable only through two custom
  * domains (the public name and the region's own name) with one DNS-validated certificate per
  * region. The execute-api endpoint is disabled so every call goes through a name we control.
+ * Every route but the health route needs IAM (default) or JWT authorization. The function may
+ * read and write the local replica and every other region's replica (writes are forwarded to the
+ * tenant's home region; strong and quorum reads read other replicas), by ARNs built from config.
  */
 export class RegionalApi extends Construct {
   /** The API function. */
@@ -81,6 +143,8 @@ export class RegionalApi extends Construct {
     const healthPath = props.healthPath ?? '/health';
     const throttle = props.throttle ?? DEFAULT_THROTTLE;
     validateThrottle(throttle);
+    const region = validateRegion(stack.region, props.regions);
+    if (props.jwt) validateJwt(props.jwt);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
     const functionLogs = new logs.LogGroup(this, 'FunctionLogs', {
@@ -91,7 +155,7 @@ export class RegionalApi extends Construct {
     // write only to its own log group.
     const role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Regional API function: its own logs and the local table replica',
+      description: 'Regional API function: its own logs, the table replicas and the session key',
     });
     functionLogs.grantWrite(role);
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -105,24 +169,42 @@ export class RegionalApi extends Construct {
         APP_REGIONS: props.regions.join(','),
         PRIMARY_REGION: props.primaryRegion,
         HEALTH_TIMEOUT_MS: String((props.healthTimeout ?? Duration.seconds(1)).toMilliseconds()),
+        APP_NAME: props.appName,
+        PUBLIC_NAME: props.publicName,
+        SESSION_KEY_SECRET_ID: props.sessionKeySecretName,
+        POWERTOOLS_SERVICE_NAME: props.appName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });
 
-    // Least privilege on the local replica, by ARN built from the configured name: no reference
-    // to the data stack, which lives in another region.
-    this.function.addToRolePolicy(
+    // Least privilege by ARNs built from the configured name: no reference to the data stack,
+    // which lives in another region.
+    const localReplica = replicaArns(stack, region, props.tableName);
+    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'ReadLocalReplica',
-        actions: ['dynamodb:GetItem'],
-        resources: [
-          stack.formatArn({
-            service: 'dynamodb',
-            resource: 'table',
-            resourceName: props.tableName,
-          }),
-        ],
+        sid: 'LocalReplica',
+        actions: [...API_TABLE_ACTIONS],
+        resources: [localReplica.table, localReplica.indexes],
       }),
     );
+    const otherReplicas = props.regions
+      .filter((other) => other !== region)
+      .map((other) => replicaArns(stack, other, props.tableName));
+    if (otherReplicas.length > 0) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'OtherReplicas',
+          actions: [...API_TABLE_ACTIONS],
+          resources: otherReplicas.flatMap((replica) => [replica.table, replica.indexes]),
+        }),
+      );
+    }
+    acknowledgeWildcardResources(
+      role,
+      [localReplica, ...otherReplicas].map((replica) => replica.indexes),
+      'index/* covers only the indexes of the app table (gsi1, the open reconciliation cases), so adding an index needs no IAM change; no other table is reachable.',
+    );
+    grantSessionKeyRead(this, role, props.sessionKeySecretName);
 
     const certificate = new acm.Certificate(this, 'Certificate', {
       domainName: props.publicName,
@@ -142,10 +224,16 @@ export class RegionalApi extends Construct {
       securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
     });
 
+    // Every route is authorized unless it opts out (only the health route does).
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: `Active-active API (${stack.region})`,
       createDefaultStage: false,
       disableExecuteApiEndpoint: true,
+      defaultAuthorizer: props.jwt
+        ? new HttpJwtAuthorizer('JwtAuthorizer', props.jwt.issuer, {
+            jwtAudience: [...props.jwt.audience],
+          })
+        : new HttpIamAuthorizer(),
     });
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention,
@@ -181,8 +269,9 @@ export class RegionalApi extends Construct {
 
     const healthRoutes = this.httpApi.addRoutes({
       path: healthPath,
-      methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD],
+      methods: [GET, HEAD],
       integration: new HttpLambdaIntegration('HealthIntegration', this.function),
+      authorizer: new apigwv2.HttpNoneAuthorizer(),
     });
     for (const route of healthRoutes) {
       Validations.of(route).acknowledge({
@@ -192,9 +281,59 @@ export class RegionalApi extends Construct {
       });
     }
 
+    // One integration for every authorized route; each route gets its own invoke permission
+    // scoped to its method and path (least privilege; about 20 statements, far below the 20 KB
+    // resource-policy limit).
+    const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.function);
+    for (const route of API_ROUTES) {
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [...route.methods],
+        integration: apiIntegration,
+      });
+    }
+
     new CfnOutput(this, 'PublicUrl', { value: `https://${props.publicName}` });
     new CfnOutput(this, 'RegionalUrl', { value: `https://${props.regionalName}` });
     new CfnOutput(this, 'FunctionName', { value: this.function.functionName });
+  }
+}
+
+/** ARNs of one region's table replica and its indexes. */
+function replicaArns(
+  stack: Stack,
+  region: string,
+  tableName: string,
+): { table: string; indexes: string } {
+  const table = stack.formatArn({
+    service: 'dynamodb',
+    region,
+    resource: 'table',
+    resourceName: tableName,
+  });
+  return { table, indexes: `${table}/index/*` };
+}
+
+function validateRegion(region: string, regions: readonly string[]): string {
+  if (Token.isUnresolved(region)) {
+    throw new Error(
+      'regional api needs a stack with an explicit region; set env.region on the stack',
+    );
+  }
+  if (!regions.includes(region)) {
+    throw new Error(
+      `regional api region ${region} is not one of regions (${regions.join(', ')}); add it to regions`,
+    );
+  }
+  return region;
+}
+
+function validateJwt(jwt: ApiJwtAuthorization): void {
+  if (!/^https:\/\/\S+$/.test(jwt.issuer)) {
+    throw new Error(`api jwt issuer must be an https:// URL, got ${jwt.issuer}`);
+  }
+  if (jwt.audience.length === 0) {
+    throw new Error('api jwt audience needs at least one value, got none');
   }
 }
 

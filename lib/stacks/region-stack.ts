@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { regionalNameOf, type AppConfig } from '../config';
 import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
+import { sessionKeySecretName } from '../constructs/session-key';
 
 /** Properties of {@link RegionStack}. */
 export interface RegionStackProps extends StackProps {
@@ -33,12 +34,15 @@ export class RegionStack extends Stack {
     const regionalName = regionalNameOf(config, region);
 
     this.api = new RegionalApi(this, 'Api', {
+      appName: config.appName,
       tableName: config.tableName,
       regions: [config.primaryRegion, ...config.secondaryRegions],
       primaryRegion: config.primaryRegion,
       publicName: config.publicName,
       regionalName,
       zone,
+      sessionKeySecretName: sessionKeySecretName(config.appName),
+      jwt: config.api.jwt,
       throttle: config.api.throttle,
       healthPath: config.healthCheck.path,
       healthTimeout: Duration.seconds(1),

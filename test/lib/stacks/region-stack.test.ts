@@ -1,6 +1,51 @@
+import type { CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import type { RegionStack } from '../../../lib/stacks/region-stack';
 import { buildTestApp, testConfig } from '../../helpers/app';
+
+/** Logical id of a construct's CloudFormation resource. */
+function logicalIdOf(stack: RegionStack, construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnResource);
+}
+
+/** Every authorized route the API serves, as route keys. */
+const API_ROUTE_KEYS = [
+  'GET /v1/tenants/{tenant}/counters/{name}',
+  'POST /v1/tenants/{tenant}/counters/{name}',
+  'GET /v1/tenants/{tenant}/sets/{name}',
+  'POST /v1/tenants/{tenant}/sets/{name}',
+  'GET /v1/tenants/{tenant}/profiles/{id}',
+  'PUT /v1/tenants/{tenant}/profiles/{id}',
+  'PATCH /v1/tenants/{tenant}/profiles/{id}',
+  'GET /v1/tenants/{tenant}/carts/{id}',
+  'POST /v1/tenants/{tenant}/carts/{id}',
+  'GET /v1/tenants/{tenant}/accounts/{id}',
+  'POST /v1/tenants/{tenant}/accounts/{id}/entries',
+  'GET /v1/reconciliation',
+  'POST /v1/reconciliation/{case}/resolve',
+  'GET /v1/tenants/{tenant}/home',
+  'PUT /v1/tenants/{tenant}/home',
+];
+
+/** Route key -> route properties. */
+function routesOf(template: Template): Map<string, Record<string, unknown>> {
+  return new Map(
+    Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => [
+      route.Properties.RouteKey as string,
+      route.Properties as Record<string, unknown>,
+    ]),
+  );
+}
+
+const TABLE_ACTIONS = [
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+];
 
 describe('RegionStack', () => {
   // GIVEN the default config WHEN the app is synthesized once
@@ -22,9 +67,13 @@ describe('RegionStack', () => {
   });
 
   describe('API', () => {
-    test('one function on the latest Node.js runtime, arm64, configured by environment', () => {
-      secondary.resourceCountIs('AWS::Lambda::Function', 1);
-      secondary.hasResourceProperties('AWS::Lambda::Function', {
+    test('the API function: latest Node.js runtime, arm64, configured by environment', () => {
+      const [apiFunction] = Object.values(
+        secondary.findResources('AWS::Lambda::Function', {
+          Properties: { Description: 'Active-active regional API' },
+        }),
+      );
+      expect(apiFunction?.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
@@ -34,6 +83,11 @@ describe('RegionStack', () => {
             APP_REGIONS: 'us-east-1,eu-west-1,ap-southeast-2',
             PRIMARY_REGION: 'us-east-1',
             HEALTH_TIMEOUT_MS: '1000',
+            APP_NAME: 'active-active',
+            PUBLIC_NAME: 'api.example.com',
+            SESSION_KEY_SECRET_ID: 'active-active/session-key',
+            POWERTOOLS_SERVICE_NAME: 'active-active',
+            POWERTOOLS_METRICS_NAMESPACE: 'ActiveActive',
           },
         },
       });
@@ -55,12 +109,55 @@ describe('RegionStack', () => {
       });
     });
 
-    test('GET /health is routed to the function', () => {
-      secondary.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /health' });
+    test('GET and HEAD /health are routed to the function without authorization', () => {
+      const routes = routesOf(secondary);
+      for (const key of ['GET /health', 'HEAD /health']) {
+        expect(routes.get(key)).toMatchObject({ AuthorizationType: 'NONE' });
+        expect(routes.get(key)?.AuthorizerId).toBeUndefined();
+      }
       secondary.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
         IntegrationType: 'AWS_PROXY',
         PayloadFormatVersion: '2.0',
       });
+    });
+
+    test('exactly the API routes plus /health, no CORS', () => {
+      expect([...routesOf(secondary).keys()].sort()).toEqual(
+        [...API_ROUTE_KEYS, 'GET /health', 'HEAD /health'].sort(),
+      );
+      secondary.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: Match.absent(),
+      });
+    });
+
+    test('every API route is integrated with the API function and authorized with AWS_IAM', () => {
+      const functionId = logicalIdOf(stacks[1]!, stacks[1]!.api.function);
+      const integrations = secondary.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: { IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+      });
+      const routes = routesOf(secondary);
+      for (const key of API_ROUTE_KEYS) {
+        const route = routes.get(key);
+        expect(route).toMatchObject({ AuthorizationType: 'AWS_IAM' });
+        expect(route?.AuthorizerId).toBeUndefined();
+        const target = JSON.stringify(route?.Target);
+        expect(Object.keys(integrations).some((id) => target.includes(id))).toBe(true);
+      }
+      secondary.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    });
+
+    test('API Gateway may invoke the function on each route only', () => {
+      const functionId = logicalIdOf(stacks[1]!, stacks[1]!.api.function);
+      const sourceArns = Object.values(
+        secondary.findResources('AWS::Lambda::Permission', {
+          Properties: { FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+        }),
+      ).map((permission) => JSON.stringify(permission.Properties.SourceArn));
+      const paths = [...new Set([...API_ROUTE_KEYS, 'GET /health'].map((k) => k.split(' ')[1]))];
+      for (const path of paths) {
+        expect(sourceArns.some((arn) => arn.includes(`"/*/*${path}"`))).toBe(true);
+      }
+      expect(sourceArns.every((arn) => !arn.includes('"/*/*/*"'))).toBe(true);
     });
 
     test('custom domains for the public and the regional name, regional, TLS 1.2', () => {
@@ -87,8 +184,11 @@ describe('RegionStack', () => {
       });
     });
 
-    test('IAM: GetItem on this region\u2019s replica only, by ARN, and its own log group', () => {
+    test('IAM: item actions on every replica and its indexes by ARN, the session key, its own logs', () => {
+      const table = (region: string) =>
+        `arn:aws:dynamodb:${region}:123456789012:table/active-active-data`;
       secondary.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: logicalIdOf(stacks[1]!, stacks[1]!.api.function.role!) }],
         PolicyDocument: {
           Statement: Match.arrayEquals([
             {
@@ -97,16 +197,53 @@ describe('RegionStack', () => {
               Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiFunctionLogs'), 'Arn'] },
             },
             {
-              Sid: 'ReadLocalReplica',
-              Action: 'dynamodb:GetItem',
+              Sid: 'LocalReplica',
+              Action: TABLE_ACTIONS,
               Effect: 'Allow',
-              Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/active-active-data',
+              Resource: [table('eu-west-1'), `${table('eu-west-1')}/index/*`],
+            },
+            {
+              Sid: 'OtherReplicas',
+              Action: TABLE_ACTIONS,
+              Effect: 'Allow',
+              Resource: [
+                table('ap-southeast-2'),
+                `${table('ap-southeast-2')}/index/*`,
+                table('us-east-1'),
+                `${table('us-east-1')}/index/*`,
+              ],
+            },
+            {
+              Sid: 'ReadSessionKey',
+              Action: 'secretsmanager:GetSecretValue',
+              Effect: 'Allow',
+              Resource:
+                'arn:aws:secretsmanager:eu-west-1:123456789012:secret:active-active/session-key-??????',
             },
           ]),
         },
       });
       // no managed policies: the role carries only the inline policy above
-      secondary.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+      secondary.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        }),
+        ManagedPolicyArns: Match.absent(),
+      });
+    });
+
+    test('IAM: the primary reads the session key in its own region', () => {
+      primary.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'ReadSessionKey',
+              Resource:
+                'arn:aws:secretsmanager:us-east-1:123456789012:secret:active-active/session-key-??????',
+            }),
+          ]),
+        },
+      });
     });
   });
 
@@ -197,6 +334,39 @@ describe('RegionStack', () => {
       expect(Object.keys(template.findResources('Custom::CrossRegionExportWriter'))).toEqual([]);
       expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');
     }
+  });
+});
+
+describe('RegionStack with JWT authorization', () => {
+  // GIVEN a config with a JWT issuer and audiences WHEN synthesized once
+  let template: Template;
+  beforeAll(() => {
+    const config = testConfig({
+      api: { jwt: { issuer: 'https://auth.example.com/', audience: ['aa-api', 'aa-cli'] } },
+    });
+    template = Template.fromStack(buildTestApp(config).stacks.regions[1]!);
+  });
+
+  test('one JWT authorizer with the issuer and audiences from config', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['aa-api', 'aa-cli'] },
+    });
+  });
+
+  test('every API route uses it; /health stays open', () => {
+    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    const routes = routesOf(template);
+    for (const key of API_ROUTE_KEYS) {
+      expect(routes.get(key)).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+      });
+    }
+    expect(routes.get('GET /health')).toMatchObject({ AuthorizationType: 'NONE' });
+    expect(routes.get('HEAD /health')).toMatchObject({ AuthorizationType: 'NONE' });
   });
 });
 
