@@ -2,17 +2,18 @@
  * Grow-only counter: one non-negative count per region; the value is their sum; merge takes the
  * maximum per region. Each region only ever raises its own entry, so no increment is lost.
  */
-import { assertRegionId, describe, expectCount, expectObject, sortedKeys } from '../json';
+import { assertRegionId, describe, expectCount, expectObject } from '../json';
 import type { Crdt, CrdtCodec } from './crdt';
+import { SortedCounts } from './sorted-counts';
 
 /** Serialized G-Counter: region id -> that region's count. */
 export type GCounterJson = Record<string, number>;
 
 /** An immutable grow-only counter. */
 export class GCounter implements Crdt<GCounter> {
-  private static readonly EMPTY = new GCounter(new Map());
+  private static readonly EMPTY = new GCounter(SortedCounts.empty());
 
-  private constructor(private readonly counts: ReadonlyMap<string, number>) {}
+  private constructor(private readonly counts: SortedCounts) {}
 
   /** The zero counter. */
   static empty(): GCounter {
@@ -21,33 +22,28 @@ export class GCounter implements Crdt<GCounter> {
 
   /** Reads the serialized form. */
   static deserialize(json: unknown): GCounter {
-    const counts = new Map<string, number>();
-    for (const [region, count] of Object.entries(expectObject(json, 'g-counter state'))) {
-      assertRegionId(region, 'g-counter region');
-      if (expectCount(count, `g-counter count for ${region}`) > 0) {
-        counts.set(region, count as number);
-      }
-    }
-    return new GCounter(counts);
+    const entries = Object.entries(expectObject(json, 'g-counter state')).map(
+      ([region, count]): [string, number] => {
+        assertRegionId(region, 'g-counter region');
+        return [region, expectCount(count, `g-counter count for ${region}`)];
+      },
+    );
+    return entries.length === 0 ? GCounter.EMPTY : new GCounter(SortedCounts.fromEntries(entries));
   }
 
   /** The counter's value: the sum over regions. */
   get value(): number {
-    let sum = 0;
-    for (const count of this.counts.values()) {
-      sum += count;
-    }
-    return sum;
+    return this.counts.sum();
   }
 
   /** Regions with a non-zero count, sorted. */
-  get regions(): string[] {
-    return sortedKeys(this.counts);
+  get regions(): readonly string[] {
+    return this.counts.keys;
   }
 
   /** The count contributed by `region`. */
   countOf(region: string): number {
-    return this.counts.get(region) ?? 0;
+    return this.counts.get(region);
   }
 
   /** Adds `amount` (a positive integer) on behalf of `region`. */
@@ -62,51 +58,26 @@ export class GCounter implements Crdt<GCounter> {
     if (!Number.isSafeInteger(next)) {
       throw new Error(`g-counter count for ${region} would exceed ${Number.MAX_SAFE_INTEGER}`);
     }
-    const counts = new Map(this.counts);
-    counts.set(region, next);
-    return new GCounter(counts);
+    return new GCounter(this.counts.with(region, next));
   }
 
   merge(other: GCounter): GCounter {
-    if (other === this || other.counts.size === 0) {
-      return this;
-    }
-    if (this.counts.size === 0) {
-      return other;
-    }
-    const counts = new Map(this.counts);
-    for (const [region, count] of other.counts) {
-      if (count > (counts.get(region) ?? 0)) {
-        counts.set(region, count);
-      }
-    }
-    return new GCounter(counts);
+    const merged = this.counts.max(other.counts);
+    return merged === this.counts ? this : merged === other.counts ? other : new GCounter(merged);
   }
 
   /** Only `region`'s own entry: what that region stores in its slot. */
   slotOf(region: string): GCounter {
     const count = this.countOf(region);
-    return count === 0 ? GCounter.EMPTY : new GCounter(new Map([[region, count]]));
+    return count === 0 ? GCounter.EMPTY : new GCounter(SortedCounts.fromEntries([[region, count]]));
   }
 
   equals(other: GCounter): boolean {
-    if (this.counts.size !== other.counts.size) {
-      return false;
-    }
-    for (const [region, count] of this.counts) {
-      if (other.counts.get(region) !== count) {
-        return false;
-      }
-    }
-    return true;
+    return this.counts.equals(other.counts);
   }
 
   serialize(): GCounterJson {
-    const json: GCounterJson = {};
-    for (const region of this.regions) {
-      json[region] = this.countOf(region);
-    }
-    return json;
+    return this.counts.toJson();
   }
 }
 

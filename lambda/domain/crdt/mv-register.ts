@@ -8,6 +8,7 @@
 import { compareHlc, formatHlc, parseHlc, type HlcTimestamp } from '../hlc';
 import {
   canonicalJson,
+  compareStrings,
   expectArray,
   expectObject,
   expectPositiveCount,
@@ -44,10 +45,12 @@ export interface MVRegisterJson {
 
 /** An immutable multi-value register. */
 export class MVRegister<T = JsonValue> implements Crdt<MVRegister<T>> {
+  private byHlc: readonly Sibling<T>[] | undefined;
+
   private constructor(
     private readonly codec: ValueCodec<T>,
-    /** Concurrent versions, sorted by HLC. */
-    readonly siblings: readonly Sibling<T>[],
+    /** Concurrent versions, sorted by dot (region, then counter) for merge joins. */
+    private readonly byDot: readonly Sibling<T>[],
     /** Version vector of the object: every write this state has seen. */
     readonly context: VersionVector,
   ) {}
@@ -62,7 +65,6 @@ export class MVRegister<T = JsonValue> implements Crdt<MVRegister<T>> {
     const values = (codec ?? JSON_VALUE_CODEC) as ValueCodec<T>;
     const object = expectObject(json, `mv-register<${values.name}> state`);
     const context = VersionVector.deserialize(object.c ?? {}, 'mv-register context');
-    const seen = new Set<string>();
     const siblings = expectArray(object.s ?? [], 'mv-register siblings').map((raw, index) => {
       const sibling = expectObject(raw, `mv-register sibling ${index}`);
       const hlc = parseHlc(sibling.h);
@@ -72,24 +74,33 @@ export class MVRegister<T = JsonValue> implements Crdt<MVRegister<T>> {
           `mv-register sibling ${hlc.region}:${dot} lies outside the context (${hlc.region}:${context.get(hlc.region)}); the state is corrupt, rebuild it from the other regions' slots`,
         );
       }
-      const key = `${hlc.region}:${dot}`;
-      if (seen.has(key)) {
-        throw new Error(`mv-register holds sibling ${key} twice; the state is corrupt`);
-      }
-      seen.add(key);
       return { value: values.deserialize(sibling.v), hlc, dot };
     });
-    return new MVRegister(values, sortSiblings(siblings), context);
+    siblings.sort(compareDots);
+    for (let index = 1; index < siblings.length; index += 1) {
+      if (compareDots(siblings[index - 1] as Sibling<T>, siblings[index] as Sibling<T>) === 0) {
+        throw new Error(
+          `mv-register holds sibling ${dotKey(siblings[index] as Sibling<T>)} twice; the state is corrupt`,
+        );
+      }
+    }
+    return new MVRegister(values, siblings, context);
+  }
+
+  /** Concurrent versions, sorted by HLC (the last one is the latest). */
+  get siblings(): readonly Sibling<T>[] {
+    this.byHlc ??= [...this.byDot].sort((a, b) => compareHlc(a.hlc, b.hlc));
+    return this.byHlc;
   }
 
   /** Whether the register was never written. */
   get isEmpty(): boolean {
-    return this.siblings.length === 0;
+    return this.byDot.length === 0;
   }
 
   /** Whether concurrent versions exist (more than one sibling). */
   get isConflicted(): boolean {
-    return this.siblings.length > 1;
+    return this.byDot.length > 1;
   }
 
   /** The values of the siblings, sorted by HLC. */
@@ -102,7 +113,7 @@ export class MVRegister<T = JsonValue> implements Crdt<MVRegister<T>> {
    * siblings' stamps). The write replaces every sibling this state holds: resolve them first.
    */
   write(value: T, hlc: HlcTimestamp): MVRegister<T> {
-    for (const sibling of this.siblings) {
+    for (const sibling of this.byDot) {
       if (compareHlc(hlc, sibling.hlc) <= 0) {
         throw new Error(
           `mv-register write stamped ${formatHlc(hlc)} is not after sibling ${formatHlc(sibling.hlc)}; call clock.receive() with the siblings' stamps before clock.now()`,
@@ -113,24 +124,47 @@ export class MVRegister<T = JsonValue> implements Crdt<MVRegister<T>> {
     return new MVRegister(this.codec, [{ value, hlc, dot }], this.context.with(hlc.region, dot));
   }
 
+  /**
+   * Keeps a sibling when both sides hold it, or when one side holds it and the other has never
+   * seen its dot; one merge-join pass over both sibling lists and both contexts.
+   */
   merge(other: MVRegister<T>): MVRegister<T> {
     if (other === this) {
       return this;
     }
-    const theirs = new Map(other.siblings.map((sibling) => [dotKey(sibling), sibling]));
-    const mine = new Set(this.siblings.map(dotKey));
-    const kept: Sibling<T>[] = [];
-    for (const sibling of this.siblings) {
-      if (theirs.has(dotKey(sibling)) || !other.context.covers(sibling.hlc.region, sibling.dot)) {
-        kept.push(sibling);
+    const mine = this.byDot;
+    const theirs = other.byDot;
+    const seenByThem = other.context.forwardCovers();
+    const seenByMe = this.context.forwardCovers();
+    // Sized once: growing by push would reallocate and copy large sibling lists.
+    const kept = new Array<Sibling<T>>(mine.length + theirs.length);
+    let out = 0;
+    let i = 0;
+    let j = 0;
+    while (i < mine.length || j < theirs.length) {
+      const a = mine[i];
+      const b = theirs[j];
+      const order = a === undefined ? 1 : b === undefined ? -1 : compareDots(a, b);
+      if (order === 0) {
+        kept[out++] = a as Sibling<T>;
+        i += 1;
+        j += 1;
+      } else if (order < 0) {
+        const sibling = a as Sibling<T>;
+        if (!seenByThem(sibling.hlc.region, sibling.dot)) {
+          kept[out++] = sibling;
+        }
+        i += 1;
+      } else {
+        const sibling = b as Sibling<T>;
+        if (!seenByMe(sibling.hlc.region, sibling.dot)) {
+          kept[out++] = sibling;
+        }
+        j += 1;
       }
     }
-    for (const sibling of other.siblings) {
-      if (!mine.has(dotKey(sibling)) && !this.context.covers(sibling.hlc.region, sibling.dot)) {
-        kept.push(sibling);
-      }
-    }
-    return new MVRegister(this.codec, sortSiblings(kept), this.context.merge(other.context));
+    kept.length = out;
+    return new MVRegister(this.codec, kept, this.context.merge(other.context));
   }
 
   /** How this state's version vector relates to `other`'s. */
@@ -147,6 +181,7 @@ export class MVRegister<T = JsonValue> implements Crdt<MVRegister<T>> {
     return canonicalJson(this.serialize()) === canonicalJson(other.serialize());
   }
 
+  /** Serialized form; siblings sorted by HLC. */
   serialize(): MVRegisterJson {
     return {
       c: this.context.serialize(),
@@ -163,8 +198,9 @@ function dotKey(sibling: Sibling<unknown>): string {
   return `${sibling.hlc.region}:${sibling.dot}`;
 }
 
-function sortSiblings<T>(siblings: Sibling<T>[]): Sibling<T>[] {
-  return siblings.sort((a, b) => compareHlc(a.hlc, b.hlc));
+function compareDots(a: Sibling<unknown>, b: Sibling<unknown>): number {
+  const region = compareStrings(a.hlc.region, b.hlc.region);
+  return region !== 0 ? region : a.dot - b.dot;
 }
 
 /** Codec of MV-Register states holding values of `codec`. */

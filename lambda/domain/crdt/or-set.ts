@@ -7,6 +7,9 @@
  *
  * The context stays a plain version vector because replicas exchange whole states and each region
  * mints its dots in order from a state that holds all its earlier dots (its own slot item).
+ *
+ * Elements are kept sorted (code-unit order) with their dots in a parallel array, so merge is one
+ * merge-join pass and stays near-linear for large sets.
  */
 import {
   assertRegionId,
@@ -26,15 +29,35 @@ export interface ORSetJson {
   e: Record<string, Record<string, number>>;
 }
 
-/** Dots of one element: region -> counter (at most one live dot per region). */
-type Dots = ReadonlyMap<string, number>;
+/** One add: the region that made it and that region's counter. */
+export interface Dot {
+  readonly region: string;
+  readonly counter: number;
+}
+
+/**
+ * Dots supporting one element: almost always one dot, stored bare to keep large sets compact;
+ * an array (sorted by region, at most one dot per region) only when concurrent adds left several.
+ */
+type Dots = Dot | readonly Dot[];
+
+function asArray(dots: Dots): readonly Dot[] {
+  return Array.isArray(dots) ? dots : [dots as Dot];
+}
+
+function fromArray(dots: readonly Dot[]): Dots | undefined {
+  return dots.length === 0 ? undefined : dots.length === 1 ? (dots[0] as Dot) : dots;
+}
 
 /** An immutable add-wins observed-remove set of strings. */
 export class ORSet implements Crdt<ORSet> {
-  private static readonly EMPTY = new ORSet(new Map(), VersionVector.empty());
+  private static readonly EMPTY = new ORSet([], [], VersionVector.empty());
 
   private constructor(
-    private readonly entries: ReadonlyMap<string, Dots>,
+    /** Elements, strictly increasing. */
+    private readonly elements: readonly string[],
+    /** Dots of each element (parallel to `elements`, never empty). */
+    private readonly dots: readonly Dots[],
     /** Every dot this state has seen, added or removed. */
     readonly context: VersionVector,
   ) {}
@@ -48,12 +71,12 @@ export class ORSet implements Crdt<ORSet> {
   static deserialize(json: unknown): ORSet {
     const object = expectObject(json, 'or-set state');
     const context = VersionVector.deserialize(object.c ?? {}, 'or-set context');
-    const entries = new Map<string, Dots>();
+    const entries: [string, Dots][] = [];
     for (const [element, rawDots] of Object.entries(
       expectObject(object.e ?? {}, 'or-set entries'),
     )) {
       expectNonEmptyString(element, 'or-set element');
-      const dots = new Map<string, number>();
+      const dots: Dot[] = [];
       for (const [region, counter] of Object.entries(
         expectObject(rawDots, `or-set dots of ${describe(element)}`),
       )) {
@@ -64,33 +87,47 @@ export class ORSet implements Crdt<ORSet> {
             `or-set dot ${region}:${String(counter)} of ${describe(element)} lies outside the causal context (${region}:${context.get(region)}); the state is corrupt, rebuild it from the other regions' slots`,
           );
         }
-        dots.set(region, counter as number);
+        dots.push({ region, counter: counter as number });
       }
-      if (dots.size > 0) {
-        entries.set(element, dots);
+      const packed = fromArray(dots.sort(byRegion));
+      if (packed !== undefined) {
+        entries.push([element, packed]);
       }
     }
-    return new ORSet(entries, context);
+    // Object keys that look like integers come first in numeric order: sort only when needed.
+    if (
+      entries.some(
+        (entry, index) => index > 0 && (entries[index - 1] as [string, Dots])[0] >= entry[0],
+      )
+    ) {
+      entries.sort(([a], [b]) => compareStrings(a, b));
+    }
+    return new ORSet(
+      entries.map(([element]) => element),
+      entries.map(([, dots]) => dots),
+      context,
+    );
   }
 
   /** Whether `element` is in the set. */
   has(element: string): boolean {
-    return this.entries.has(element);
+    return this.indexOf(element) >= 0;
   }
 
   /** Number of elements. */
   get size(): number {
-    return this.entries.size;
+    return this.elements.length;
   }
 
   /** The elements, sorted. */
   values(): string[] {
-    return [...this.entries.keys()].sort(compareStrings);
+    return [...this.elements];
   }
 
-  /** The dots currently supporting `element` (region -> counter). */
-  dotsOf(element: string): ReadonlyMap<string, number> {
-    return this.entries.get(element) ?? new Map();
+  /** The dots currently supporting `element`, sorted by region (empty when absent). */
+  dotsOf(element: string): readonly Dot[] {
+    const index = this.indexOf(element);
+    return index >= 0 ? asArray(this.dots[index] as Dots) : [];
   }
 
   /**
@@ -101,41 +138,71 @@ export class ORSet implements Crdt<ORSet> {
     expectNonEmptyString(element, 'or-set element');
     assertRegionId(region);
     const counter = this.context.get(region) + 1;
-    const entries = new Map(this.entries);
-    entries.set(element, new Map([[region, counter]]));
-    return new ORSet(entries, this.context.with(region, counter));
+    const index = this.indexOf(element);
+    const elements = [...this.elements];
+    const dots = [...this.dots];
+    if (index >= 0) {
+      dots[index] = { region, counter };
+    } else {
+      elements.splice(-index - 1, 0, element);
+      dots.splice(-index - 1, 0, { region, counter });
+    }
+    return new ORSet(elements, dots, this.context.with(region, counter));
   }
 
   /** Removes `element`: drops the dots this state has observed (a concurrent add still wins). */
   remove(element: string): ORSet {
-    if (!this.entries.has(element)) {
+    const index = this.indexOf(element);
+    if (index < 0) {
       return this;
     }
-    const entries = new Map(this.entries);
-    entries.delete(element);
-    return new ORSet(entries, this.context);
+    const elements = [...this.elements];
+    const dots = [...this.dots];
+    elements.splice(index, 1);
+    dots.splice(index, 1);
+    return new ORSet(elements, dots, this.context);
   }
 
   merge(other: ORSet): ORSet {
     if (other === this) {
       return this;
     }
-    const entries = new Map<string, Dots>();
-    for (const [element, mine] of this.entries) {
-      const kept = mergeDots(mine, other.entries.get(element), this.context, other.context);
+    const mine = this.elements;
+    const theirs = other.elements;
+    // Sized once: growing by push would reallocate and copy large arrays several times.
+    const elements = new Array<string>(mine.length + theirs.length);
+    const dots = new Array<Dots>(mine.length + theirs.length);
+    let out = 0;
+    let i = 0;
+    let j = 0;
+    while (i < mine.length || j < theirs.length) {
+      const a = mine[i];
+      const b = theirs[j];
+      let element: string;
+      let kept: Dots | undefined;
+      if (a !== undefined && a === b) {
+        element = a;
+        kept = mergeDots(this.dots[i] as Dots, other.dots[j] as Dots, this.context, other.context);
+        i += 1;
+        j += 1;
+      } else if (b === undefined || (a !== undefined && a < b)) {
+        element = a as string;
+        kept = unseenBy(this.dots[i] as Dots, other.context);
+        i += 1;
+      } else {
+        element = b;
+        kept = unseenBy(other.dots[j] as Dots, this.context);
+        j += 1;
+      }
       if (kept !== undefined) {
-        entries.set(element, kept);
+        elements[out] = element;
+        dots[out] = kept;
+        out += 1;
       }
     }
-    for (const [element, theirs] of other.entries) {
-      if (!this.entries.has(element)) {
-        const kept = mergeDots(undefined, theirs, this.context, other.context);
-        if (kept !== undefined) {
-          entries.set(element, kept);
-        }
-      }
-    }
-    return new ORSet(entries, this.context.merge(other.context));
+    elements.length = out;
+    dots.length = out;
+    return new ORSet(elements, dots, this.context.merge(other.context));
   }
 
   /** A region stores the whole state in its slot (removes must travel with the context). */
@@ -144,12 +211,17 @@ export class ORSet implements Crdt<ORSet> {
   }
 
   equals(other: ORSet): boolean {
-    if (this.entries.size !== other.entries.size || !this.context.equals(other.context)) {
+    if (other === this) {
+      return true;
+    }
+    if (this.elements.length !== other.elements.length || !this.context.equals(other.context)) {
       return false;
     }
-    for (const [element, dots] of this.entries) {
-      const theirs = other.entries.get(element);
-      if (theirs === undefined || !sameDots(dots, theirs)) {
+    for (let index = 0; index < this.elements.length; index += 1) {
+      if (
+        this.elements[index] !== other.elements[index] ||
+        !sameDots(this.dots[index] as Dots, other.dots[index] as Dots)
+      ) {
         return false;
       }
     }
@@ -159,59 +231,100 @@ export class ORSet implements Crdt<ORSet> {
   serialize(): ORSetJson {
     // fromEntries defines own properties, so an element named "__proto__" stays an element.
     const e = Object.fromEntries(
-      this.values().map((element) => {
-        const dots = this.entries.get(element) ?? new Map<string, number>();
-        return [element, Object.fromEntries([...dots].sort(([a], [b]) => compareStrings(a, b)))];
-      }),
+      this.elements.map((element, index) => [
+        element,
+        Object.fromEntries(
+          asArray(this.dots[index] as Dots).map((dot) => [dot.region, dot.counter]),
+        ),
+      ]),
     );
     return { c: this.context.serialize(), e };
   }
+
+  private indexOf(element: string): number {
+    let low = 0;
+    let high = this.elements.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const candidate = this.elements[middle] as string;
+      if (candidate < element) {
+        low = middle + 1;
+      } else if (candidate > element) {
+        high = middle - 1;
+      } else {
+        return middle;
+      }
+    }
+    return -low - 1;
+  }
+}
+
+/** Dots of an element only one side holds: those the other side has never seen survive. */
+function unseenBy(dots: Dots, otherContext: VersionVector): Dots | undefined {
+  if (!Array.isArray(dots)) {
+    const dot = dots as Dot;
+    return otherContext.covers(dot.region, dot.counter) ? undefined : dot;
+  }
+  return fromArray(dots.filter((dot: Dot) => !otherContext.covers(dot.region, dot.counter)));
 }
 
 /**
- * Dots of one element after a merge: a dot survives if both sides hold it, or if one side holds it
- * and the other has never seen it. A dot one side has seen but no longer holds was removed there.
+ * Dots of an element both sides hold: a dot survives if both sides hold it, or if one side holds
+ * it and the other has never seen it. A dot one side has seen but no longer holds was removed there.
  */
 function mergeDots(
-  mine: Dots | undefined,
-  theirs: Dots | undefined,
+  mine: Dots,
+  theirs: Dots,
   myContext: VersionVector,
   theirContext: VersionVector,
 ): Dots | undefined {
-  if (mine !== undefined && theirs !== undefined && sameDots(mine, theirs)) {
+  if (sameDots(mine, theirs)) {
     return mine;
   }
-  const kept = new Map<string, number>();
-  if (mine !== undefined) {
-    for (const [region, counter] of mine) {
-      if (theirs?.get(region) === counter || !theirContext.covers(region, counter)) {
-        kept.set(region, counter);
-      }
+  const mineList = asArray(mine);
+  const theirList = asArray(theirs);
+  const holds = (list: readonly Dot[], dot: Dot) =>
+    list.some((other) => other.region === dot.region && other.counter === dot.counter);
+  const kept: Dot[] = [];
+  for (const dot of mineList) {
+    if (holds(theirList, dot) || !theirContext.covers(dot.region, dot.counter)) {
+      kept.push(dot);
     }
   }
-  if (theirs !== undefined) {
-    for (const [region, counter] of theirs) {
-      if (mine?.get(region) !== counter && !myContext.covers(region, counter)) {
-        kept.set(region, counter);
-      }
+  for (const dot of theirList) {
+    if (!holds(mineList, dot) && !myContext.covers(dot.region, dot.counter)) {
+      kept.push(dot);
     }
   }
-  return kept.size > 0 ? kept : undefined;
+  return fromArray(kept.sort(byRegion));
 }
 
 function sameDots(a: Dots, b: Dots): boolean {
   if (a === b) {
     return true;
   }
-  if (a.size !== b.size) {
+  if (!Array.isArray(a) && !Array.isArray(b)) {
+    const p = a as Dot;
+    const q = b as Dot;
+    return p.region === q.region && p.counter === q.counter;
+  }
+  const x = asArray(a);
+  const y = asArray(b);
+  if (x.length !== y.length) {
     return false;
   }
-  for (const [region, counter] of a) {
-    if (b.get(region) !== counter) {
+  for (let index = 0; index < x.length; index += 1) {
+    const p = x[index] as Dot;
+    const q = y[index] as Dot;
+    if (p.region !== q.region || p.counter !== q.counter) {
       return false;
     }
   }
   return true;
+}
+
+function byRegion(a: Dot, b: Dot): number {
+  return compareStrings(a.region, b.region) || a.counter - b.counter;
 }
 
 /** Codec of OR-Set states. */
