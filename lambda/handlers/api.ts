@@ -1,87 +1,247 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoHealthProbe } from '../adapters/dynamo-health-probe';
+/**
+ * The regional API handler: `/health` plus every `/v1` route. Built by `makeHandler(deps)`, so
+ * tests pass in-memory or DynamoDB Local dependencies; the Lambda entry wires AWS once per cold
+ * start (see `./wiring.ts`).
+ */
+import { createHash } from 'node:crypto';
+import { CursorError } from '../app/cursor';
+import { AppError } from '../app/errors';
+import type { IdempotencyStore, StoredResponse } from '../app/ports';
+import type { ActiveActiveService, RequestOptions } from '../app/service';
+import {
+  decodeSessionToken,
+  emptySession,
+  SessionTokenError,
+  type SessionKeyring,
+  type SessionState,
+} from '../domain/session-token';
 import { checkHealth, type HealthProbe } from './health';
-import { errorResponse, type HttpEvent, type HttpResult } from './http';
-import { readRuntimeConfig, type RuntimeConfig } from './runtime-config';
+import { errorResponse, headerOf, type HttpEvent, type HttpResult } from './http';
+import { matchRoute, type Route } from './routes';
+import type { RuntimeConfig } from './runtime-config';
+import { consistencyOf, idempotencyKeyOf, RequestError, whenNotOwnerOf } from './validation';
+import { productionApiDeps } from './wiring';
+
+/** Structured logging (Powertools Logger in production). */
+export interface Log {
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+/** A metric sink (Powertools Metrics, i.e. EMF, in production). */
+export type MetricSink = (name: string, value: number, unit: 'Count' | 'Milliseconds') => void;
 
 /** Everything the API handler depends on; tests pass fakes. */
 export interface ApiDeps {
-  readonly config: RuntimeConfig;
+  readonly config: Pick<RuntimeConfig, 'region'>;
   readonly healthProbe: HealthProbe;
+  /** The service; created lazily so `/health` never waits for secrets. */
+  readonly service: () => Promise<ActiveActiveService>;
+  readonly keyring: () => Promise<SessionKeyring>;
+  readonly idempotency: IdempotencyStore;
   readonly now: () => number;
-  /** Where unexpected failures are reported (never to the caller). */
-  readonly logError: (message: string, details: Record<string, unknown>) => void;
+  readonly log: Log;
+  readonly metric: MetricSink;
+  /** Sends buffered metrics at the end of a request (no-op in tests). */
+  readonly flushMetrics?: () => void;
 }
+
+/** Session tokens older than this are refused (the caller starts a new session). */
+const MAX_SESSION_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Build the API handler from its dependencies. */
 export function makeHandler(deps: ApiDeps): (event: HttpEvent) => Promise<HttpResult> {
   return async (event) => {
-    const method = event.requestContext.http.method.toUpperCase();
-    const path = event.rawPath;
     const requestId = event.requestContext.requestId;
     try {
-      if (path === '/health') {
-        if (method !== 'GET' && method !== 'HEAD') {
-          return errorResponse(
-            405,
-            'method_not_allowed',
-            `${method} is not allowed on /health; use GET`,
-            {
-              allow: 'GET, HEAD',
-            },
-          );
-        }
-        return await checkHealth({
-          region: deps.config.region,
-          probe: deps.healthProbe,
-          now: deps.now,
-        });
-      }
-      return errorResponse(404, 'not_found', `no route for ${method} ${path}`);
+      return await handle(deps, event);
     } catch (error) {
-      deps.logError('unhandled error', { requestId, error: String(error) });
+      deps.log.error('unhandled error', {
+        requestId,
+        errorName: error instanceof Error ? error.name : typeof error,
+        errorMessage: error instanceof Error ? error.message : String(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      });
       return errorResponse(
         500,
         'internal_error',
         'unexpected failure; retry later or quote the request id',
         {},
-        {
-          requestId,
-        },
+        { requestId },
       );
+    } finally {
+      deps.flushMetrics?.();
     }
   };
 }
 
-/** Production wiring, done once per cold start. */
-function productionDeps(): ApiDeps {
-  const config = readRuntimeConfig(process.env);
-  const client = new DynamoDBClient({
-    region: config.region,
-    maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: config.healthTimeoutMs,
-      requestTimeout: config.healthTimeoutMs,
-    },
-  });
-  return {
-    config,
-    healthProbe: new DynamoHealthProbe({
-      client,
-      tableName: config.tableName,
-      region: config.region,
-      timeoutMs: config.healthTimeoutMs,
-    }),
-    now: Date.now,
-    logError: (message, details) =>
-      console.error(JSON.stringify({ level: 'ERROR', message, ...details })),
+async function handle(deps: ApiDeps, event: HttpEvent): Promise<HttpResult> {
+  const method = event.requestContext.http.method.toUpperCase();
+  const path = event.rawPath;
+  if (path === '/health') {
+    if (method !== 'GET' && method !== 'HEAD') {
+      return errorResponse(
+        405,
+        'method_not_allowed',
+        `${method} is not allowed on /health; use GET`,
+        {
+          allow: 'GET, HEAD',
+        },
+      );
+    }
+    return checkHealth({ region: deps.config.region, probe: deps.healthProbe, now: deps.now });
+  }
+
+  let matched: ReturnType<typeof matchRoute>;
+  let options: RequestOptions;
+  let validated: unknown;
+  let idempotencyKey: string | undefined;
+  let route: Route;
+  let params: Record<string, string>;
+  try {
+    matched = matchRoute(method, path);
+    if (matched === undefined)
+      return errorResponse(404, 'not_found', `no route for ${method} ${truncate(path)}`);
+    if ('allowed' in matched) {
+      return errorResponse(
+        405,
+        'method_not_allowed',
+        `${method} is not allowed on ${truncate(path)}; use ${matched.allowed.join(', ')}`,
+        { allow: matched.allowed.join(', ') },
+      );
+    }
+    ({ route, params } = matched);
+    const consistency = consistencyOf(event);
+    const whenNotOwner = whenNotOwnerOf(event);
+    idempotencyKey = route.write ? idempotencyKeyOf(event) : undefined;
+    options = {
+      consistency,
+      whenNotOwner,
+      path,
+      session: await sessionOf(deps, event),
+    };
+    validated = route.validate({ event, params, options });
+  } catch (error) {
+    return requestFailure(error);
+  }
+
+  const input = {
+    event,
+    params,
+    options,
+    service: await deps.service(),
+    metric: deps.metric,
   };
+  const run = async (): Promise<HttpResult> => {
+    try {
+      const result = await route.handle(input, validated);
+      if (result.body.includes('"forwarded":true')) deps.metric('ForwardedWrites', 1, 'Count');
+      return result;
+    } catch (error) {
+      if (error instanceof AppError) {
+        if (error.status === 421) deps.metric('RefusedWrites', 1, 'Count');
+        return errorResponse(error.status, error.code, error.message, error.headers, error.details);
+      }
+      return requestFailure(error);
+    }
+  };
+
+  if (idempotencyKey === undefined) return run();
+  return withIdempotency(deps, event, params.tenant ?? '_global', idempotencyKey, run);
+}
+
+/** Runs `run` at most once per idempotency key in this region; replays the stored answer. */
+async function withIdempotency(
+  deps: ApiDeps,
+  event: HttpEvent,
+  scope: string,
+  key: string,
+  run: () => Promise<HttpResult>,
+): Promise<HttpResult> {
+  const fingerprint = createHash('sha256')
+    .update(
+      `${event.requestContext.http.method.toUpperCase()}\n${event.rawPath}\n${event.body ?? ''}`,
+    )
+    .digest('hex');
+  const claim = await deps.idempotency.begin(scope, key, fingerprint, deps.now());
+  switch (claim.kind) {
+    case 'completed':
+      return {
+        statusCode: claim.response.statusCode,
+        headers: { ...claim.response.headers, 'idempotency-replayed': 'true' },
+        body: claim.response.body,
+      };
+    case 'in-progress':
+      return errorResponse(
+        409,
+        'idempotency_in_progress',
+        `a request with Idempotency-Key ${key} is still running; retry in a second`,
+        { 'retry-after': '1' },
+      );
+    case 'mismatch':
+      return errorResponse(
+        422,
+        'idempotency_key_reused',
+        `Idempotency-Key ${key} was used for a different request; use a new key for a new request`,
+      );
+    case 'claimed':
+      break;
+  }
+  let result: HttpResult;
+  try {
+    result = await run();
+  } catch (error) {
+    await deps.idempotency.release(scope, key).catch(() => undefined);
+    throw error;
+  }
+  if (result.statusCode >= 200 && result.statusCode < 300) {
+    const stored: StoredResponse = {
+      statusCode: result.statusCode,
+      headers: result.headers,
+      body: result.body,
+    };
+    await deps.idempotency.complete(scope, key, stored, deps.now());
+  } else {
+    // Nothing was written: let a corrected retry with the same key run.
+    await deps.idempotency.release(scope, key);
+  }
+  return result;
+}
+
+async function sessionOf(deps: ApiDeps, event: HttpEvent): Promise<SessionState> {
+  const token = headerOf(event, 'x-session-token');
+  if (token === undefined || token === '') return emptySession(deps.now());
+  try {
+    return decodeSessionToken(token, await deps.keyring(), {
+      nowMs: deps.now(),
+      maxAgeMs: MAX_SESSION_AGE_MS,
+    });
+  } catch (error) {
+    if (error instanceof SessionTokenError) {
+      throw new RequestError(400, 'invalid_session_token', error.message);
+    }
+    throw error;
+  }
+}
+
+function requestFailure(error: unknown): HttpResult {
+  if (error instanceof RequestError) return errorResponse(error.status, error.code, error.message);
+  if (error instanceof CursorError) return errorResponse(400, 'invalid_query', error.message);
+  if (error instanceof AppError) {
+    return errorResponse(error.status, error.code, error.message, error.headers, error.details);
+  }
+  throw error;
+}
+
+function truncate(path: string): string {
+  return path.length > 80 ? `${path.slice(0, 77)}...` : path;
 }
 
 let cached: ((event: HttpEvent) => Promise<HttpResult>) | undefined;
 
-/** Lambda entry point. */
-export const handler = (event: HttpEvent): Promise<HttpResult> => {
-  cached ??= makeHandler(productionDeps());
+/** Lambda entry point: wires production dependencies once per cold start. */
+export const handler = async (event: HttpEvent): Promise<HttpResult> => {
+  cached ??= makeHandler(productionApiDeps(process.env));
   return cached(event);
 };

@@ -1,3 +1,5 @@
+import { parseWritePolicy, WritePolicyError, type WritePolicy } from '../domain/write-policy';
+
 /** Configuration the API function reads once, at cold start, from its environment. */
 export interface RuntimeConfig {
   /** The region this function runs in. */
@@ -10,6 +12,14 @@ export interface RuntimeConfig {
   readonly primaryRegion: string;
   /** How long the health check waits for the local replica. */
   readonly healthTimeoutMs: number;
+  /** App name (metrics service). */
+  readonly appName: string;
+  /** Public API name; a region's own URL is `https://<region>.<publicName>`. */
+  readonly publicName: string;
+  /** Secrets Manager id of the session-token key (replicated to every region). */
+  readonly sessionKeySecretId: string;
+  /** This region's write policy (rollout phase per data domain). */
+  readonly writePolicy: WritePolicy;
 }
 
 /** Thrown when the function's environment is incomplete: a deploy bug, reported at cold start. */
@@ -45,11 +55,30 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
       `HEALTH_TIMEOUT_MS must be an integer 50-10000, got ${JSON.stringify(env.HEALTH_TIMEOUT_MS)}`,
     );
   }
+  let writePolicy: WritePolicy;
+  try {
+    writePolicy = parseWritePolicy(required('WRITE_POLICY'));
+  } catch (error) {
+    if (error instanceof WritePolicyError) {
+      throw new RuntimeConfigError(`WRITE_POLICY is invalid: ${error.message}; redeploy the stack`);
+    }
+    throw error;
+  }
+  const region = required('AWS_REGION');
+  if (writePolicy.region !== region || writePolicy.primaryRegion !== primaryRegion) {
+    throw new RuntimeConfigError(
+      `WRITE_POLICY was built for ${writePolicy.region} (primary ${writePolicy.primaryRegion}) but this function runs in ${region} (primary ${primaryRegion}); redeploy the stack`,
+    );
+  }
   return {
-    region: required('AWS_REGION'),
+    region,
     tableName: required('TABLE_NAME'),
     regions,
     primaryRegion,
     healthTimeoutMs,
+    appName: required('APP_NAME'),
+    publicName: required('PUBLIC_NAME'),
+    sessionKeySecretId: required('SESSION_KEY_SECRET_ID'),
+    writePolicy,
   };
 }

@@ -3,12 +3,7 @@ import type { HealthProbe } from '../../../lambda/handlers/health';
 import type { HttpEvent } from '../../../lambda/handlers/http';
 import { readRuntimeConfig, RuntimeConfigError } from '../../../lambda/handlers/runtime-config';
 
-const config = readRuntimeConfig({
-  AWS_REGION: 'eu-west-1',
-  TABLE_NAME: 'active-active-data',
-  APP_REGIONS: 'us-east-1,eu-west-1',
-  PRIMARY_REGION: 'us-east-1',
-});
+const config = { region: 'eu-west-1' };
 
 function event(method: string, rawPath: string): HttpEvent {
   return {
@@ -25,8 +20,20 @@ function depsWith(probe: HealthProbe, errors: unknown[] = []): ApiDeps {
   return {
     config,
     healthProbe: probe,
+    service: () => Promise.reject(new Error('the health route must not need the service')),
+    keyring: () => Promise.reject(new Error('the health route must not need the keyring')),
+    idempotency: {
+      begin: () => Promise.reject(new Error('unused')),
+      complete: () => Promise.reject(new Error('unused')),
+      release: () => Promise.reject(new Error('unused')),
+    },
     now: () => (clock += 7),
-    logError: (message, details) => errors.push({ message, details }),
+    log: {
+      info: () => undefined,
+      warn: () => undefined,
+      error: (message, details) => errors.push({ message, details }),
+    },
+    metric: () => undefined,
   };
 }
 

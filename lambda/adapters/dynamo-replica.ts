@@ -1,0 +1,349 @@
+/**
+ * One region's replica of the global table, on DynamoDB. Every write here targets an item whose
+ * only writer is this replica's region (its slot of an object, its ownership slot, the cases the
+ * tenant's home opens), so DynamoDB's own last-writer-wins never has two writers to choose from.
+ */
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor, OPEN_CASES_PARTITION } from '../app/cursor';
+import type {
+  CasePage,
+  CaseRecord,
+  CaseRef,
+  ConditionalWriteResult,
+  ConflictAnnotation,
+  OwnerFence,
+  OwnershipSlot,
+  RegionReplica,
+} from '../app/ports';
+import type { DataType } from '../domain/catalog';
+import { formatHlc, parseHlc } from '../domain/hlc';
+import type { Ownership } from '../domain/ownership';
+import type { ReconciliationCaseJson } from '../domain/reconciliation';
+import {
+  caseKeyOf,
+  objectPartitionKey,
+  ownershipPartitionKey,
+  ownershipSlotKeyOf,
+  parseSlotItem,
+  slotWriteCondition,
+  type ObjectKey,
+  type SlotItem,
+} from '../domain/storage-layout';
+
+/** Sparse index of open reconciliation cases. */
+export const OPEN_CASES_INDEX = 'gsi1';
+
+export interface DynamoReplicaOptions {
+  /** A client for the replica's region. */
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly region: string;
+}
+
+/** `RegionReplica` on a DynamoDB table replica. */
+export class DynamoReplica implements RegionReplica {
+  readonly region: string;
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: DynamoReplicaOptions) {
+    this.region = options.region;
+    this.tableName = options.tableName;
+    this.documents = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+
+  async readSlots(key: ObjectKey, options: { consistent?: boolean } = {}): Promise<SlotItem[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :slot)',
+      ExpressionAttributeValues: { ':pk': objectPartitionKey(key), ':slot': 'S#' },
+      ConsistentRead: options.consistent === true,
+    });
+    return items.map((item) => parseSlotItem(item));
+  }
+
+  async writeSlot(
+    item: SlotItem,
+    options: { fence?: OwnerFence; annotation?: ConflictAnnotation } = {},
+  ): Promise<ConditionalWriteResult> {
+    if (item.region !== this.region) {
+      throw new Error(
+        `replica ${this.region} may only write its own slots, got a slot of ${item.region}`,
+      );
+    }
+    const condition = slotWriteCondition(item);
+    const put = {
+      TableName: this.tableName,
+      Item: { ...item, ...(options.annotation ?? {}) },
+      ConditionExpression: condition.conditionExpression,
+      ...(Object.keys(condition.expressionAttributeValues).length > 0
+        ? { ExpressionAttributeValues: condition.expressionAttributeValues }
+        : {}),
+    };
+    if (options.fence === undefined) {
+      try {
+        await this.documents.send(new PutCommand(put));
+        return 'written';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'revision-conflict';
+        throw error;
+      }
+    }
+    return this.transact(
+      [...this.fenceChecks(options.fence), { Put: put }],
+      options.fence.regions.length,
+    );
+  }
+
+  async readOwnership(
+    tenantId: string,
+    options: { consistent?: boolean } = {},
+  ): Promise<OwnershipSlot[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': ownershipPartitionKey(tenantId) },
+      ConsistentRead: options.consistent === true,
+    });
+    return items.map((item) => ({
+      region: String(item.writer),
+      rev: Number(item.rev),
+      ownership: {
+        tenantId: String(item.tenant),
+        home: String(item.home),
+        epoch: Number(item.epoch),
+        hlc: parseHlc(item.hlc),
+      },
+    }));
+  }
+
+  async writeOwnership(
+    ownership: Ownership,
+    expectedRev: number,
+    fence: OwnerFence,
+  ): Promise<ConditionalWriteResult> {
+    const key = ownershipSlotKeyOf(ownership.tenantId, this.region);
+    const put = {
+      TableName: this.tableName,
+      Item: {
+        ...key,
+        tenant: ownership.tenantId,
+        writer: this.region,
+        rev: expectedRev + 1,
+        home: ownership.home,
+        epoch: ownership.epoch,
+        hlc: formatHlc(ownership.hlc),
+      },
+      // Our own slot cannot also be a ConditionCheck of the same transaction: fence it here.
+      ConditionExpression:
+        expectedRev === 0
+          ? 'attribute_not_exists(pk)'
+          : 'rev = :expectedRev AND (attribute_not_exists(epoch) OR epoch <= :fenceEpoch)',
+      ...(expectedRev === 0
+        ? {}
+        : {
+            ExpressionAttributeValues: { ':expectedRev': expectedRev, ':fenceEpoch': fence.epoch },
+          }),
+    };
+    const others = { ...fence, regions: fence.regions.filter((region) => region !== this.region) };
+    return this.transact([...this.fenceChecks(others), { Put: put }], others.regions.length);
+  }
+
+  async putCase(record: CaseRecord): Promise<'created' | 'exists'> {
+    const key = caseKeyOf(record, record.caseId);
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            ...caseAttributes(record),
+            gsi1pk: OPEN_CASES_PARTITION,
+            gsi1sk: `${String(record.openedAtMs).padStart(15, '0')}#${key.pk}#${key.sk}`,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  async getCase(
+    ref: CaseRef,
+    options: { consistent?: boolean } = {},
+  ): Promise<CaseRecord | undefined> {
+    const output = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: caseKeyOf(ref, ref.caseId),
+        ConsistentRead: options.consistent === true,
+      }),
+    );
+    return output.Item === undefined ? undefined : caseRecordOf(output.Item);
+  }
+
+  async listOpenCases(limit: number, cursor?: string): Promise<CasePage> {
+    const output = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: OPEN_CASES_INDEX,
+        KeyConditionExpression: 'gsi1pk = :open',
+        ExpressionAttributeValues: { ':open': OPEN_CASES_PARTITION },
+        Limit: limit,
+        ...(cursor === undefined ? {} : { ExclusiveStartKey: decodeCursor(cursor) }),
+      }),
+    );
+    const next = output.LastEvaluatedKey;
+    return {
+      cases: (output.Items ?? []).map(caseRecordOf),
+      ...(next === undefined ? {} : { cursor: encodeCursor(next) }),
+    };
+  }
+
+  async listObjectCases(key: ObjectKey): Promise<CaseRecord[]> {
+    const pk = `T#${key.tenantId}#cases`;
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': pk,
+        ':prefix': `${key.type}#${key.objectId}#`,
+        ':open': 'open',
+      },
+      ConsistentRead: true,
+    });
+    return items.map(caseRecordOf);
+  }
+
+  async closeCase(
+    ref: CaseRef,
+    resolvedAtMs: number,
+    resolvedHlc: string,
+  ): Promise<'closed' | 'not-open'> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: caseKeyOf(ref, ref.caseId),
+          UpdateExpression:
+            'SET #status = :resolved, resolvedAtMs = :at, resolvedHlc = :hlc REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':resolved': 'resolved',
+            ':open': 'open',
+            ':at': resolvedAtMs,
+            ':hlc': resolvedHlc,
+          },
+        }),
+      );
+      return 'closed';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'not-open';
+      throw error;
+    }
+  }
+
+  /** ConditionChecks that no region's ownership slot holds an epoch above the fence. */
+  private fenceChecks(fence: OwnerFence): NonNullable<TransactWriteCommandInput['TransactItems']> {
+    return fence.regions.map((region) => ({
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: ownershipSlotKeyOf(fence.tenantId, region),
+        ConditionExpression: 'attribute_not_exists(pk) OR epoch <= :epoch',
+        ExpressionAttributeValues: { ':epoch': fence.epoch },
+      },
+    }));
+  }
+
+  /** Runs a transaction whose first `fenceCount` items are fence checks and whose last is the write. */
+  private async transact(
+    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+    fenceCount: number,
+  ): Promise<ConditionalWriteResult> {
+    try {
+      await this.documents.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'written';
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        const failed = (index: number) => reasons[index]?.Code === 'ConditionalCheckFailed';
+        for (let index = 0; index < fenceCount; index += 1) {
+          if (failed(index)) return 'fenced';
+        }
+        if (failed(fenceCount)) return 'revision-conflict';
+        // TransactionConflict: another transaction touched the same items; re-read and retry.
+        if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
+          return 'revision-conflict';
+        }
+      }
+      throw error;
+    }
+  }
+
+  private async queryAll(
+    input: ConstructorParameters<typeof QueryCommand>[0],
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const output = await this.documents.send(
+        new QueryCommand({
+          ...input,
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        }),
+      );
+      items.push(...((output.Items ?? []) as Record<string, unknown>[]));
+      start = output.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items;
+  }
+}
+
+function caseAttributes(record: CaseRecord): Record<string, unknown> {
+  return {
+    tenantId: record.tenantId,
+    type: record.type,
+    objectId: record.objectId,
+    caseId: record.caseId,
+    status: record.status,
+    openedAtMs: record.openedAtMs,
+    openedBy: record.openedBy,
+    reconciliation: record.reconciliation,
+  };
+}
+
+function caseRecordOf(item: Record<string, unknown>): CaseRecord {
+  return {
+    tenantId: String(item.tenantId),
+    type: String(item.type) as DataType,
+    objectId: String(item.objectId),
+    caseId: String(item.caseId),
+    status: item.status === 'resolved' ? 'resolved' : 'open',
+    openedAtMs: Number(item.openedAtMs),
+    openedBy: String(item.openedBy),
+    reconciliation: item.reconciliation as ReconciliationCaseJson,
+    ...(item.resolvedAtMs === undefined ? {} : { resolvedAtMs: Number(item.resolvedAtMs) }),
+    ...(item.resolvedHlc === undefined ? {} : { resolvedHlc: String(item.resolvedHlc) }),
+  };
+}

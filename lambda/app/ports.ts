@@ -1,0 +1,147 @@
+/**
+ * Ports of the application layer: what the API needs from one region's replica of the global table
+ * and from the idempotency store. `lambda/adapters` implements them on DynamoDB; tests use the
+ * in-memory versions in `lambda/app/memory.ts` or DynamoDB Local.
+ */
+import type { DataType } from '../domain/catalog';
+import type { Ownership } from '../domain/ownership';
+import type { ReconciliationCaseJson } from '../domain/reconciliation';
+import type { ObjectKey, SlotItem } from '../domain/storage-layout';
+
+/** Outcome of a conditional write. */
+export type ConditionalWriteResult = 'written' | 'revision-conflict' | 'fenced';
+
+/**
+ * Epoch fencing for owner-only writes: the write succeeds only if no region's ownership slot of
+ * the tenant holds an epoch above `epoch` (checked in the same transaction as the write).
+ */
+export interface OwnerFence {
+  readonly tenantId: string;
+  readonly epoch: number;
+  /** Every region, so every ownership slot is checked. */
+  readonly regions: readonly string[];
+}
+
+/** Facts a write records for the conflict feed (the stream consumer reads them). */
+export interface ConflictAnnotation {
+  /** How many concurrent versions this write resolved (2 or more). */
+  readonly resolvedSiblings: number;
+  /** When the conflict began: the wall time of the newest concurrent version (epoch ms). */
+  readonly conflictSinceMs: number;
+}
+
+/** One region's ownership slot of a tenant, as stored. */
+export interface OwnershipSlot {
+  /** The region that wrote the slot (its only writer). */
+  readonly region: string;
+  /** Write counter (optimistic locking). */
+  readonly rev: number;
+  readonly ownership: Ownership;
+}
+
+/** Where a reconciliation case lives. */
+export interface CaseRef {
+  readonly tenantId: string;
+  readonly type: DataType;
+  readonly objectId: string;
+  readonly caseId: string;
+}
+
+/** A reconciliation case as queued. */
+export interface CaseRecord extends CaseRef {
+  readonly status: 'open' | 'resolved';
+  /** When the case was opened (epoch ms). */
+  readonly openedAtMs: number;
+  /** The region that opened it (the tenant's home). */
+  readonly openedBy: string;
+  /** Every concurrent version, untouched. */
+  readonly reconciliation: ReconciliationCaseJson;
+  /** When it was resolved (epoch ms). */
+  readonly resolvedAtMs?: number;
+  /** HLC of the resolving write. */
+  readonly resolvedHlc?: string;
+}
+
+/** One page of open cases. */
+export interface CasePage {
+  readonly cases: readonly CaseRecord[];
+  /** Opaque cursor of the next page, absent on the last page. */
+  readonly cursor?: string;
+}
+
+/** One region's replica of the global table. */
+export interface RegionReplica {
+  /** Region of the replica. */
+  readonly region: string;
+  /** Every slot of one object (a Query on its partition). */
+  readSlots(key: ObjectKey, options?: { readonly consistent?: boolean }): Promise<SlotItem[]>;
+  /**
+   * Writes a slot item (which must be this replica's region's slot) under its revision condition
+   * and, with `fence`, the owner-epoch condition.
+   */
+  writeSlot(
+    item: SlotItem,
+    options?: { readonly fence?: OwnerFence; readonly annotation?: ConflictAnnotation },
+  ): Promise<ConditionalWriteResult>;
+  /** Every ownership slot of a tenant. */
+  readOwnership(
+    tenantId: string,
+    options?: { readonly consistent?: boolean },
+  ): Promise<OwnershipSlot[]>;
+  /**
+   * Writes this replica's region's ownership slot, expecting revision `expectedRev` (0: absent),
+   * fenced by `fence`.
+   */
+  writeOwnership(
+    ownership: Ownership,
+    expectedRev: number,
+    fence: OwnerFence,
+  ): Promise<ConditionalWriteResult>;
+  /** Queues a case; `exists` when the same case (same id) is already queued. */
+  putCase(record: CaseRecord): Promise<'created' | 'exists'>;
+  /** One case by reference. */
+  getCase(
+    ref: CaseRef,
+    options?: { readonly consistent?: boolean },
+  ): Promise<CaseRecord | undefined>;
+  /** Open cases, oldest first. */
+  listOpenCases(limit: number, cursor?: string): Promise<CasePage>;
+  /** Open cases of one object. */
+  listObjectCases(key: ObjectKey): Promise<CaseRecord[]>;
+  /** Marks a case resolved; `not-open` when it was not open. */
+  closeCase(
+    ref: CaseRef,
+    resolvedAtMs: number,
+    resolvedHlc: string,
+  ): Promise<'closed' | 'not-open'>;
+}
+
+/** Gives the replica of any region (the local one, or the home for forwarding and strong reads). */
+export type ReplicaDirectory = (region: string) => RegionReplica;
+
+/** A stored response, replayed for a retried request. */
+export interface StoredResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** What `begin` found for an idempotency key. */
+export type IdempotencyClaim =
+  | { readonly kind: 'claimed' }
+  | { readonly kind: 'completed'; readonly response: StoredResponse }
+  | { readonly kind: 'in-progress' }
+  | { readonly kind: 'mismatch' };
+
+/** Exactly one effect per idempotency key within a region. */
+export interface IdempotencyStore {
+  /**
+   * Claims `key` for a request with `fingerprint` (a hash of method, path and body). A key claimed
+   * by a request that never completed is taken over after its lease expires.
+   */
+  begin(scope: string, key: string, fingerprint: string, nowMs: number): Promise<IdempotencyClaim>;
+  /** Stores the response of a claimed key. */
+  complete(scope: string, key: string, response: StoredResponse, nowMs: number): Promise<void>;
+  /** Gives up a claim after a failure that did not write, so a retry may run. */
+  release(scope: string, key: string): Promise<void>;
+}

@@ -1,0 +1,823 @@
+/**
+ * The application service: every API operation as a function of ports and the pure rules in
+ * lambda/domain. It decides where a write runs (here, forwarded to the tenant's home replica, or
+ * refused), fences owner-only writes with the tenant's epoch, serves reads at the requested
+ * consistency, and keeps each region to its own slot of every object.
+ */
+import {
+  WRITE_CLASSES,
+  type DataDomain,
+  type DataType,
+  type Operation,
+  type RolloutPhase,
+  type WriteClass,
+} from '../domain/catalog';
+import {
+  mergeQuorumReplies,
+  planRead,
+  type ConsistencyLevel,
+  type ReplicaReply,
+  type ReplicaWatermark,
+} from '../domain/consistency';
+import type { Crdt, CrdtCodec } from '../domain/crdt/crdt';
+import type { MVRegister } from '../domain/crdt/mv-register';
+import {
+  ClockSkewError,
+  compareHlc,
+  formatHlc,
+  hlcTimestamp,
+  HybridLogicalClock,
+  parseHlc,
+  type HlcTimestamp,
+} from '../domain/hlc';
+import {
+  MERGE_REGISTRY,
+  resolveSiblings,
+  type VersionedPolicy,
+  type VersionedRead,
+} from '../domain/merge-registry';
+import { mergeOwnership, transferOwnership, type Ownership } from '../domain/ownership';
+import {
+  openCase,
+  resolveCase,
+  serializeCase,
+  type ReconciliationCase,
+} from '../domain/reconciliation';
+import {
+  encodeSessionToken,
+  recordWrite,
+  type SessionKeyring,
+  type SessionState,
+} from '../domain/session-token';
+import {
+  buildSlotItem,
+  mergeSlotItems,
+  ownSlotOf,
+  type ObjectKey,
+  type SlotItem,
+} from '../domain/storage-layout';
+import type { ValueCodec } from '../domain/value-codec';
+import {
+  decideWrite,
+  explainWriteDecision,
+  isOwnershipOperation,
+  isWritableInAnyRegion,
+  type NotOwnerPolicy,
+} from '../domain/write-decision';
+import { AppError, conflict, notFound, unavailable, wrongRegion } from './errors';
+import type {
+  CaseRecord,
+  CaseRef,
+  ConflictAnnotation,
+  OwnerFence,
+  OwnershipSlot,
+  RegionReplica,
+  ReplicaDirectory,
+} from './ports';
+
+/** The write policy this region runs under (from the rollout). */
+export interface WritePolicyView {
+  /** Global phase (ownership operations and DNS follow it). */
+  readonly globalPhase: RolloutPhase;
+  /** Phase of each data domain. */
+  readonly domains: Readonly<Record<DataDomain, RolloutPhase>>;
+  /** Write classes local everywhere in limited-write. */
+  readonly limitedWriteClasses: readonly WriteClass[];
+}
+
+/** Measured replication lag into this region, per origin region (ms), when known. */
+export type ReplicationLagSource = () => Promise<Readonly<Record<string, number>>>;
+
+/** What the service needs. */
+export interface ServiceDeps {
+  /** This region. */
+  readonly region: string;
+  /** Every region, primary first. */
+  readonly regions: readonly string[];
+  readonly primaryRegion: string;
+  readonly policy: WritePolicyView;
+  readonly replicas: ReplicaDirectory;
+  /** This region's clock (one per process). */
+  readonly clock: HybridLogicalClock;
+  readonly keyring: SessionKeyring;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
+  /** Base URL of a region's own API name, e.g. `https://eu-west-1.api.example.com`. */
+  readonly regionalUrl: (region: string) => string;
+  /** Measured replication lag, for the staleness estimate. @default - unknown */
+  readonly replicationLag?: ReplicationLagSource;
+  /** How many times a write re-reads and retries after a same-region revision conflict. */
+  readonly maxWriteAttempts?: number;
+}
+
+/** Per-request options. */
+export interface RequestOptions {
+  readonly consistency: ConsistencyLevel;
+  readonly session: SessionState;
+  /** Forward writes this region may not run (default), or refuse them with 421. */
+  readonly whenNotOwner: NotOwnerPolicy;
+  /** Request path, to build the owner's URL in a 421. */
+  readonly path: string;
+}
+
+/** Which region served a request and how fresh the answer is. */
+export interface Served {
+  readonly servedRegion: string;
+  readonly homeRegion: string;
+  readonly consistency: ConsistencyLevel;
+  /** Estimated staleness in ms; `undefined` when unknown. */
+  readonly stalenessMs: number | undefined;
+}
+
+/** A read's answer. */
+export interface ReadResult<T> extends Served {
+  readonly value: T;
+  /** HLC of the newest version read, when the object exists. */
+  readonly version: string | undefined;
+}
+
+/** A write's answer. */
+export interface WriteResult<T> extends Served {
+  readonly value: T;
+  /** HLC of the write. */
+  readonly version: string;
+  /** The caller's session token, updated with this write. */
+  readonly sessionToken: string;
+  /** Whether the write was forwarded to the tenant's home replica. */
+  readonly forwarded: boolean;
+}
+
+/** Default home of a tenant that was never assigned one: the primary region, epoch 0. */
+export function defaultOwnership(tenantId: string, primaryRegion: string): Ownership {
+  return { tenantId, home: primaryRegion, epoch: 0, hlc: hlcTimestamp(0, 0, primaryRegion) };
+}
+
+/** The result of applying an update to the object's current slots. */
+type SlotUpdate<T> =
+  | {
+      readonly kind: 'write';
+      readonly item: SlotItem;
+      readonly value: T;
+      readonly hlc: HlcTimestamp;
+      readonly annotation?: ConflictAnnotation;
+    }
+  | { readonly kind: 'blocked'; readonly reconciliation: ReconciliationCase<unknown> };
+
+/** The reads and writes of the API. */
+export class ActiveActiveService {
+  private readonly maxWriteAttempts: number;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.maxWriteAttempts = deps.maxWriteAttempts ?? 5;
+  }
+
+  get region(): string {
+    return this.deps.region;
+  }
+
+  // ---------------------------------------------------------------- ownership
+
+  /** The tenant's ownership as `replica` holds it (the default when never assigned). */
+  async ownershipAt(
+    tenantId: string,
+    replica: RegionReplica,
+    consistent: boolean,
+  ): Promise<{ ownership: Ownership; slots: OwnershipSlot[]; explicit: boolean }> {
+    const slots = await replica.readOwnership(tenantId, { consistent });
+    const merged = mergeOwnership(slots.map((slot) => slot.ownership));
+    return merged === undefined
+      ? { ownership: defaultOwnership(tenantId, this.deps.primaryRegion), slots, explicit: false }
+      : { ownership: merged, slots, explicit: true };
+  }
+
+  /** `GET /home`: the tenant's home and epoch, read at the requested consistency. */
+  async readHome(
+    tenantId: string,
+    options: RequestOptions,
+  ): Promise<ReadResult<{ home: string; epoch: number; explicit: boolean }>> {
+    const local = this.deps.replicas(this.deps.region);
+    const { ownership } = await this.ownershipAt(tenantId, local, true);
+    const served =
+      options.consistency === 'strong' && ownership.home !== this.deps.region
+        ? ownership.home
+        : this.deps.region;
+    const view =
+      served === this.deps.region
+        ? await this.ownershipAt(tenantId, local, true)
+        : await this.guard(served, () =>
+            this.ownershipAt(tenantId, this.deps.replicas(served), true),
+          );
+    return {
+      value: {
+        home: view.ownership.home,
+        epoch: view.ownership.epoch,
+        explicit: view.explicit,
+      },
+      version: view.explicit ? formatHlc(view.ownership.hlc) : undefined,
+      servedRegion: served,
+      homeRegion: view.ownership.home,
+      consistency: options.consistency === 'strong' ? 'strong' : 'local',
+      stalenessMs: served === view.ownership.home ? 0 : await this.localStaleness(),
+    };
+  }
+
+  /**
+   * `PUT /home`: moves the tenant's home to `to` and bumps the epoch. Always runs at the current
+   * home (forwarded there, or refused with 421 when the caller asks), fenced by the current epoch,
+   * so a region acting on an old epoch can never transfer.
+   */
+  async transferHome(
+    tenantId: string,
+    to: string,
+    options: RequestOptions,
+  ): Promise<WriteResult<{ home: string; epoch: number }>> {
+    if (!this.deps.regions.includes(to)) {
+      throw new AppError(
+        422,
+        'unknown_region',
+        `home region must be one of ${this.deps.regions.join(', ')}, got ${JSON.stringify(to)}`,
+      );
+    }
+    const local = this.deps.replicas(this.deps.region);
+    const { ownership } = await this.ownershipAt(tenantId, local, true);
+    const operation: Operation = 'ownership.transfer';
+    // Ownership operations are decided by the tenant's home in every phase (a transfer must be
+    // written by the current home), so the decision uses the home-owned semantics of read-local.
+    const decision = decideWrite({
+      phase: 'read-local',
+      region: this.deps.region,
+      primaryRegion: this.deps.primaryRegion,
+      home: ownership.home,
+      operation,
+      limitedWriteClasses: this.deps.policy.limitedWriteClasses,
+      whenNotOwner: options.whenNotOwner,
+    });
+    if (decision.kind === 'reject') {
+      throw this.refuse(
+        decision.owner,
+        `${operation} runs in the tenant's home region ${decision.owner}`,
+        options,
+      );
+    }
+    const target = decision.kind === 'local' ? this.deps.region : decision.owner;
+    const replica = await this.replicaOrUnavailable(target);
+    for (let attempt = 1; attempt <= this.maxWriteAttempts; attempt += 1) {
+      const current = await this.guard(target, () => this.ownershipAt(tenantId, replica, true));
+      if (current.ownership.home !== target) {
+        throw this.refuse(
+          current.ownership.home,
+          `tenant ${tenantId} moved to ${current.ownership.home} while this transfer was in flight`,
+          options,
+        );
+      }
+      if (to === current.ownership.home) {
+        throw new AppError(
+          422,
+          'already_home',
+          `tenant ${tenantId} is already homed in ${to}; pick another region`,
+        );
+      }
+      const clock = this.clockFor(target);
+      const hlc = current.explicit ? this.receive(clock, current.ownership.hlc) : clock.now();
+      const next = transferOwnership(current.ownership, to, hlc);
+      const ownSlot = current.slots.find((slot) => slot.region === target);
+      const result = await this.guard(target, () =>
+        replica.writeOwnership(
+          next,
+          ownSlot?.rev ?? 0,
+          this.fenceOf(tenantId, current.ownership.epoch),
+        ),
+      );
+      if (result === 'written') {
+        return {
+          value: { home: next.home, epoch: next.epoch },
+          version: formatHlc(hlc),
+          sessionToken: this.sessionAfter(options.session, hlc),
+          forwarded: target !== this.deps.region,
+          servedRegion: target,
+          homeRegion: next.home,
+          consistency: 'strong',
+          stalenessMs: 0,
+        };
+      }
+      if (result === 'fenced') {
+        const fresh = await this.guard(target, () => this.ownershipAt(tenantId, replica, true));
+        throw this.refuse(
+          fresh.ownership.home,
+          `tenant ${tenantId} has a newer owner epoch ${fresh.ownership.epoch}; its home is ${fresh.ownership.home}`,
+          options,
+        );
+      }
+    }
+    throw conflict('write_contention', `ownership of ${tenantId} kept changing; retry`);
+  }
+
+  // ---------------------------------------------------------------- CRDT objects
+
+  /** Reads a CRDT object (counters, sets) at the requested consistency. */
+  async readCrdt<S extends Crdt<S>, V>(
+    key: ObjectKey,
+    codec: CrdtCodec<S>,
+    view: (state: S) => V,
+    options: RequestOptions,
+  ): Promise<ReadResult<V>> {
+    const read = await this.readSlots(key, options);
+    return {
+      ...read.served,
+      value: view(mergeSlotItems(codec, read.slots)),
+      version: newestHlc(read.slots),
+    };
+  }
+
+  /** Applies a CRDT operation in this region's slot (or the home's, when forwarded). */
+  async writeCrdt<S extends Crdt<S>, V>(
+    key: ObjectKey,
+    operation: WriteClass,
+    codec: CrdtCodec<S>,
+    apply: (state: S, writingRegion: string) => S,
+    view: (state: S) => V,
+    options: RequestOptions,
+  ): Promise<WriteResult<V>> {
+    return this.write(key, operation, options, (slots, clock, region) => {
+      const state = mergeSlotItems(codec, slots);
+      const hlc = this.stampAfter(clock, slots);
+      const next = apply(state, region);
+      const item = buildSlotItem({
+        key,
+        region,
+        state: codec.slotOf(next, region).serialize(),
+        hlc,
+        previous: ownSlotOf(slots, region),
+      });
+      return { kind: 'write', item, value: view(next), hlc };
+    });
+  }
+
+  // ---------------------------------------------------------------- versioned objects
+
+  /** Reads a versioned object (profiles, carts, ledger accounts). */
+  async readVersioned<T>(
+    key: ObjectKey & { type: VersionedType },
+    options: RequestOptions,
+  ): Promise<ReadResult<VersionedRead<T>>> {
+    const read = await this.readSlots(key, options);
+    const policy = MERGE_REGISTRY.versionedPolicyOf(key.type) as unknown as VersionedPolicy<T>;
+    const register = this.registerOf<T>(key.type, read.slots);
+    return {
+      ...read.served,
+      value: resolveSiblings(policy, register),
+      version: newestHlc(read.slots),
+    };
+  }
+
+  /**
+   * Applies `update` to a versioned object's resolved value. `update` receives the write's own
+   * HLC stamp (profiles stamp each field with it; carts count units for its region). A
+   * `reconcile` type whose versions conflict is blocked: the case is queued (once) and the write
+   * refused with 409 until a person resolves it.
+   */
+  async writeVersioned<T>(
+    key: ObjectKey & { type: VersionedType },
+    operation: WriteClass,
+    update: (current: T | undefined, at: HlcTimestamp) => T,
+    options: RequestOptions,
+  ): Promise<WriteResult<T>> {
+    const policy = MERGE_REGISTRY.versionedPolicyOf(key.type) as unknown as VersionedPolicy<T>;
+    return this.write<T>(key, operation, options, (slots, clock, region) => {
+      const register = this.registerOf<T>(key.type, slots);
+      const before = resolveSiblings(policy, register);
+      if (before.kind === 'conflict') {
+        return {
+          kind: 'blocked',
+          reconciliation: before.reconciliation as ReconciliationCase<unknown>,
+        };
+      }
+      // Receiving every sibling's stamp first orders this write after all of them.
+      const hlc = this.stampAfter(clock, slots);
+      const value = update(before.kind === 'value' ? before.value : undefined, hlc);
+      const next = register.write(value, hlc);
+      const item = buildSlotItem({
+        key,
+        region,
+        state: next.slotOf().serialize(),
+        hlc,
+        previous: ownSlotOf(slots, region),
+      });
+      const annotation =
+        before.kind === 'value' && before.siblings > 1
+          ? conflictAnnotation(register.siblings.map((sibling) => sibling.hlc))
+          : undefined;
+      return { kind: 'write', item, value, hlc, ...(annotation ? { annotation } : {}) };
+    });
+  }
+
+  // ---------------------------------------------------------------- reconciliation
+
+  /** Open cases, oldest first, from this region's replica (cases replicate everywhere). */
+  async listOpenCases(limit: number, cursor: string | undefined) {
+    return this.deps.replicas(this.deps.region).listOpenCases(limit, cursor);
+  }
+
+  /** Open cases of one object. */
+  async casesOf(key: ObjectKey): Promise<CaseRecord[]> {
+    return this.deps.replicas(this.deps.region).listObjectCases(key);
+  }
+
+  /**
+   * Queues a case for a conflicted `reconcile` object. Only the tenant's home region writes case
+   * items (single writer); the id is derived from the siblings, so opening twice is a no-op.
+   */
+  async queueCase(
+    key: ObjectKey,
+    reconciliation: ReconciliationCase<unknown>,
+    codec: ValueCodec<unknown>,
+    replica: RegionReplica,
+  ): Promise<'created' | 'exists'> {
+    return replica.putCase({
+      tenantId: key.tenantId,
+      type: key.type,
+      objectId: key.objectId,
+      caseId: reconciliation.caseId,
+      status: 'open',
+      openedAtMs: this.deps.now(),
+      openedBy: replica.region,
+      reconciliation: serializeCase(reconciliation, codec),
+    });
+  }
+
+  /**
+   * Resolves a case with the value a person chose: writes it as one version that has seen every
+   * sibling (at the tenant's home, fenced by its epoch) and closes the case.
+   */
+  async resolveCase<T>(
+    ref: CaseRef & { type: VersionedType },
+    operation: WriteClass,
+    choose: (siblings: ReconciliationCase<T>) => T,
+    options: RequestOptions,
+  ): Promise<WriteResult<T> & { resolutionMs: number }> {
+    // Cases are written by the tenant's home: read the case there, where it certainly exists.
+    const local = this.deps.replicas(this.deps.region);
+    const { ownership } = await this.ownershipAt(ref.tenantId, local, true);
+    const record = await this.guard(ownership.home, () =>
+      this.deps.replicas(ownership.home).getCase(ref, { consistent: true }),
+    );
+    if (record === undefined) {
+      throw notFound(
+        `reconciliation case ${ref.caseId} of ${ref.type} ${ref.objectId} does not exist`,
+      );
+    }
+    if (record.status !== 'open') {
+      throw conflict('case_closed', `reconciliation case ${ref.caseId} is already resolved`);
+    }
+    const key: ObjectKey & { type: VersionedType } = {
+      tenantId: ref.tenantId,
+      type: ref.type,
+      objectId: ref.objectId,
+    };
+    let target = this.deps.region;
+    const result = await this.write<T>(key, operation, options, (slots, clock, region) => {
+      target = region;
+      const register = this.registerOf<T>(key.type, slots);
+      const current = openCase(register);
+      if (current === undefined || current.caseId !== ref.caseId) {
+        throw conflict(
+          'case_stale',
+          current === undefined
+            ? `reconciliation case ${ref.caseId} is no longer open in ${region}; reload it`
+            : `reconciliation case ${ref.caseId} is stale: the object's conflict is now ${current.caseId}; review it again`,
+        );
+      }
+      const chosen = choose(current as ReconciliationCase<T>);
+      this.receiveAll(clock, slots);
+      const hlc = clock.now();
+      const next = resolveCase(register, ref.caseId, chosen, hlc);
+      const item = buildSlotItem({
+        key,
+        region,
+        state: next.slotOf().serialize(),
+        hlc,
+        previous: ownSlotOf(slots, region),
+      });
+      return {
+        kind: 'write',
+        item,
+        value: chosen,
+        hlc,
+        annotation: conflictAnnotation(register.siblings.map((sibling) => sibling.hlc)),
+      };
+    });
+    const resolvedAtMs = this.deps.now();
+    await this.guard(target, () =>
+      this.deps.replicas(target).closeCase(ref, resolvedAtMs, result.version),
+    );
+    return { ...result, resolutionMs: Math.max(0, resolvedAtMs - record.openedAtMs) };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private registerOf<T>(type: VersionedType, slots: readonly SlotItem[]): MVRegister<T> {
+    const codec = MERGE_REGISTRY.registerCodecOf(type) as unknown as CrdtCodec<MVRegister<T>>;
+    return mergeSlotItems(codec, slots);
+  }
+
+  /** Reads the object's slots at the requested consistency; says who served and how fresh. */
+  private async readSlots(
+    key: ObjectKey,
+    options: RequestOptions,
+  ): Promise<{ slots: SlotItem[]; served: Served }> {
+    const local = this.deps.replicas(this.deps.region);
+    const { ownership } = await this.ownershipAt(key.tenantId, local, false);
+    const home = ownership.home;
+    const localSlots =
+      options.consistency === 'local' || options.consistency === 'read-your-writes'
+        ? await local.readSlots(key, { consistent: options.consistency === 'read-your-writes' })
+        : [];
+    const plan = planRead({
+      level: options.consistency,
+      region: this.deps.region,
+      home,
+      regions: this.deps.regions,
+      session: options.session,
+      watermark: watermarkOf(this.deps.region, localSlots),
+    });
+    switch (plan.kind) {
+      case 'serve-local': {
+        const slots =
+          options.consistency === 'strong'
+            ? await local.readSlots(key, { consistent: true })
+            : localSlots;
+        const stalenessMs =
+          plan.consistentRead && this.deps.region === home ? 0 : await this.localStaleness();
+        return {
+          slots,
+          served: {
+            servedRegion: this.deps.region,
+            homeRegion: home,
+            consistency: options.consistency,
+            stalenessMs,
+          },
+        };
+      }
+      case 'read-from-home': {
+        const slots = await this.guard(plan.home, () =>
+          this.deps.replicas(plan.home).readSlots(key, { consistent: true }),
+        );
+        return {
+          slots,
+          served: {
+            servedRegion: plan.home,
+            homeRegion: home,
+            consistency: options.consistency,
+            stalenessMs: 0,
+          },
+        };
+      }
+      case 'quorum': {
+        const replies = await this.quorumReplies(key, plan.regions, plan.needed);
+        return {
+          slots: mergeQuorumReplies(replies, this.deps.regions.length),
+          served: {
+            servedRegion: replies.map((reply) => reply.region).join(','),
+            homeRegion: home,
+            consistency: 'quorum',
+            stalenessMs: replies.some((reply) => reply.region === home) ? 0 : undefined,
+          },
+        };
+      }
+    }
+  }
+
+  /** Asks every region at once and returns as soon as a majority answered. */
+  private quorumReplies(
+    key: ObjectKey,
+    regions: readonly string[],
+    needed: number,
+  ): Promise<ReplicaReply[]> {
+    return new Promise((resolve, reject) => {
+      const replies: ReplicaReply[] = [];
+      const failures: string[] = [];
+      let settled = false;
+      for (const region of regions) {
+        this.deps
+          .replicas(region)
+          .readSlots(key, { consistent: true })
+          .then(
+            (slots) => {
+              if (settled) return;
+              replies.push({ region, slots });
+              if (replies.length >= needed) {
+                settled = true;
+                resolve(replies);
+              }
+            },
+            (error: unknown) => {
+              if (settled) return;
+              failures.push(`${region} (${error instanceof Error ? error.name : 'error'})`);
+              if (regions.length - failures.length < needed) {
+                settled = true;
+                reject(
+                  unavailable(
+                    'quorum_unavailable',
+                    `quorum read needs ${needed} of ${regions.length} replicas but ${failures.join(', ')} failed; retry or use a weaker consistency`,
+                  ),
+                );
+              }
+            },
+          );
+      }
+    });
+  }
+
+  /** The common write path: decide, pick the target replica, read-apply-write with retries. */
+  private async write<T>(
+    key: ObjectKey,
+    operation: WriteClass,
+    options: RequestOptions,
+    apply: (slots: SlotItem[], clock: HybridLogicalClock, region: string) => SlotUpdate<T>,
+  ): Promise<WriteResult<T>> {
+    const local = this.deps.replicas(this.deps.region);
+    const { ownership } = await this.ownershipAt(key.tenantId, local, true);
+    const phase = this.phaseOf(operation);
+    const context = {
+      phase,
+      region: this.deps.region,
+      primaryRegion: this.deps.primaryRegion,
+      home: ownership.home,
+      operation,
+      limitedWriteClasses: this.deps.policy.limitedWriteClasses,
+      whenNotOwner: options.whenNotOwner,
+    } as const;
+    const decision = decideWrite(context);
+    if (decision.kind === 'reject') {
+      throw this.refuse(decision.owner, explainWriteDecision(decision, context), options);
+    }
+    const target = decision.kind === 'local' ? this.deps.region : decision.owner;
+    const ownerOnly = !isWritableInAnyRegion(
+      phase,
+      operation,
+      this.deps.policy.limitedWriteClasses,
+    );
+    const fence = ownerOnly ? this.fenceOf(key.tenantId, ownership.epoch) : undefined;
+    const replica = await this.replicaOrUnavailable(target);
+    const clock = this.clockFor(target);
+
+    for (let attempt = 1; attempt <= this.maxWriteAttempts; attempt += 1) {
+      const slots = await this.guard(target, () => replica.readSlots(key, { consistent: true }));
+      const update = apply(slots, clock, target);
+      if (update.kind === 'blocked') {
+        const policy = MERGE_REGISTRY.versionedPolicyOf(key.type as VersionedType);
+        const queued = await this.guard(target, () =>
+          this.queueCase(key, update.reconciliation, policy.values as ValueCodec<unknown>, replica),
+        );
+        throw conflict(
+          'reconciliation_pending',
+          `${key.type} ${key.objectId} has ${update.reconciliation.siblings.length} concurrent versions waiting in reconciliation case ${update.reconciliation.caseId}; resolve it first`,
+          { caseId: update.reconciliation.caseId, queued },
+        );
+      }
+      const written = await this.guard(target, () =>
+        replica.writeSlot(update.item, {
+          ...(fence ? { fence } : {}),
+          ...(update.annotation ? { annotation: update.annotation } : {}),
+        }),
+      );
+      if (written === 'written') {
+        return {
+          value: update.value,
+          version: formatHlc(update.hlc),
+          sessionToken: this.sessionAfter(options.session, update.hlc),
+          forwarded: target !== this.deps.region,
+          servedRegion: target,
+          homeRegion: ownership.home,
+          consistency: 'strong',
+          stalenessMs: 0,
+        };
+      }
+      if (written === 'fenced') {
+        const fresh = await this.guard(target, () => this.ownershipAt(key.tenantId, replica, true));
+        throw this.refuse(
+          fresh.ownership.home,
+          `tenant ${key.tenantId} has a newer owner epoch ${fresh.ownership.epoch} than ${ownership.epoch} (a transfer is in flight); its home is ${fresh.ownership.home}`,
+          options,
+        );
+      }
+    }
+    throw conflict(
+      'write_contention',
+      `${key.type} ${key.objectId} was updated concurrently ${this.maxWriteAttempts} times in ${target}; retry`,
+    );
+  }
+
+  private phaseOf(operation: Operation): RolloutPhase {
+    return isOwnershipOperation(operation)
+      ? this.deps.policy.globalPhase
+      : this.deps.policy.domains[WRITE_CLASSES[operation]];
+  }
+
+  private fenceOf(tenantId: string, epoch: number): OwnerFence {
+    return { tenantId, epoch, regions: this.deps.regions };
+  }
+
+  private refuse(owner: string, why: string, options: RequestOptions): AppError {
+    return wrongRegion(
+      `${why}; send the request to ${owner} (${this.deps.regionalUrl(owner)})`,
+      owner,
+      `${this.deps.regionalUrl(owner)}${options.path}`,
+    );
+  }
+
+  /** The clock a write in `region` is stamped with: ours, or a clock for the home we forward to. */
+  private clockFor(region: string): HybridLogicalClock {
+    return region === this.deps.region
+      ? this.deps.clock
+      : new HybridLogicalClock({
+          region,
+          maxSkewMs: this.deps.clock.maxSkewMs,
+          wallClock: this.deps.now,
+        });
+  }
+
+  private stampAfter(clock: HybridLogicalClock, slots: readonly SlotItem[]): HlcTimestamp {
+    this.receiveAll(clock, slots);
+    return clock.now();
+  }
+
+  private receiveAll(clock: HybridLogicalClock, slots: readonly SlotItem[]): void {
+    const newest = newestHlc(slots);
+    if (newest !== undefined) this.receive(clock, parseHlc(newest));
+  }
+
+  private receive(clock: HybridLogicalClock, stamp: HlcTimestamp): HlcTimestamp {
+    try {
+      return clock.receive(stamp);
+    } catch (error) {
+      if (error instanceof ClockSkewError) {
+        throw unavailable('clock_skew', `${error.message}; the write was not made`);
+      }
+      throw error;
+    }
+  }
+
+  private sessionAfter(session: SessionState, hlc: HlcTimestamp): string {
+    return encodeSessionToken(recordWrite(session, hlc, this.deps.now()), this.deps.keyring);
+  }
+
+  private async replicaOrUnavailable(region: string): Promise<RegionReplica> {
+    return this.deps.replicas(region);
+  }
+
+  /** Runs a call against `region`'s replica; a failure of a remote replica becomes a 503. */
+  private async guard<R>(region: string, call: () => Promise<R>): Promise<R> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof AppError || region === this.deps.region) throw error;
+      throw unavailable(
+        'region_unavailable',
+        `the ${region} replica did not answer (${error instanceof Error ? error.name : 'error'}); retry, or use local consistency`,
+      );
+    }
+  }
+
+  private async localStaleness(): Promise<number | undefined> {
+    if (this.deps.replicationLag === undefined) return undefined;
+    try {
+      const lag = await this.deps.replicationLag();
+      const origins = this.deps.regions.filter((region) => region !== this.deps.region);
+      if (origins.some((origin) => lag[origin] === undefined)) return undefined;
+      return Math.max(0, ...origins.map((origin) => lag[origin] as number));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Versioned data types. */
+export type VersionedType = Exclude<DataType, 'g-counter' | 'pn-counter' | 'or-set'>;
+
+/** HLC string of the newest slot, if any. */
+export function newestHlc(slots: readonly SlotItem[]): string | undefined {
+  let newest: HlcTimestamp | undefined;
+  for (const slot of slots) {
+    const stamp = parseHlc(slot.hlc);
+    if (newest === undefined || compareHlc(stamp, newest) > 0) newest = stamp;
+  }
+  return newest === undefined ? undefined : formatHlc(newest);
+}
+
+/** What this replica has applied from each origin, judged from the object's own slots. */
+export function watermarkOf(region: string, slots: readonly SlotItem[]): ReplicaWatermark {
+  const appliedThrough: Record<string, string> = {};
+  for (const slot of slots) {
+    if (slot.region !== region) appliedThrough[slot.region] = slot.hlc;
+  }
+  return { region, appliedThrough };
+}
+
+/** Conflict facts for the feed: how many versions were resolved, and since when. */
+export function conflictAnnotation(stamps: readonly HlcTimestamp[]): ConflictAnnotation {
+  return {
+    resolvedSiblings: stamps.length,
+    conflictSinceMs: Math.max(...stamps.map((stamp) => stamp.wallMs)),
+  };
+}

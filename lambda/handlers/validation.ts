@@ -1,0 +1,354 @@
+/**
+ * Input validation at the edge: every request is checked here before anything is read or written.
+ * A problem becomes one `RequestError` with the status the caller should see (400 malformed,
+ * 413 too large, 415 not JSON, 422 well-formed but invalid) and a message naming the field.
+ */
+import { z } from 'zod';
+import { CONSISTENCY_LEVELS, type ConsistencyLevel } from '../domain/consistency';
+import type { JsonValue } from '../domain/json';
+import { headerOf, type HttpEvent } from './http';
+
+/** Largest accepted request body. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Largest accepted magnitude of any number in a body. */
+export const MAX_ABS_NUMBER = 1e15;
+/** Deepest accepted nesting of a JSON value. */
+export const MAX_JSON_DEPTH = 8;
+
+/** A bad request, told to the caller. */
+export class RequestError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415 | 422,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+/** Ids in paths and bodies: 1-128 of letters, digits, `_`, `-`, `.`, `:`. */
+const SAFE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Checks a path or body id; tenants additionally may not start with `__` (reserved). */
+export function checkId(value: string | undefined, what: string, tenant = false): string {
+  if (value === undefined || !SAFE_ID.test(value) || (tenant && value.startsWith('__'))) {
+    throw new RequestError(
+      400,
+      'invalid_id',
+      `${what} must be 1-128 letters, digits, _, -, . or :${tenant ? ' and must not start with __' : ''}, got ${preview(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Reads the `Consistency` header (default `local`). */
+export function consistencyOf(event: HttpEvent): ConsistencyLevel {
+  const value = headerOf(event, 'consistency');
+  if (value === undefined || value === '') return 'local';
+  if (!(CONSISTENCY_LEVELS as readonly string[]).includes(value)) {
+    throw new RequestError(
+      400,
+      'invalid_header',
+      `Consistency header must be one of ${CONSISTENCY_LEVELS.join(' | ')}, got ${preview(value)}`,
+    );
+  }
+  return value as ConsistencyLevel;
+}
+
+/** Reads `X-When-Not-Owner` (default `forward`). */
+export function whenNotOwnerOf(event: HttpEvent): 'forward' | 'reject' {
+  const value = headerOf(event, 'x-when-not-owner');
+  if (value === undefined || value === '' || value === 'forward') return 'forward';
+  if (value === 'reject') return 'reject';
+  throw new RequestError(
+    400,
+    'invalid_header',
+    `X-When-Not-Owner header must be forward or reject, got ${preview(value)}`,
+  );
+}
+
+/** Reads `Idempotency-Key`, if present. */
+export function idempotencyKeyOf(event: HttpEvent): string | undefined {
+  const value = headerOf(event, 'idempotency-key');
+  if (value === undefined) return undefined;
+  if (!SAFE_ID.test(value)) {
+    throw new RequestError(
+      400,
+      'invalid_header',
+      `Idempotency-Key header must be 1-128 letters, digits, _, -, . or :, got ${preview(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Reads a JSON object body: size, media type, syntax, numbers and depth. */
+export function jsonBodyOf(event: HttpEvent): Record<string, unknown> {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64').length : Buffer.byteLength(text);
+  if (bytes > MAX_BODY_BYTES) {
+    throw new RequestError(
+      413,
+      'body_too_large',
+      `request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES}`,
+    );
+  }
+  const contentType = headerOf(event, 'content-type');
+  if (
+    contentType === undefined ||
+    !/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(contentType.trim())
+  ) {
+    throw new RequestError(
+      415,
+      'unsupported_media_type',
+      `Content-Type must be application/json, got ${preview(contentType)}`,
+    );
+  }
+  if (text.trim() === '') {
+    throw new RequestError(400, 'invalid_json', 'request body is empty; send a JSON object');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new RequestError(
+      400,
+      'invalid_json',
+      `request body is not valid JSON (${(error as Error).message})`,
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new RequestError(
+      400,
+      'invalid_json',
+      `request body must be a JSON object, got ${jsonKind(parsed)}`,
+    );
+  }
+  checkJsonValue(parsed, 'body', 0);
+  return parsed as Record<string, unknown>;
+}
+
+/** Validates a parsed body with a schema; the first problem becomes a 422 naming its field. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue === undefined) throw new RequestError(422, 'invalid_body', 'request body is invalid');
+  const field = ['body', ...issue.path.map(String)].join('.');
+  if (issue.code === 'unrecognized_keys') {
+    throw new RequestError(
+      422,
+      'unknown_field',
+      `${field} has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}; remove ${issue.keys.length > 1 ? 'them' : 'it'}`,
+    );
+  }
+  throw new RequestError(422, 'invalid_body', `${field} ${issue.message}`);
+}
+
+/** Reads an integer query parameter within bounds. */
+export function queryInteger(
+  event: HttpEvent,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = event.queryStringParameters?.[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new RequestError(
+      400,
+      'invalid_query',
+      `query parameter ${name} must be an integer ${min}-${max}, got ${preview(value)}`,
+    );
+  }
+  return Number(value);
+}
+
+/** Rejects query parameters a route does not take. */
+export function onlyQuery(event: HttpEvent, allowed: readonly string[]): void {
+  for (const name of Object.keys(event.queryStringParameters ?? {})) {
+    if (!allowed.includes(name)) {
+      throw new RequestError(
+        400,
+        'invalid_query',
+        `unknown query parameter ${preview(name)}; ${allowed.length === 0 ? 'this route takes none' : `allowed: ${allowed.join(', ')}`}`,
+      );
+    }
+  }
+}
+
+function checkJsonValue(value: unknown, path: string, depth: number): void {
+  if (depth > MAX_JSON_DEPTH) {
+    throw new RequestError(
+      422,
+      'invalid_body',
+      `${path} is nested deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > MAX_ABS_NUMBER) {
+      throw new RequestError(
+        422,
+        'invalid_number',
+        `${path} must be a finite number within ±${MAX_ABS_NUMBER}, got ${String(value)}`,
+      );
+    }
+  } else if (typeof value === 'string') {
+    if (!value.isWellFormed()) {
+      throw new RequestError(
+        422,
+        'invalid_string',
+        `${path} holds an unpaired UTF-16 surrogate; send valid Unicode`,
+      );
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => checkJsonValue(item, `${path}[${index}]`, depth + 1));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (!key.isWellFormed()) {
+        throw new RequestError(
+          422,
+          'invalid_string',
+          `${path} has a key with an unpaired UTF-16 surrogate; send valid Unicode`,
+        );
+      }
+      checkJsonValue(item, `${path}.${key.slice(0, 40)}`, depth + 1);
+    }
+  }
+}
+
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** A short, printable rendering of a bad value for messages. */
+export function preview(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+// ---------------------------------------------------------------- body schemas
+
+const safeId = (what: string) =>
+  z.string({ error: `must be a string (${what})` }).regex(SAFE_ID, {
+    error: `must be 1-128 letters, digits, _, -, . or : (${what})`,
+  });
+
+const integer = (min: number, max: number, what: string) =>
+  z
+    .number({ error: `must be a number (${what})` })
+    .int({ error: `must be an integer (${what})` })
+    .min(min, { error: `must be at least ${min} (${what})` })
+    .max(max, { error: `must be at most ${max} (${what})` });
+
+const nonZero = <T extends z.ZodNumber>(schema: T) =>
+  schema.refine((value) => value !== 0, { error: 'must not be 0' });
+
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string().max(4096, { error: 'strings must be at most 4096 characters' }),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValue).max(100, { error: 'arrays must have at most 100 items' }),
+    z.record(z.string().max(64), jsonValue),
+  ]),
+);
+
+const fieldName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
+  error: 'field names must be 1-64 letters, digits, _, - or .',
+});
+
+const setElement = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(256, { error: 'must be at most 256 characters' });
+
+export const counterWrite = z.strictObject({
+  delta: nonZero(integer(-1_000_000_000, 1_000_000_000, 'the amount to add')),
+});
+
+export const setWrite = z.union(
+  [z.strictObject({ add: setElement }), z.strictObject({ remove: setElement })],
+  { error: 'must be {"add": "<element>"} or {"remove": "<element>"}' },
+);
+
+export const profilePut = z.strictObject({
+  fields: z
+    .record(
+      fieldName,
+      jsonValue.refine((value) => value !== null, {
+        error: 'use PATCH with null to delete a field',
+      }),
+    )
+    .refine((fields) => Object.keys(fields).length <= 100, {
+      error: 'must have at most 100 fields',
+    }),
+});
+
+export const profilePatch = z.strictObject({
+  fields: z
+    .record(fieldName, jsonValue)
+    .refine((fields) => Object.keys(fields).length >= 1, {
+      error: 'must change at least one field',
+    })
+    .refine((fields) => Object.keys(fields).length <= 100, {
+      error: 'must have at most 100 fields',
+    }),
+});
+
+export const cartWrite = z.strictObject({
+  changes: z
+    .array(
+      z.union(
+        [
+          z.strictObject({
+            sku: safeId('sku'),
+            delta: nonZero(integer(-10_000, 10_000, 'units to add or remove')),
+          }),
+          z.strictObject({ sku: safeId('sku'), quantity: integer(0, 10_000, 'units in the line') }),
+        ],
+        { error: 'each change must be {"sku", "delta"} or {"sku", "quantity"}' },
+      ),
+    )
+    .min(1, { error: 'must hold at least one change' })
+    .max(100, { error: 'must hold at most 100 changes' }),
+});
+
+export const ledgerEntry = z.strictObject({
+  entryId: safeId('entry id, unique per account'),
+  amount: nonZero(integer(-1_000_000_000_000, 1_000_000_000_000, 'minor units, e.g. cents')),
+  currency: z.string({ error: 'must be a string' }).regex(/^[A-Z]{3}$/, {
+    error: 'must be an ISO 4217 code such as EUR',
+  }),
+});
+
+export const homeWrite = z.strictObject({
+  home: z.string({ error: 'must be a string' }).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
+    error: 'must be a region name such as eu-west-1',
+  }),
+});
+
+export const caseResolution = z.union(
+  [
+    z.strictObject({
+      choose: z.strictObject({
+        region: z.string().regex(/^[a-z0-9-]{1,63}$/, { error: 'must be a region id' }),
+        dot: integer(1, Number.MAX_SAFE_INTEGER, 'the version number shown in the case'),
+      }),
+    }),
+    z.strictObject({
+      balance: integer(
+        -Number.MAX_SAFE_INTEGER,
+        Number.MAX_SAFE_INTEGER,
+        'the merged balance in minor units',
+      ),
+    }),
+  ],
+  { error: 'must be {"choose": {"region", "dot"}} or {"balance": <minor units>}' },
+);

@@ -1,0 +1,114 @@
+/**
+ * Production wiring of the API function: read the environment once, create the AWS clients once
+ * per cold start (one DynamoDB client per region, for forwarding and cross-region reads), and
+ * connect Powertools logging and metrics.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoHealthProbe } from '../adapters/dynamo-health-probe';
+import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency';
+import { DynamoReplica } from '../adapters/dynamo-replica';
+import { loadSessionKeyring } from '../adapters/session-keyring';
+import { ActiveActiveService } from '../app/service';
+import { HybridLogicalClock } from '../domain/hlc';
+import type { SessionKeyring } from '../domain/session-token';
+import type { ApiDeps } from './api';
+import { readRuntimeConfig } from './runtime-config';
+
+export function productionApiDeps(env: Record<string, string | undefined>): ApiDeps {
+  const config = readRuntimeConfig(env);
+  const logger = new Logger({ serviceName: config.appName });
+  const metrics = new Metrics({
+    namespace: 'ActiveActive',
+    serviceName: config.appName,
+    defaultDimensions: { region: config.region },
+  });
+  const clients = new Map<string, DynamoDBClient>();
+  const clientFor = (region: string) => {
+    let client = clients.get(region);
+    if (client === undefined) {
+      client = new DynamoDBClient({
+        region,
+        maxAttempts: region === config.region ? 3 : 2,
+        requestHandler: {
+          connectionTimeout: 1_000,
+          requestTimeout: region === config.region ? 3_000 : 2_000,
+        },
+      });
+      clients.set(region, client);
+    }
+    return client;
+  };
+  const replicas = new Map<string, DynamoReplica>();
+  const replicaFor = (region: string) => {
+    let replica = replicas.get(region);
+    if (replica === undefined) {
+      replica = new DynamoReplica({
+        client: clientFor(region),
+        tableName: config.tableName,
+        region,
+      });
+      replicas.set(region, replica);
+    }
+    return replica;
+  };
+  const healthClient = new DynamoDBClient({
+    region: config.region,
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: config.healthTimeoutMs,
+      requestTimeout: config.healthTimeoutMs,
+    },
+  });
+  const secrets = new SecretsManagerClient({ region: config.region });
+  let keyring: Promise<SessionKeyring> | undefined;
+  const loadKeyring = () => {
+    keyring ??= loadSessionKeyring(secrets, config.sessionKeySecretId).catch((error: unknown) => {
+      keyring = undefined;
+      throw error;
+    });
+    return keyring;
+  };
+  const clock = new HybridLogicalClock({ region: config.region });
+  let service: ActiveActiveService | undefined;
+  return {
+    config,
+    healthProbe: new DynamoHealthProbe({
+      client: healthClient,
+      tableName: config.tableName,
+      region: config.region,
+      timeoutMs: config.healthTimeoutMs,
+    }),
+    keyring: loadKeyring,
+    service: async () => {
+      service ??= new ActiveActiveService({
+        region: config.region,
+        regions: config.regions,
+        primaryRegion: config.primaryRegion,
+        policy: config.writePolicy,
+        replicas: replicaFor,
+        clock,
+        keyring: await loadKeyring(),
+        now: Date.now,
+        regionalUrl: (region) => `https://${region}.${config.publicName}`,
+      });
+      return service;
+    },
+    idempotency: new DynamoIdempotencyStore({
+      client: clientFor(config.region),
+      tableName: config.tableName,
+      region: config.region,
+    }),
+    now: Date.now,
+    log: {
+      info: (message, details) => logger.info(message, details ?? {}),
+      warn: (message, details) => logger.warn(message, details ?? {}),
+      error: (message, details) => logger.error(message, details ?? {}),
+    },
+    metric: (name, value, unit) =>
+      metrics.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds, value),
+    flushMetrics: () => metrics.publishStoredMetrics(),
+  };
+}

@@ -1,0 +1,158 @@
+import { MemoryIdempotencyStore, MemoryWorld } from '../../lambda/app/memory';
+import type { IdempotencyStore, RegionReplica } from '../../lambda/app/ports';
+import { ActiveActiveService } from '../../lambda/app/service';
+import type { DataDomain, RolloutPhase, WriteClass } from '../../lambda/domain/catalog';
+import { HybridLogicalClock } from '../../lambda/domain/hlc';
+import type { SessionKeyring } from '../../lambda/domain/session-token';
+import { buildWritePolicy } from '../../lambda/domain/write-policy';
+import { makeHandler, type ApiDeps } from '../../lambda/handlers/api';
+import type { HttpEvent, HttpResult } from '../../lambda/handlers/http';
+
+export const TEST_KEYRING: SessionKeyring = {
+  signing: { id: 'test', secret: 'test-secret-test-secret-test-secret-0123' },
+};
+
+export interface RegionApiOptions {
+  readonly regions: readonly string[];
+  readonly region: string;
+  readonly phase?: RolloutPhase;
+  readonly domains?: Partial<Record<DataDomain, RolloutPhase>>;
+  readonly limitedWriteClasses?: readonly WriteClass[];
+  readonly replicas: (region: string) => RegionReplica;
+  readonly idempotency: IdempotencyStore;
+  readonly now?: () => number;
+}
+
+/** Everything a test inspects after calling the API. */
+export interface Recorded {
+  readonly metrics: Array<{ name: string; value: number }>;
+  readonly errors: Array<{ message: string; details?: Record<string, unknown> }>;
+}
+
+/** API deps for one region over any replicas (in-memory or DynamoDB Local). */
+export function apiDeps(options: RegionApiOptions, recorded: Recorded): ApiDeps {
+  const now = options.now ?? Date.now;
+  const primaryRegion = options.regions[0] as string;
+  const service = new ActiveActiveService({
+    region: options.region,
+    regions: options.regions,
+    primaryRegion,
+    policy: buildWritePolicy({
+      region: options.region,
+      primaryRegion,
+      phase: options.phase ?? 'active-active',
+      domains: options.domains ?? {},
+      limitedWriteClasses: options.limitedWriteClasses ?? [],
+    }),
+    replicas: options.replicas,
+    clock: new HybridLogicalClock({ region: options.region, wallClock: now }),
+    keyring: TEST_KEYRING,
+    now,
+    regionalUrl: (region) => `https://${region}.api.example.com`,
+  });
+  return {
+    config: { region: options.region },
+    healthProbe: { readDrainFlag: async () => ({ drained: false }) },
+    service: async () => service,
+    keyring: async () => TEST_KEYRING,
+    idempotency: options.idempotency,
+    now,
+    log: {
+      info: () => undefined,
+      warn: () => undefined,
+      error: (message, details) =>
+        recorded.errors.push({ message, ...(details ? { details } : {}) }),
+    },
+    metric: (name, value) => recorded.metrics.push({ name, value }),
+  };
+}
+
+/** A parsed response. */
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Record<string, unknown>;
+  readonly raw: HttpResult;
+}
+
+export interface CallOptions {
+  readonly body?: unknown;
+  /** Raw body text (wins over `body`). */
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+  readonly query?: Record<string, string>;
+}
+
+let requestCounter = 0;
+
+/** Builds an API Gateway v2 event. */
+export function httpEvent(method: string, path: string, options: CallOptions = {}): HttpEvent {
+  const hasBody = options.rawBody !== undefined || options.body !== undefined;
+  requestCounter += 1;
+  return {
+    rawPath: path,
+    headers: {
+      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...(options.headers ?? {}),
+    },
+    body:
+      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    isBase64Encoded: false,
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    requestContext: { http: { method }, requestId: `req-${requestCounter}` },
+  };
+}
+
+/** Calls a handler and parses the JSON answer. */
+export async function call(
+  handler: (event: HttpEvent) => Promise<HttpResult>,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiResponse> {
+  const raw = await handler(httpEvent(method, path, options));
+  return {
+    status: raw.statusCode,
+    headers: raw.headers,
+    body: JSON.parse(raw.body) as Record<string, unknown>,
+    raw,
+  };
+}
+
+/** An in-memory multi-region API: one handler per region over one `MemoryWorld`. */
+export function memoryApi(
+  regions: readonly string[],
+  options: Omit<RegionApiOptions, 'regions' | 'region' | 'replicas' | 'idempotency'> = {},
+) {
+  const world = new MemoryWorld(regions);
+  const recorded: Recorded = { metrics: [], errors: [] };
+  const handlers = new Map(
+    regions.map((region) => [
+      region,
+      makeHandler(
+        apiDeps(
+          {
+            ...options,
+            regions,
+            region,
+            replicas: (target) => world.replica(target),
+            idempotency: new MemoryIdempotencyStore(world, region),
+          },
+          recorded,
+        ),
+      ),
+    ]),
+  );
+  return {
+    world,
+    recorded,
+    handler: (region: string) => handlers.get(region) as (event: HttpEvent) => Promise<HttpResult>,
+    call: (region: string, method: string, path: string, callOptions: CallOptions = {}) =>
+      call(
+        handlers.get(region) as (event: HttpEvent) => Promise<HttpResult>,
+        method,
+        path,
+        callOptions,
+      ),
+  };
+}
