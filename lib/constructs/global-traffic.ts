@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import type { RolloutPhase } from '../../lambda/domain/catalog';
 import { dnsNamesOf } from '../config/naming';
+import { publicAliasTargetOf } from '../rollout/model';
 import { NamedAliasTarget } from './alias-targets';
 
 /** Properties of {@link GlobalTraffic}. */
@@ -54,7 +55,9 @@ export class GlobalTraffic extends Construct {
       target: route53.RecordTarget.fromAlias(new NamedAliasTarget(names.standby, zoneId, true)),
     });
 
-    const frontDoor = props.phase === 'active-passive' ? names.failover : names.latency;
+    // The one record the phase changes: a plain alias, re-pointed between two sets that always
+    // exist, so no name ever changes routing policy (see lib/rollout/model.ts, frontDoorOf).
+    const frontDoor = publicAliasTargetOf(props.publicName, props.phase);
     this.publicRecord = new route53.ARecord(this, 'PublicRecord', {
       zone: props.zone,
       recordName: props.publicName,

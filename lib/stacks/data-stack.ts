@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config';
 import { GlobalTable } from '../constructs/global-table';
+import { ProgressiveRollout } from '../constructs/progressive-rollout';
 import { SessionKey, sessionKeySecretName } from '../constructs/session-key';
 
 /** Properties of {@link DataStack}. */
@@ -16,10 +17,17 @@ export class DataStack extends Stack {
   readonly globalTable: GlobalTable;
   /** The session-token signing key, replicated to every region. */
   readonly sessionKey: SessionKey;
+  /** The rollout: validates the phases, and its guard refuses a deploy that moves too far. */
+  readonly rollout: ProgressiveRollout;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.rollout = new ProgressiveRollout(this, 'Rollout', {
+      ...config.rollout,
+      regions: config.regions,
+      primaryRegion: config.primaryRegion,
+    });
     this.globalTable = new GlobalTable(this, 'GlobalTable', {
       tableName: config.tableName,
       replicaRegions: config.secondaryRegions,
@@ -30,5 +38,7 @@ export class DataStack extends Stack {
       secretName: sessionKeySecretName(config.appName),
       replicaRegions: config.secondaryRegions,
     });
+    // A refused rollout step (or a second replica region) fails the stack before these change.
+    this.rollout.protect(this.globalTable, this.sessionKey);
   }
 }

@@ -1,9 +1,11 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
+import { serializeWritePolicy, WRITE_POLICY_ENV } from '../../lambda/domain/write-policy';
 import { regionalNameOf, type AppConfig } from '../config';
 import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
+import { WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
 import { sessionKeySecretName } from '../constructs/session-key';
 
 /** Properties of {@link RegionStack}. */
@@ -62,6 +64,15 @@ export class RegionStack extends Stack {
         path: config.healthCheck.path,
         checkerRegions: config.healthCheck.checkerRegions,
       },
+    });
+
+    // This region's write policy (the phase of every data domain) for the handler's write
+    // decisions; the output is what `aactl rollout status` reads as deployed here.
+    const writePolicy = serializeWritePolicy(writePolicyOf(config, region));
+    this.api.function.addEnvironment(WRITE_POLICY_ENV, writePolicy);
+    new CfnOutput(this, WRITE_POLICY_OUTPUT, {
+      description: 'Deployed write policy of this region (WRITE_POLICY), for aactl',
+      value: writePolicy,
     });
   }
 }

@@ -1,0 +1,212 @@
+import * as path from 'node:path';
+import { Annotations, Aws, CfnOutput, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import {
+  ROLLOUT_PHASES,
+  type DataDomain,
+  type RolloutPhase,
+  type WriteClass,
+} from '../../lambda/domain/catalog';
+import type { WritePolicy } from '../../lambda/domain/write-policy';
+import { guardPropertiesOf, ROLLOUT_GUARD_TYPE } from '../../lambda/rollout-guard/properties';
+import type { RolloutState } from '../../lambda/rollout-guard/step-check';
+import {
+  frontDoorOf,
+  ROLLOUT_STATE_OUTPUT,
+  rolloutProblems,
+  rolloutStateOf,
+  rolloutWarnings,
+  writePolicyOf,
+  type FrontDoor,
+  type RolloutConfig,
+} from '../rollout/model';
+import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
+
+/** Properties of {@link ProgressiveRollout}. */
+export interface ProgressiveRolloutProps {
+  /**
+   * The global phase. It decides DNS (failover pair in active-passive, latency set later) and the
+   * phase of every domain without an override.
+   */
+  readonly phase: RolloutPhase;
+  /**
+   * Per-domain phases. A domain may be ahead of or behind the global phase once the global phase
+   * is read-local or later; in active-passive every domain must be active-passive too.
+   * @default - every domain follows `phase`
+   */
+  readonly domains?: Partial<Record<DataDomain, RolloutPhase>>;
+  /**
+   * Write classes that run in any region while their domain is in limited-write. Owner-only
+   * classes (`profile.put`, `ledger.entry`) are refused: they always run in the tenant's home.
+   * @default []
+   */
+  readonly limitedWriteClasses?: readonly WriteClass[];
+  /**
+   * Let this deploy move the global phase or a domain by more than one step. Meant for one deploy
+   * (`-c activeActive.rollout.allowMultiStep=true`); it never lifts the one-replica-region limit.
+   * @default false
+   */
+  readonly allowMultiStep?: boolean;
+  /** Every region of the app (the global table's replicas and the primary). */
+  readonly regions: readonly string[];
+  /** The primary region (the only writer in active-passive); must be in `regions`. */
+  readonly primaryRegion: string;
+  /**
+   * How long CloudFormation waits for the guard before the deploy fails.
+   * @default Duration.minutes(5)
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html
+   */
+  readonly guardTimeout?: Duration;
+  /**
+   * Retention of the guard function's logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Progressive rollout from active-passive to active-active, one safe step per deploy.
+ *
+ * Lives in the data stack, which every deploy updates first. It validates the rollout config, and
+ * its `Custom::RolloutGuard` compares the phases and replica regions CloudFormation deployed last
+ * with the ones this deploy asks for: more than one phase per deploy (unless forced) or more than
+ * one replica region is answered FAILED, so the stack rolls back before anything it protects
+ * changes, and `cdk deploy --all` stops before any region or DNS change. The deployed state lives in
+ * CloudFormation, so the rule holds from a fresh checkout.
+ *
+ * It also resolves what the other stacks deploy (they are in other regions and take plain values,
+ * never references): the DNS front door of the phase (`frontDoor`), and the write policy of each
+ * region (`writePolicyFor`), which reaches the API function as `WRITE_POLICY`.
+ */
+export class ProgressiveRollout extends Construct {
+  /** The global phase. */
+  readonly phase: RolloutPhase;
+  /** The rollout state this deploy asks for (resolved domain phases, regions primary first). */
+  readonly state: RolloutState;
+  /** What the public name aliases in this phase. */
+  readonly frontDoor: FrontDoor;
+  /** The guard custom resource; resources that must not change on a refused step depend on it. */
+  readonly guard: CustomResource;
+  /** The guard's function. */
+  readonly guardFunction: nodejs.NodejsFunction;
+
+  private readonly config: RolloutConfig;
+
+  constructor(scope: Construct, id: string, props: ProgressiveRolloutProps) {
+    super(scope, id);
+    this.config = {
+      rollout: {
+        phase: props.phase,
+        domains: props.domains ?? {},
+        limitedWriteClasses: props.limitedWriteClasses ?? [],
+        allowMultiStep: props.allowMultiStep ?? false,
+      },
+      primaryRegion: props.primaryRegion,
+      regions: props.regions,
+    };
+    validate(props, this.config);
+    for (const warning of rolloutWarnings(this.config.rollout)) {
+      Annotations.of(this).addWarningV2(`activeActive:rollout:${warningId(warning)}`, warning);
+    }
+
+    this.phase = props.phase;
+    this.state = rolloutStateOf(this.config);
+    this.frontDoor = frontDoorOf(props.phase);
+
+    const guardLogs = new logs.LogGroup(this, 'GuardLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'GuardRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Rollout guard: its own logs and the status of its own stack',
+    });
+    guardLogs.grantWrite(role);
+    // The guard lets a rollback through without checking; it reads the status of its own stack
+    // (and of nothing else) to know.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOwnStackStatus',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [Aws.STACK_ID],
+      }),
+    );
+    this.guardFunction = new nodejs.NodejsFunction(this, 'GuardFunction', {
+      ...functionDefaults(),
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      role,
+      logGroup: guardLogs,
+      entry: path.join(LAMBDA_ROOT, 'rollout-guard', 'index.ts'),
+      description: 'Custom::RolloutGuard: one rollout step and one replica region per deploy',
+    });
+
+    this.guard = new CustomResource(this, 'Guard', {
+      resourceType: ROLLOUT_GUARD_TYPE,
+      serviceToken: this.guardFunction.functionArn,
+      serviceTimeout: props.guardTimeout ?? Duration.minutes(5),
+      properties: guardPropertiesOf(this.state, {
+        allowMultiStep: this.config.rollout.allowMultiStep,
+        limitedWriteClasses: this.config.rollout.limitedWriteClasses,
+      }),
+    });
+
+    // `aactl rollout` reads the deployed state from here (updated only by a successful deploy).
+    const output = new CfnOutput(this, 'State', {
+      description: 'Deployed rollout state (the properties of Custom::RolloutGuard), for aactl',
+      value: JSON.stringify(
+        guardPropertiesOf(this.state, {
+          allowMultiStep: false,
+          limitedWriteClasses: this.config.rollout.limitedWriteClasses,
+        }),
+      ),
+    });
+    output.overrideLogicalId(ROLLOUT_STATE_OUTPUT);
+  }
+
+  /** The write policy of `region` (serialize it into the region's API function). */
+  writePolicyFor(region: string): WritePolicy {
+    if (!this.config.regions.includes(region)) {
+      throw new Error(
+        `rollout has no region ${region}; regions are ${this.config.regions.join(', ')}`,
+      );
+    }
+    return writePolicyOf(this.config, region);
+  }
+
+  /**
+   * Make `targets` wait for the guard, so a refused step fails the stack before they change (and
+   * the rollback leaves them as deployed).
+   */
+  protect(...targets: Construct[]): void {
+    for (const target of targets) target.node.addDependency(this.guard);
+  }
+}
+
+function validate(props: ProgressiveRolloutProps, config: RolloutConfig): void {
+  if (!(ROLLOUT_PHASES as readonly string[]).includes(props.phase)) {
+    throw new Error(
+      `rollout phase must be one of ${ROLLOUT_PHASES.join(', ')}, got ${JSON.stringify(props.phase)}`,
+    );
+  }
+  if (!props.regions.includes(props.primaryRegion)) {
+    throw new Error(
+      `rollout primary region ${props.primaryRegion} is not one of the regions (${props.regions.join(', ')}); add it to regions or pick another primary`,
+    );
+  }
+  const problems = rolloutProblems(config.rollout);
+  if (problems.length > 0) {
+    throw new Error(problems.join('; '));
+  }
+}
+
+/** A stable id for a warning (its first words), so `--strict` users can acknowledge it. */
+function warningId(message: string): string {
+  return message
+    .split(/[^A-Za-z0-9.]+/)
+    .slice(0, 4)
+    .join('-');
+}
