@@ -8,6 +8,7 @@ import type { CaseRecord, CaseRef } from '../app/ports';
 import type {
   ActiveActiveService,
   ReadResult,
+  RequestOptions,
   Served,
   VersionedType,
   WriteResult,
