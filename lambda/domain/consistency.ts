@@ -7,7 +7,7 @@
  * - `quorum`: a majority of the regions' replicas, merged slot by slot.
  */
 import { compareHlc, parseHlc } from './hlc';
-import { assertRegionId, describe } from './json';
+import { assertRegionId, describeValue } from './json';
 import type { SessionState } from './session-token';
 import type { SlotItem } from './storage-layout';
 
@@ -25,7 +25,7 @@ export function parseConsistencyLevel(
   }
   if (!(CONSISTENCY_LEVELS as readonly unknown[]).includes(value)) {
     throw new Error(
-      `consistency must be one of ${CONSISTENCY_LEVELS.join(' | ')}, got ${describe(value)}`,
+      `consistency must be one of ${CONSISTENCY_LEVELS.join(' | ')}, got ${describeValue(value)}`,
     );
   }
   return value as ConsistencyLevel;
@@ -168,7 +168,7 @@ export function planRead(request: ReadRequest): ReadPlan {
 /** A majority of `regionCount` regions. */
 export function quorumSize(regionCount: number): number {
   if (!Number.isSafeInteger(regionCount) || regionCount < 1) {
-    throw new Error(`quorum needs a positive region count, got ${describe(regionCount)}`);
+    throw new Error(`quorum needs a positive region count, got ${describeValue(regionCount)}`);
   }
   return Math.floor(regionCount / 2) + 1;
 }

@@ -5,7 +5,7 @@
  * geography (or none of whose regions is deployed) are placed by the consistent-hash ring.
  */
 import type { HashRing } from './hash-ring';
-import { describe } from './json';
+import { describeValue } from './json';
 
 /** Continent codes, as CloudFront's `CloudFront-Viewer-Country` continent lookups use them. */
 export const CONTINENTS = ['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA'] as const;
@@ -73,7 +73,7 @@ export function regionForGeography(
     }
     if (!/^[A-Z]{2}$/.test(code)) {
       throw new Error(
-        `geography code must be two upper-case letters (a country such as DE or a continent such as EU), got ${describe(code)}`,
+        `geography code must be two upper-case letters (a country such as DE or a continent such as EU), got ${describeValue(code)}`,
       );
     }
     const match = map[code]?.find((region) => deployedRegions.includes(region));

@@ -3,7 +3,7 @@
  * its fair share, and adding or removing a region moves only the keys that must move (about 1/N).
  * Pure and deterministic: every process with the same region list places every key the same way.
  */
-import { assertRegionId, compareStrings, describe } from './json';
+import { assertRegionId, compareStrings, describeValue } from './json';
 
 /**
  * Virtual nodes per region. With 32-bit MurmurHash3 positions, 4096 points per region keep every
@@ -35,7 +35,7 @@ export class HashRing {
     const virtualNodes = options.virtualNodes ?? DEFAULT_VIRTUAL_NODES;
     if (!Number.isSafeInteger(virtualNodes) || virtualNodes < 1 || virtualNodes > 65_536) {
       throw new Error(
-        `hash ring virtualNodes must be an integer 1-65536, got ${describe(virtualNodes)}`,
+        `hash ring virtualNodes must be an integer 1-65536, got ${describeValue(virtualNodes)}`,
       );
     }
     if (regions.length === 0) {

@@ -3,7 +3,7 @@
  * backwards, and order every event after the events it has seen, even across regions whose clocks
  * disagree a little. The region id breaks ties, so the order is total: no two writes share a stamp.
  */
-import { assertRegionId, compareStrings, describe } from './json';
+import { assertRegionId, compareStrings, describeValue } from './json';
 
 /** One HLC timestamp. */
 export interface HlcTimestamp {
@@ -46,12 +46,12 @@ export class ClockSkewError extends Error {
 export function hlcTimestamp(wallMs: number, logical: number, region: string): HlcTimestamp {
   if (!Number.isSafeInteger(wallMs) || wallMs < 0 || wallMs > MAX_WALL_MS) {
     throw new Error(
-      `hlc wall time must be an integer 0-${MAX_WALL_MS} ms, got ${describe(wallMs)}`,
+      `hlc wall time must be an integer 0-${MAX_WALL_MS} ms, got ${describeValue(wallMs)}`,
     );
   }
   if (!Number.isSafeInteger(logical) || logical < 0 || logical > MAX_LOGICAL) {
     throw new Error(
-      `hlc logical counter must be an integer 0-${MAX_LOGICAL}, got ${describe(logical)}`,
+      `hlc logical counter must be an integer 0-${MAX_LOGICAL}, got ${describeValue(logical)}`,
     );
   }
   assertRegionId(region, 'hlc region');
@@ -91,7 +91,7 @@ export function parseHlc(text: unknown): HlcTimestamp {
   const wallMs = match?.[1] === undefined ? Number.NaN : Date.parse(match[1]);
   if (!match || Number.isNaN(wallMs) || new Date(wallMs).toISOString() !== match[1]) {
     throw new Error(
-      `hlc must look like 2024-06-01T12:00:00.000Z-000003-eu-west-1, got ${describe(text)}`,
+      `hlc must look like 2024-06-01T12:00:00.000Z-000003-eu-west-1, got ${describeValue(text)}`,
     );
   }
   return hlcTimestamp(wallMs, Number(match[2]), match[3] ?? '');
@@ -127,7 +127,9 @@ export class HybridLogicalClock {
     assertRegionId(options.region, 'clock region');
     const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
     if (!Number.isSafeInteger(maxSkewMs) || maxSkewMs < 0) {
-      throw new Error(`hlc maxSkewMs must be a non-negative integer, got ${describe(maxSkewMs)}`);
+      throw new Error(
+        `hlc maxSkewMs must be a non-negative integer, got ${describeValue(maxSkewMs)}`,
+      );
     }
     this.region = options.region;
     this.maxSkewMs = maxSkewMs;
@@ -185,7 +187,7 @@ export class HybridLogicalClock {
     const wall = this.wallClock();
     if (!Number.isFinite(wall) || wall < 0 || wall > MAX_WALL_MS) {
       throw new Error(
-        `hlc wall clock returned ${describe(wall)}; it must return epoch milliseconds`,
+        `hlc wall clock returned ${describeValue(wall)}; it must return epoch milliseconds`,
       );
     }
     return Math.floor(wall);

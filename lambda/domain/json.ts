@@ -17,7 +17,7 @@ const REGION_ID = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
 export function assertRegionId(region: unknown, what = 'region id'): asserts region is string {
   if (typeof region !== 'string' || !REGION_ID.test(region)) {
     throw new Error(
-      `${what} must be 1-63 lowercase letters, digits or hyphens (e.g. eu-west-1), got ${describe(region)}`,
+      `${what} must be 1-63 lowercase letters, digits or hyphens (e.g. eu-west-1), got ${describeValue(region)}`,
     );
   }
 }
@@ -30,7 +30,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** Returns `value` as a plain object or throws an error naming `what`. */
 export function expectObject(value: unknown, what: string): Record<string, unknown> {
   if (!isPlainObject(value)) {
-    throw new Error(`${what} must be an object, got ${describe(value)}`);
+    throw new Error(`${what} must be an object, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -38,7 +38,7 @@ export function expectObject(value: unknown, what: string): Record<string, unkno
 /** Returns `value` as a non-negative safe integer or throws an error naming `what`. */
 export function expectCount(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new Error(`${what} must be a non-negative integer, got ${describe(value)}`);
+    throw new Error(`${what} must be a non-negative integer, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -46,7 +46,7 @@ export function expectCount(value: unknown, what: string): number {
 /** Returns `value` as a positive safe integer or throws an error naming `what`. */
 export function expectPositiveCount(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`${what} must be a positive integer, got ${describe(value)}`);
+    throw new Error(`${what} must be a positive integer, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -54,7 +54,7 @@ export function expectPositiveCount(value: unknown, what: string): number {
 /** Returns `value` as a non-empty string or throws an error naming `what`. */
 export function expectNonEmptyString(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new Error(`${what} must be a non-empty string, got ${describe(value)}`);
+    throw new Error(`${what} must be a non-empty string, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -62,7 +62,7 @@ export function expectNonEmptyString(value: unknown, what: string): string {
 /** Returns `value` as an array or throws an error naming `what`. */
 export function expectArray(value: unknown, what: string): unknown[] {
   if (!Array.isArray(value)) {
-    throw new Error(`${what} must be an array, got ${describe(value)}`);
+    throw new Error(`${what} must be an array, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -93,7 +93,7 @@ export function expectJson(value: unknown, what: string, depth = 0): JsonValue {
     return value as JsonObject;
   }
   throw new Error(
-    `${what} must be JSON (object, array, string, number, boolean or null), got ${describe(value)}`,
+    `${what} must be JSON (object, array, string, number, boolean or null), got ${describeValue(value)}`,
   );
 }
 
@@ -113,7 +113,7 @@ export function canonicalJson(value: JsonValue): string {
 }
 
 /** A short, readable rendering of a bad value for error messages. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === undefined) {
     return 'undefined';
   }

@@ -8,14 +8,14 @@
  * - `reconcile`: concurrent siblings become a reconciliation case; never merged automatically.
  * - `lww`: the sibling with the greatest HLC wins; only for types that declare they tolerate it.
  */
-import { DATA_TYPE_NAMES, DATA_TYPES, type DataType, type DataTypeDeclaration } from './catalog';
+import { DATA_TYPES, type DataType, type DataTypeDeclaration } from './catalog';
 import type { Crdt, CrdtCodec } from './crdt/crdt';
 import { GCounter, G_COUNTER } from './crdt/g-counter';
 import { MVRegister, mvRegisterCodec, type Sibling } from './crdt/mv-register';
 import { ORSet, OR_SET } from './crdt/or-set';
 import { PNCounter, PN_COUNTER } from './crdt/pn-counter';
 import type { HlcTimestamp, HybridLogicalClock } from './hlc';
-import { describe, isPlainObject } from './json';
+import { describeValue, isPlainObject } from './json';
 import { CART_CODEC, mergeCartSiblings, type Cart } from './objects/cart';
 import { LEDGER_ACCOUNT_CODEC, type LedgerAccount } from './objects/ledger';
 import { PRESENCE_CODEC, type Presence } from './objects/presence';
@@ -165,13 +165,13 @@ export function createMergeRegistry(
     const kind = isPlainObject(policy) ? policy.kind : undefined;
     if (!(MERGE_POLICY_KINDS as readonly unknown[]).includes(kind)) {
       problems.push(
-        `data type '${type}' has merge policy kind ${describe(kind)}; use one of ${MERGE_POLICY_KINDS.join(', ')}`,
+        `data type '${type}' has merge policy kind ${describeValue(kind)}; use one of ${MERGE_POLICY_KINDS.join(', ')}`,
       );
       continue;
     }
     if (declaration.storage === 'crdt' && kind !== 'crdt') {
       problems.push(
-        `data type '${type}' is stored as a crdt, so its policy must be crdt, got ${describe(kind)}`,
+        `data type '${type}' is stored as a crdt, so its policy must be crdt, got ${describeValue(kind)}`,
       );
     }
     if (declaration.storage === 'versioned' && kind === 'crdt') {
@@ -181,7 +181,7 @@ export function createMergeRegistry(
     }
     if (declaration.money && kind !== 'reconcile') {
       problems.push(
-        `data type '${type}' holds money, so concurrent versions must be reconciled: use reconcile, not ${describe(kind)}`,
+        `data type '${type}' holds money, so concurrent versions must be reconciled: use reconcile, not ${describeValue(kind)}`,
       );
     }
     if (kind === 'lww' && declaration.toleratesLww === false) {
@@ -205,9 +205,6 @@ export function createMergeRegistry(
 
 /** The project's registry, checked at module load (cold start). */
 export const MERGE_REGISTRY = createMergeRegistry(DEFAULT_MERGE_POLICIES);
-
-/** Every declared data type, for iteration in tests and tools. */
-export const REGISTERED_DATA_TYPES: readonly DataType[] = DATA_TYPE_NAMES;
 
 /** The outcome of reading a versioned object. */
 export type VersionedRead<T> =

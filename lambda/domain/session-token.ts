@@ -7,7 +7,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { compareHlc, formatHlc, parseHlc, type HlcTimestamp } from './hlc';
-import { assertRegionId, describe, expectCount, expectObject } from './json';
+import { assertRegionId, describeValue, expectCount, expectObject } from './json';
 
 /** Version prefix of tokens this code writes. */
 export const SESSION_TOKEN_VERSION = 's1';
@@ -111,7 +111,7 @@ export function decodeSessionToken(
   if (typeof token !== 'string' || token.length === 0) {
     throw new SessionTokenError(
       'malformed',
-      `session token must be a non-empty string, got ${describe(token)}`,
+      `session token must be a non-empty string, got ${describeValue(token)}`,
     );
   }
   if (token.length > MAX_SESSION_TOKEN_LENGTH) {
@@ -131,7 +131,7 @@ export function decodeSessionToken(
   if (version !== SESSION_TOKEN_VERSION) {
     throw new SessionTokenError(
       'unsupported-version',
-      `session token version ${describe(version)} is not supported (expected ${SESSION_TOKEN_VERSION}); start a new session`,
+      `session token version ${describeValue(version)} is not supported (expected ${SESSION_TOKEN_VERSION}); start a new session`,
     );
   }
   const key = [keyring.signing, ...(keyring.verifying ?? [])].find(
@@ -140,7 +140,7 @@ export function decodeSessionToken(
   if (key === undefined) {
     throw new SessionTokenError(
       'unknown-key',
-      `session token was signed with unknown key ${describe(keyId)}; it is older than the key rotation or forged, start a new session`,
+      `session token was signed with unknown key ${describeValue(keyId)}; it is older than the key rotation or forged, start a new session`,
     );
   }
   // Compare the base64url text, not decoded bytes: a different spelling of the same bytes is
@@ -196,7 +196,9 @@ function signatureOf(body: string, key: SessionKey): string {
 
 function checkedKey(key: SessionKey): SessionKey {
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(key.id)) {
-    throw new Error(`session key id must be 1-32 letters, digits, _ or -, got ${describe(key.id)}`);
+    throw new Error(
+      `session key id must be 1-32 letters, digits, _ or -, got ${describeValue(key.id)}`,
+    );
   }
   const length = typeof key.secret === 'string' ? Buffer.byteLength(key.secret) : key.secret.length;
   if (length < MIN_SESSION_SECRET_BYTES) {

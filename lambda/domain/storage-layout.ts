@@ -12,7 +12,7 @@ import { mergeAll, type Crdt, type CrdtCodec } from './crdt/crdt';
 import { formatHlc, parseHlc, type HlcTimestamp } from './hlc';
 import {
   assertRegionId,
-  describe,
+  describeValue,
   expectCount,
   expectJson,
   expectPositiveCount,
@@ -48,7 +48,7 @@ const TENANT_PREFIX = 'T#';
 export function assertTenantId(tenantId: unknown): asserts tenantId is string {
   if (typeof tenantId !== 'string' || !TENANT_ID.test(tenantId)) {
     throw new Error(
-      `tenant id must be 1-128 letters, digits, _, -, . or : and must not start with __, got ${describe(tenantId)}`,
+      `tenant id must be 1-128 letters, digits, _, -, . or : and must not start with __, got ${describeValue(tenantId)}`,
     );
   }
 }
@@ -58,12 +58,12 @@ export function assertObjectKey(key: ObjectKey): void {
   assertTenantId(key.tenantId);
   if (!(DATA_TYPE_NAMES as readonly string[]).includes(key.type)) {
     throw new Error(
-      `data type must be one of ${DATA_TYPE_NAMES.join(', ')}, got ${describe(key.type)}`,
+      `data type must be one of ${DATA_TYPE_NAMES.join(', ')}, got ${describeValue(key.type)}`,
     );
   }
   if (typeof key.objectId !== 'string' || !OBJECT_ID.test(key.objectId)) {
     throw new Error(
-      `object id must be 1-256 letters, digits, _, -, . or :, got ${describe(key.objectId)}`,
+      `object id must be 1-256 letters, digits, _, -, . or :, got ${describeValue(key.objectId)}`,
     );
   }
 }
@@ -79,7 +79,7 @@ export function parseObjectPartitionKey(pk: string): ObjectKey {
   const parts = pk.split('#');
   if (parts.length !== 4 || parts[0] !== 'T') {
     throw new Error(
-      `object partition key must look like T#<tenant>#<type>#<objectId>, got ${describe(pk)}`,
+      `object partition key must look like T#<tenant>#<type>#<objectId>, got ${describeValue(pk)}`,
     );
   }
   const key = { tenantId: parts[1], type: parts[2], objectId: parts[3] } as ObjectKey;
@@ -117,7 +117,7 @@ export function ownershipSlotKeyOf(tenantId: string, region: string): ItemKey {
 export function caseKeyOf(key: ObjectKey, caseId: string): ItemKey {
   objectPartitionKey(key);
   if (!/^case-[0-9a-f]{20}$/.test(caseId)) {
-    throw new Error(`case id must look like case-<20 hex digits>, got ${describe(caseId)}`);
+    throw new Error(`case id must look like case-<20 hex digits>, got ${describeValue(caseId)}`);
   }
   return {
     pk: `${TENANT_PREFIX}${key.tenantId}#cases`,
@@ -206,18 +206,18 @@ export function slotWriteCondition(next: SlotItem): {
 /** Checks a raw item read from the table and returns it as a slot item. */
 export function parseSlotItem(raw: unknown): SlotItem {
   if (!isPlainObject(raw)) {
-    throw new Error(`slot item must be an object, got ${describe(raw)}`);
+    throw new Error(`slot item must be an object, got ${describeValue(raw)}`);
   }
   const key = parseObjectPartitionKey(String(raw.pk));
   assertRegionId(raw.region, 'slot item region');
   if (raw.sk !== slotSortKey(raw.region)) {
     throw new Error(
-      `slot item ${String(raw.pk)} ${describe(raw.sk)} claims region ${raw.region}; a slot is written only by the region in its sort key`,
+      `slot item ${String(raw.pk)} ${describeValue(raw.sk)} claims region ${raw.region}; a slot is written only by the region in its sort key`,
     );
   }
   if (raw.type !== key.type) {
     throw new Error(
-      `slot item ${String(raw.pk)} has type ${describe(raw.type)} but its key says ${key.type}`,
+      `slot item ${String(raw.pk)} has type ${describeValue(raw.type)} but its key says ${key.type}`,
     );
   }
   const item: SlotItem = {

@@ -28,7 +28,7 @@ import {
   type RolloutPhase,
   type WriteClass,
 } from './catalog';
-import { describe } from './json';
+import { describeValue } from './json';
 
 /** What to do with a write this region may not run. */
 export type NotOwnerPolicy = 'forward' | 'reject';
@@ -130,7 +130,7 @@ export function limitedWriteClassProblems(classes: readonly string[]): string[] 
   return classes.flatMap((name) => {
     if (!(WRITE_CLASS_NAMES as readonly string[]).includes(name)) {
       return [
-        `limited write class ${describe(name)} is unknown; use one of ${WRITE_CLASS_NAMES.join(', ')}`,
+        `limited write class ${describeValue(name)} is unknown; use one of ${WRITE_CLASS_NAMES.join(', ')}`,
       ];
     }
     if (WRITE_CLASS_SCOPES[name as WriteClass] === 'owner-only') {

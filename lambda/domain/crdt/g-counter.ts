@@ -2,7 +2,7 @@
  * Grow-only counter: one non-negative count per region; the value is their sum; merge takes the
  * maximum per region. Each region only ever raises its own entry, so no increment is lost.
  */
-import { assertRegionId, describe, expectCount, expectObject } from '../json';
+import { assertRegionId, describeValue, expectCount, expectObject } from '../json';
 import type { Crdt, CrdtCodec } from './crdt';
 import { SortedCounts } from './sorted-counts';
 
@@ -51,7 +51,7 @@ export class GCounter implements Crdt<GCounter> {
     assertRegionId(region);
     if (!Number.isSafeInteger(amount) || amount < 1) {
       throw new Error(
-        `g-counter increment must be a positive integer, got ${describe(amount)}; use a pn-counter to decrement`,
+        `g-counter increment must be a positive integer, got ${describeValue(amount)}; use a pn-counter to decrement`,
       );
     }
     const next = this.countOf(region) + amount;

@@ -14,7 +14,7 @@
 import {
   assertRegionId,
   compareStrings,
-  describe,
+  describeValue,
   expectCount,
   expectNonEmptyString,
   expectObject,
@@ -78,13 +78,13 @@ export class ORSet implements Crdt<ORSet> {
       expectNonEmptyString(element, 'or-set element');
       const dots: Dot[] = [];
       for (const [region, counter] of Object.entries(
-        expectObject(rawDots, `or-set dots of ${describe(element)}`),
+        expectObject(rawDots, `or-set dots of ${describeValue(element)}`),
       )) {
-        assertRegionId(region, `or-set dot region of ${describe(element)}`);
-        expectCount(counter, `or-set dot counter of ${describe(element)}`);
+        assertRegionId(region, `or-set dot region of ${describeValue(element)}`);
+        expectCount(counter, `or-set dot counter of ${describeValue(element)}`);
         if (counter === 0 || !context.covers(region, counter as number)) {
           throw new Error(
-            `or-set dot ${region}:${String(counter)} of ${describe(element)} lies outside the causal context (${region}:${context.get(region)}); the state is corrupt, rebuild it from the other regions' slots`,
+            `or-set dot ${region}:${String(counter)} of ${describeValue(element)} lies outside the causal context (${region}:${context.get(region)}); the state is corrupt, rebuild it from the other regions' slots`,
           );
         }
         dots.push({ region, counter: counter as number });

@@ -2,7 +2,7 @@
  * Positive-negative counter: two G-Counters, one for increments and one for decrements; the value
  * is their difference. Any region may add or subtract; merge never loses either.
  */
-import { describe, expectObject } from '../json';
+import { describeValue, expectObject } from '../json';
 import type { Crdt, CrdtCodec } from './crdt';
 import { GCounter, type GCounterJson } from './g-counter';
 
@@ -34,7 +34,9 @@ export class PNCounter implements Crdt<PNCounter> {
     const object = expectObject(json, 'pn-counter state');
     for (const key of Object.keys(object)) {
       if (key !== 'p' && key !== 'n') {
-        throw new Error(`pn-counter state has unknown key ${describe(key)}; expected only p and n`);
+        throw new Error(
+          `pn-counter state has unknown key ${describeValue(key)}; expected only p and n`,
+        );
       }
     }
     return new PNCounter(
@@ -51,7 +53,7 @@ export class PNCounter implements Crdt<PNCounter> {
   /** Adds `delta` (a non-zero integer, negative to subtract) on behalf of `region`. */
   add(region: string, delta: number): PNCounter {
     if (!Number.isSafeInteger(delta) || delta === 0) {
-      throw new Error(`pn-counter delta must be a non-zero integer, got ${describe(delta)}`);
+      throw new Error(`pn-counter delta must be a non-zero integer, got ${describeValue(delta)}`);
     }
     return delta > 0
       ? new PNCounter(this.increments.increment(region, delta), this.decrements)

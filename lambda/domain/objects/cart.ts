@@ -6,7 +6,7 @@
  */
 import type { Sibling } from '../crdt/mv-register';
 import { PNCounter } from '../crdt/pn-counter';
-import { compareStrings, describe, expectObject, type JsonObject } from '../json';
+import { compareStrings, describeValue, expectObject, type JsonObject } from '../json';
 import type { ValueCodec } from '../value-codec';
 
 /** A cart: SKU -> quantity counter. */
@@ -43,7 +43,7 @@ export function setCartLineQuantity(
 ): Cart {
   if (!Number.isSafeInteger(quantity) || quantity < 0 || quantity > MAX_LINE_QUANTITY) {
     throw new Error(
-      `cart line quantity must be an integer 0-${MAX_LINE_QUANTITY}, got ${describe(quantity)}`,
+      `cart line quantity must be an integer 0-${MAX_LINE_QUANTITY}, got ${describeValue(quantity)}`,
     );
   }
   return changeCartLine(cart, sku, quantity - rawQuantity(cart, sku), region);
@@ -87,7 +87,9 @@ function rawQuantity(cart: Cart, sku: string): number {
 
 function assertSku(sku: string): void {
   if (!SKU.test(sku)) {
-    throw new Error(`cart sku must be 1-128 letters, digits, _, -, . or :, got ${describe(sku)}`);
+    throw new Error(
+      `cart sku must be 1-128 letters, digits, _, -, . or :, got ${describeValue(sku)}`,
+    );
   }
 }
 

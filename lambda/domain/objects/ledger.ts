@@ -4,7 +4,7 @@
  * become a reconciliation case for a person, holding both versions untouched.
  */
 import {
-  describe,
+  describeValue,
   expectArray,
   expectCount,
   expectNonEmptyString,
@@ -46,7 +46,7 @@ const ENTRY_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 export function openLedgerAccount(currency: string): LedgerAccount {
   if (!CURRENCY.test(currency)) {
     throw new Error(
-      `ledger currency must be an ISO 4217 code such as EUR, got ${describe(currency)}`,
+      `ledger currency must be an ISO 4217 code such as EUR, got ${describeValue(currency)}`,
     );
   }
   return { currency, balance: 0, entryCount: 0, recentEntries: [] };
@@ -56,12 +56,12 @@ export function openLedgerAccount(currency: string): LedgerAccount {
 export function applyLedgerEntry(account: LedgerAccount, entry: LedgerEntry): LedgerAccount {
   if (!ENTRY_ID.test(entry.entryId)) {
     throw new Error(
-      `ledger entry id must be 1-128 letters, digits, _, -, . or :, got ${describe(entry.entryId)}`,
+      `ledger entry id must be 1-128 letters, digits, _, -, . or :, got ${describeValue(entry.entryId)}`,
     );
   }
   if (!Number.isSafeInteger(entry.amount) || entry.amount === 0) {
     throw new Error(
-      `ledger entry amount must be a non-zero integer in minor units (cents), got ${describe(entry.amount)}`,
+      `ledger entry amount must be a non-zero integer in minor units (cents), got ${describeValue(entry.amount)}`,
     );
   }
   if (account.recentEntries.some((recent) => recent.entryId === entry.entryId)) {
@@ -92,7 +92,7 @@ export const LEDGER_ACCOUNT_CODEC: ValueCodec<LedgerAccount> = {
     const object = expectObject(json, 'ledger account');
     const balance = object.bal;
     if (typeof balance !== 'number' || !Number.isSafeInteger(balance)) {
-      throw new Error(`ledger account balance must be an integer, got ${describe(balance)}`);
+      throw new Error(`ledger account balance must be an integer, got ${describeValue(balance)}`);
     }
     const account = openLedgerAccount(expectNonEmptyString(object.cur, 'ledger account currency'));
     return {
@@ -104,7 +104,7 @@ export const LEDGER_ACCOUNT_CODEC: ValueCodec<LedgerAccount> = {
           const entry = expectObject(raw, `ledger account recent entry ${index}`);
           const amount = entry.amt;
           if (typeof amount !== 'number' || !Number.isSafeInteger(amount)) {
-            throw new Error(`ledger entry amount must be an integer, got ${describe(amount)}`);
+            throw new Error(`ledger entry amount must be an integer, got ${describeValue(amount)}`);
           }
           return { entryId: expectNonEmptyString(entry.id, 'ledger entry id'), amount };
         },

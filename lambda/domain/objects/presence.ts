@@ -2,7 +2,7 @@
  * Presence: a user's last-seen status. Every heartbeat rewrites it, so losing one of two concurrent
  * updates is harmless; it is the one type here that declares it tolerates last-writer-wins.
  */
-import { describe, expectNonEmptyString, expectObject, type JsonObject } from '../json';
+import { describeValue, expectNonEmptyString, expectObject, type JsonObject } from '../json';
 import type { ValueCodec } from '../value-codec';
 
 /** Statuses a client can report. */
@@ -26,7 +26,7 @@ export const PRESENCE_CODEC: ValueCodec<Presence> = {
     const status = object.status;
     if (!(PRESENCE_STATUSES as readonly unknown[]).includes(status)) {
       throw new Error(
-        `presence status must be one of ${PRESENCE_STATUSES.join(' | ')}, got ${describe(status)}`,
+        `presence status must be one of ${PRESENCE_STATUSES.join(' | ')}, got ${describeValue(status)}`,
       );
     }
     return {

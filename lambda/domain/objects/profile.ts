@@ -9,7 +9,7 @@ import { formatHlc, parseHlc, type HlcTimestamp } from '../hlc';
 import {
   canonicalJson,
   compareStrings,
-  describe,
+  describeValue,
   expectJson,
   expectObject,
   type JsonObject,
@@ -115,7 +115,7 @@ function fieldJson(field: ProfileField): string {
 function assertFieldName(name: string): void {
   if (!FIELD_NAME.test(name)) {
     throw new Error(
-      `profile field name must be 1-64 letters, digits, _, - or ., got ${describe(name)}`,
+      `profile field name must be 1-64 letters, digits, _, - or ., got ${describeValue(name)}`,
     );
   }
 }
