@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import { serializeWritePolicy, WRITE_POLICY_ENV } from '../../lambda/domain/write-policy';
 import { regionalNameOf, type AppConfig } from '../config';
+import { ConflictFeed } from '../constructs/conflict-feed';
 import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
 import { WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
@@ -22,6 +23,8 @@ export interface RegionStackProps extends StackProps {
 export class RegionStack extends Stack {
   /** The regional API. */
   readonly api: RegionalApi;
+  /** The conflict feed (this region's stream consumer). */
+  readonly conflictFeed: ConflictFeed;
   /** The region's DNS share. */
   readonly traffic: RegionalTraffic;
 
@@ -48,6 +51,13 @@ export class RegionStack extends Stack {
       throttle: config.api.throttle,
       healthPath: config.healthCheck.path,
       healthTimeout: Duration.seconds(1),
+    });
+
+    this.conflictFeed = new ConflictFeed(this, 'ConflictFeed', {
+      appName: config.appName,
+      tableName: config.tableName,
+      regions: [config.primaryRegion, ...config.secondaryRegions],
+      primaryRegion: config.primaryRegion,
     });
 
     this.traffic = new RegionalTraffic(this, 'Traffic', {

@@ -1,16 +1,43 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import type { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RegionStack } from '../../lib/stacks/region-stack';
 import { buildTestApp, testConfig } from '../helpers/app';
 
-/** Upper bound for the API bundle; the AWS SDK is provided by the runtime and not bundled. */
+/** Upper bound for each bundle; the AWS SDK is provided by the runtime and not bundled. */
 const MAX_BUNDLE_BYTES = 400 * 1024;
+
+/** Entries bundled with esbuild, and how to find each one's function in a region stack. */
+const ENTRIES = {
+  api: (stack: RegionStack) => stack.api.function,
+  stream: (stack: RegionStack) => stack.conflictFeed.function,
+} as const satisfies Record<string, (stack: RegionStack) => IFunction>;
+type Entry = keyof typeof ENTRIES;
+
+interface FunctionResource {
+  Properties: { Code: { S3Key: string }; Environment?: { Variables?: Record<string, string> } };
+}
+
+function resourceOf(stack: RegionStack, fn: IFunction): FunctionResource {
+  const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnResource);
+  return Template.fromStack(stack).toJSON().Resources[logicalId] as FunctionResource;
+}
+
+function s3KeyOf(stack: RegionStack, fn: IFunction): string {
+  return resourceOf(stack, fn).Properties.Code.S3Key;
+}
 
 /** The one test that runs esbuild for real (all others skip bundling). */
 describe('Lambda bundling (real esbuild, no Docker)', () => {
   let outdir: string;
-  let assetKeys: string[];
+  let assetKeys: Record<Entry, string[]>;
+  /** The API function's environment as deployed in eu-west-1. */
+  let apiEnvironment: Record<string, string>;
+  const bundleOf = (entry: Entry) =>
+    path.join(outdir, `asset.${assetKeys[entry][0]!.replace(/\.zip$/, '')}`);
   beforeAll(() => {
     // Inside the repo (cdk.out is git-ignored) so the bundle resolves the runtime-provided AWS SDK
     // from node_modules when the last test runs it.
@@ -19,37 +46,46 @@ describe('Lambda bundling (real esbuild, no Docker)', () => {
     outdir = mkdtempSync(path.join(scratch, '.test-bundling-'));
     const { app, stacks } = buildTestApp(testConfig(), { bundle: true, outdir });
     app.synth();
-    assetKeys = stacks.regions.flatMap((stack) =>
-      Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).map(
-        (fn) => (fn.Properties.Code as { S3Key: string }).S3Key,
-      ),
-    );
+    assetKeys = {
+      api: stacks.regions.map((stack) => s3KeyOf(stack, ENTRIES.api(stack))),
+      stream: stacks.regions.map((stack) => s3KeyOf(stack, ENTRIES.stream(stack))),
+    };
+    const euWest1 = stacks.regions[1]!;
+    apiEnvironment =
+      resourceOf(euWest1, ENTRIES.api(euWest1)).Properties.Environment?.Variables ?? {};
   }, 120_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  test('every region references the same asset', () => {
-    expect(assetKeys).toHaveLength(3);
-    expect(new Set(assetKeys).size).toBe(1);
+  test.each(Object.keys(ENTRIES) as Entry[])(
+    'every region references the same %s asset',
+    (entry) => {
+      expect(assetKeys[entry]).toHaveLength(3);
+      expect(new Set(assetKeys[entry]).size).toBe(1);
+    },
+  );
+
+  test('each entry has its own asset', () => {
+    expect(assetKeys.api[0]).not.toBe(assetKeys.stream[0]);
   });
 
-  test('the asset is one minified ESM file under the size limit', () => {
-    const assetDirs = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
-    const hash = assetKeys[0]!.replace(/\.zip$/, '');
-    expect(assetDirs).toContain(`asset.${hash}`);
-    const files = readdirSync(path.join(outdir, `asset.${hash}`));
-    expect(files).toEqual(['index.mjs']);
-    const file = path.join(outdir, `asset.${hash}`, 'index.mjs');
-    const source = readFileSync(file, 'utf8');
-    expect(statSync(file).size).toBeLessThan(MAX_BUNDLE_BYTES);
-    expect(source).toMatch(/\bexport\s*\{/);
-    expect(source).not.toMatch(/\bmodule\.exports\s*=/);
-    // minified: few, long lines
-    expect(source.split('\n').length).toBeLessThan(20);
-  });
+  test.each(Object.keys(ENTRIES) as Entry[])(
+    'the %s asset is one minified ESM file under the size limit',
+    (entry) => {
+      const dir = bundleOf(entry);
+      expect(readdirSync(outdir)).toContain(path.basename(dir));
+      expect(readdirSync(dir)).toEqual(['index.mjs']);
+      const file = path.join(dir, 'index.mjs');
+      const source = readFileSync(file, 'utf8');
+      expect(statSync(file).size).toBeLessThan(MAX_BUNDLE_BYTES);
+      expect(source).toMatch(/\bexport\s*\{/);
+      expect(source).not.toMatch(/\bmodule\.exports\s*=/);
+      // minified: few, long lines
+      expect(source.split('\n').length).toBeLessThan(20);
+    },
+  );
 
   test('the bundle runs in plain Node.js: /health answers 503 when the replica is unreachable', () => {
-    const hash = assetKeys[0]!.replace(/\.zip$/, '');
-    const entry = path.join(outdir, `asset.${hash}`, 'index.mjs');
+    const entry = path.join(bundleOf('api'), 'index.mjs');
     const script = `
       const { handler } = await import(${JSON.stringify(entry)});
       const result = await handler({
@@ -61,10 +97,9 @@ describe('Lambda bundling (real esbuild, no Docker)', () => {
       encoding: 'utf8',
       env: {
         ...process.env,
+        // exactly what the stack deploys, plus what the Lambda runtime sets
+        ...apiEnvironment,
         AWS_REGION: 'eu-west-1',
-        TABLE_NAME: 'active-active-data',
-        APP_REGIONS: 'us-east-1,eu-west-1',
-        PRIMARY_REGION: 'us-east-1',
         HEALTH_TIMEOUT_MS: '500',
         // nothing listens on port 9: the read fails fast
         AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',

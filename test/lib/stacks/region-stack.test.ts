@@ -327,6 +327,80 @@ describe('RegionStack', () => {
     });
   });
 
+  describe('conflict feed', () => {
+    test('each region consumes its own replica stream, looked up by DescribeTable in that region', () => {
+      for (const stack of stacks) {
+        const template = Template.fromStack(stack);
+        const [lookupId, lookup] = Object.entries(
+          template.findResources('Custom::TableStreamArn'),
+        )[0]!;
+        for (const phase of ['Create', 'Update']) {
+          expect(JSON.parse(lookup.Properties[phase] as string)).toMatchObject({
+            service: 'DynamoDB',
+            action: 'DescribeTable',
+            parameters: { TableName: 'active-active-data' },
+            region: stack.region,
+            physicalResourceId: { responsePath: 'Table.LatestStreamArn' },
+          });
+        }
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [lookupId, 'Table.LatestStreamArn'] },
+          FunctionName: { Ref: logicalIdOf(stack, stack.conflictFeed.function) },
+        });
+      }
+    });
+
+    test('the mapping passes changes made in this region and every ledger account', () => {
+      for (const stack of stacks) {
+        Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FilterCriteria: {
+            Filters: [
+              { Pattern: `{"dynamodb":{"NewImage":{"region":{"S":["${stack.region}"]}}}}` },
+              { Pattern: '{"dynamodb":{"NewImage":{"type":{"S":["ledger-account"]}}}}' },
+            ],
+          },
+          StartingPosition: 'LATEST',
+          BatchSize: 100,
+          MaximumBatchingWindowInSeconds: 1,
+          BisectBatchOnFunctionError: true,
+          MaximumRetryAttempts: 5,
+          MaximumRecordAgeInSeconds: 3600,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ParallelizationFactor: 1,
+          DestinationConfig: {
+            OnFailure: {
+              Destination: {
+                'Fn::GetAtt': [logicalIdOf(stack, stack.conflictFeed.deadLetterQueue), 'Arn'],
+              },
+            },
+          },
+        });
+      }
+    });
+
+    test('the stream consumer is configured by environment', () => {
+      secondary.hasResourceProperties('AWS::Lambda::Function', {
+        Description: 'Active-active conflict feed (local replica stream)',
+        Environment: {
+          Variables: {
+            TABLE_NAME: 'active-active-data',
+            APP_REGIONS: 'us-east-1,eu-west-1,ap-southeast-2',
+            PRIMARY_REGION: 'us-east-1',
+            APP_NAME: 'active-active',
+            POWERTOOLS_SERVICE_NAME: 'active-active',
+            POWERTOOLS_METRICS_NAMESPACE: 'ActiveActive',
+          },
+        },
+      });
+    });
+
+    test('outputs the stream ARN and the DLQ URL', () => {
+      const ids = Object.keys(secondary.findOutputs('*'));
+      expect(ids.some((id) => id.startsWith('ConflictFeedStreamArn'))).toBe(true);
+      expect(ids.some((id) => id.startsWith('ConflictFeedConflictDlqUrl'))).toBe(true);
+    });
+  });
+
   test('no cross-region references', () => {
     for (const stack of stacks) {
       const template = Template.fromStack(stack);

@@ -1,0 +1,292 @@
+import * as path from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
+import { acknowledgeWildcardResources } from './nag-acknowledgments';
+import { METRICS_NAMESPACE } from './regional-api';
+
+/** Item `type` of ledger accounts: every region checks them for concurrent versions. */
+export const LEDGER_ACCOUNT_TYPE = 'ledger-account';
+
+/** Properties of {@link ConflictFeed}. */
+export interface ConflictFeedProps {
+  /** App name (function environment: service name). */
+  readonly appName: string;
+  /** Global table name (same in every region); the stream is looked up by it. */
+  readonly tableName: string;
+  /** Every region of the app, primary first (passed to the function). */
+  readonly regions: readonly string[];
+  /** The primary region. */
+  readonly primaryRegion: string;
+  /**
+   * Records per batch.
+   * @default 100
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-eventsourcemapping.html
+   */
+  readonly batchSize?: number;
+  /**
+   * How long Lambda gathers records before it invokes the function.
+   * @default Duration.seconds(1)
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Retries of a failing batch (halved by bisection each time) before it goes to the DLQ.
+   * @default 5
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Oldest record the mapping still sends to the function; older ones go to the DLQ.
+   * @default Duration.hours(1)
+   */
+  readonly maxRecordAge?: Duration;
+  /**
+   * Retention of the function's logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The project's own conflict feed in one region: a Lambda function reading this region's replica
+ * stream. DynamoDB streams fire in every replica region, also for replicated writes, so the
+ * mapping filters on the item's origin region: each write is processed once, where it was made.
+ * Ledger accounts pass in every region, because each region must check the concurrent versions
+ * it holds. Failed batches (after bisection and retries) land in an encrypted SQS queue.
+ *
+ * The replica's stream ARN carries a timestamp label that config cannot know and the data stack
+ * (another region) must not export, so a custom resource reads it with DescribeTable here.
+ */
+export class ConflictFeed extends Construct {
+  /** The stream consumer. */
+  readonly function: nodejs.NodejsFunction;
+  /** Where batches that keep failing are recorded (stream positions, not the records). */
+  readonly deadLetterQueue: sqs.Queue;
+  /** ARN of this region's replica stream (resolved at deploy time). */
+  readonly streamArn: string;
+  /** The event source mapping. */
+  readonly mapping: lambda.EventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: ConflictFeedProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const region = validateRegion(stack.region, props.regions);
+    const batchSize = props.batchSize ?? 100;
+    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(1);
+    const retryAttempts = props.retryAttempts ?? 5;
+    const maxRecordAge = props.maxRecordAge ?? Duration.hours(1);
+    validateMapping({ batchSize, maxBatchingWindow, retryAttempts, maxRecordAge });
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const tableArn = stack.formatArn({
+      service: 'dynamodb',
+      resource: 'table',
+      resourceName: props.tableName,
+    });
+
+    this.streamArn = this.lookUpStreamArn(props.tableName, tableArn, region, retention);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the on-failure destination of the conflict-feed stream mapping; a queue behind it would only move the same failures one hop further.',
+    });
+
+    const functionLogs = new logs.LogGroup(this, 'FunctionLogs', {
+      retention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An explicit role instead of the AWSLambdaDynamoDBExecutionRole managed policy.
+    const role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Conflict feed: its own logs, the local replica stream and table, its DLQ',
+    });
+    functionLogs.grantWrite(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadLocalStream',
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        resources: [this.streamArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListStreams',
+        actions: ['dynamodb:ListStreams'],
+        resources: ['*'],
+      }),
+    );
+    acknowledgeWildcardResources(
+      role,
+      ['*'],
+      'dynamodb:ListStreams supports no resource-level permissions (it only lists stream ARNs); every stream read action is scoped to this replica stream.',
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'LocalReplica',
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [tableArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendToDeadLetterQueue',
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+    );
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      ...functionDefaults(),
+      // a batch of up to 100 records, each a few reads and at most one write
+      timeout: Duration.seconds(30),
+      role,
+      entry: path.join(LAMBDA_ROOT, 'handlers', 'stream.ts'),
+      description: 'Active-active conflict feed (local replica stream)',
+      logGroup: functionLogs,
+      environment: {
+        TABLE_NAME: props.tableName,
+        APP_REGIONS: props.regions.join(','),
+        PRIMARY_REGION: props.primaryRegion,
+        APP_NAME: props.appName,
+        POWERTOOLS_SERVICE_NAME: props.appName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
+    });
+
+    const deadLetterQueueArn = this.deadLetterQueue.queueArn;
+    this.mapping = new lambda.EventSourceMapping(this, 'StreamMapping', {
+      target: this.function,
+      eventSourceArn: this.streamArn,
+      startingPosition: lambda.StartingPosition.LATEST,
+      batchSize,
+      maxBatchingWindow,
+      bisectBatchOnError: true,
+      retryAttempts,
+      maxRecordAge,
+      reportBatchItemFailures: true,
+      parallelizationFactor: 1,
+      // Sending is granted above (sqs:SendMessage only), not by SqsDlq's broader grant.
+      onFailure: { bind: () => ({ destination: deadLetterQueueArn }) },
+      filters: conflictFeedFilters(region),
+    });
+    // Lambda checks the role's stream permissions when it creates the mapping.
+    this.mapping.node.addDependency(role);
+
+    new CfnOutput(this, 'StreamArn', { value: this.streamArn });
+    new CfnOutput(this, 'ConflictDlqUrl', { value: this.deadLetterQueue.queueUrl });
+  }
+
+  /**
+   * Read the replica's latest stream ARN in this region. Called on create and on every update
+   * of the lookup, so a recreated table's new stream is picked up; the ARN is the physical id,
+   * so a new stream replaces the mapping.
+   */
+  private lookUpStreamArn(
+    tableName: string,
+    tableArn: string,
+    region: string,
+    retention: logs.RetentionDays,
+  ): string {
+    const describeTable: cr.AwsSdkCall = {
+      service: 'DynamoDB',
+      action: 'DescribeTable',
+      parameters: { TableName: tableName },
+      region,
+      physicalResourceId: cr.PhysicalResourceId.fromResponse('Table.LatestStreamArn'),
+      // the custom-resource response is limited to 4 KB: return only the ARN
+      outputPaths: ['Table.LatestStreamArn'],
+    };
+    // The provider function (one per stack) gets an explicit role and log group instead of the
+    // AWSLambdaBasicExecutionRole managed policy.
+    const providerLogs = new logs.LogGroup(this, 'StreamArnLookupLogs', {
+      retention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const providerRole = new iam.Role(this, 'StreamArnLookupRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Looks up the local replica stream ARN (DescribeTable) at deploy time',
+    });
+    providerLogs.grantWrite(providerRole);
+    const lookup = new cr.AwsCustomResource(this, 'StreamArnLookup', {
+      resourceType: 'Custom::TableStreamArn',
+      onCreate: describeTable,
+      onUpdate: describeTable,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: [tableArn] }),
+      ]),
+      role: providerRole,
+      logGroup: providerLogs,
+      installLatestAwsSdk: false,
+    });
+    return lookup.getResponseField('Table.LatestStreamArn');
+  }
+}
+
+/**
+ * Event filters of the mapping (OR): changes made in this region (each write is processed once,
+ * where it originated) and every ledger-account change (money is checked in every region).
+ * Deletes carry no NewImage and pass neither.
+ */
+export function conflictFeedFilters(region: string): Array<Record<string, unknown>> {
+  return [
+    lambda.FilterCriteria.filter({
+      dynamodb: { NewImage: { region: { S: lambda.FilterRule.isEqual(region) } } },
+    }),
+    lambda.FilterCriteria.filter({
+      dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual(LEDGER_ACCOUNT_TYPE) } } },
+    }),
+  ];
+}
+
+function validateRegion(region: string, regions: readonly string[]): string {
+  if (Token.isUnresolved(region)) {
+    throw new Error(
+      'conflict feed needs a stack with an explicit region; set env.region on the stack',
+    );
+  }
+  if (!regions.includes(region)) {
+    throw new Error(
+      `conflict feed region ${region} is not one of regions (${regions.join(', ')}); add it to regions`,
+    );
+  }
+  return region;
+}
+
+function validateMapping(settings: {
+  batchSize: number;
+  maxBatchingWindow: Duration;
+  retryAttempts: number;
+  maxRecordAge: Duration;
+}): void {
+  const { batchSize, maxBatchingWindow, retryAttempts, maxRecordAge } = settings;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+    throw new Error(`conflict feed batch size must be an integer 1-10000, got ${batchSize}`);
+  }
+  const windowSeconds = maxBatchingWindow.toSeconds();
+  if (windowSeconds > 300) {
+    throw new Error(
+      `conflict feed max batching window must be at most 300 seconds, got ${windowSeconds}`,
+    );
+  }
+  if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 10_000) {
+    throw new Error(
+      `conflict feed retry attempts must be an integer 0-10000, got ${retryAttempts}`,
+    );
+  }
+  const ageSeconds = maxRecordAge.toSeconds();
+  if (ageSeconds < 60 || ageSeconds > 604_800) {
+    throw new Error(
+      `conflict feed max record age must be 60-604800 seconds (1 minute to 7 days), got ${ageSeconds}`,
+    );
+  }
+}
