@@ -6,8 +6,8 @@ import { regionalNameOf, type AppConfig } from '../config';
 import { ConflictFeed } from '../constructs/conflict-feed';
 import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
-import { WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
 import { sessionKeySecretName } from '../constructs/session-key';
+import { WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
 
 /** Properties of {@link RegionStack}. */
 export interface RegionStackProps extends StackProps {
