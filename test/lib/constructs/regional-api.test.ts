@@ -1,0 +1,109 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import {
+  API_ROUTES,
+  RegionalApi,
+  type RegionalApiProps,
+} from '../../../lib/constructs/regional-api';
+import { FEATURE_FLAGS, TEST_ACCOUNT } from '../../helpers/app';
+
+function stackIn(region?: string): Stack {
+  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+  return new Stack(app, 'Test', region ? { env: { account: TEST_ACCOUNT, region } } : {});
+}
+
+function propsFor(stack: Stack, overrides: Partial<RegionalApiProps> = {}): RegionalApiProps {
+  return {
+    appName: 'shop',
+    tableName: 'shop-data',
+    regions: ['us-east-1', 'eu-west-1'],
+    primaryRegion: 'us-east-1',
+    publicName: 'api.shop.example',
+    regionalName: 'eu-west-1.api.shop.example',
+    zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+      hostedZoneId: 'Z0123456789SHOP',
+      zoneName: 'shop.example',
+    }),
+    sessionKeySecretName: 'shop/session-key',
+    ...overrides,
+  };
+}
+
+describe('RegionalApi', () => {
+  test('two regions: the other replica is granted by ARN, no index wildcard beyond the table', () => {
+    // GIVEN a two-region app WHEN the API is built in eu-west-1
+    const stack = stackIn('eu-west-1');
+    new RegionalApi(stack, 'Api', propsFor(stack));
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {},
+          {
+            Sid: 'LocalReplica',
+            Resource: [
+              'arn:aws:dynamodb:eu-west-1:123456789012:table/shop-data',
+              'arn:aws:dynamodb:eu-west-1:123456789012:table/shop-data/index/*',
+            ],
+          },
+          {
+            Sid: 'OtherReplicas',
+            Resource: [
+              'arn:aws:dynamodb:us-east-1:123456789012:table/shop-data',
+              'arn:aws:dynamodb:us-east-1:123456789012:table/shop-data/index/*',
+            ],
+          },
+          {
+            Sid: 'ReadSessionKey',
+            Resource:
+              'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/session-key-??????',
+          },
+        ],
+      },
+    });
+    template.resourceCountIs(
+      'AWS::ApiGatewayV2::Route',
+      API_ROUTES.reduce((sum, route) => sum + route.methods.length, 2),
+    );
+  });
+
+  test('rejects a stack region that is not one of regions', () => {
+    const stack = stackIn('ap-southeast-2');
+    expect(() => new RegionalApi(stack, 'Api', propsFor(stack))).toThrow(
+      'regional api region ap-southeast-2 is not one of regions (us-east-1, eu-west-1); add it to regions',
+    );
+  });
+
+  test('rejects a stack without an explicit region', () => {
+    const stack = stackIn();
+    expect(() => new RegionalApi(stack, 'Api', propsFor(stack))).toThrow(
+      'regional api needs a stack with an explicit region; set env.region on the stack',
+    );
+  });
+
+  test('rejects a JWT issuer that is not an https URL', () => {
+    const stack = stackIn('eu-west-1');
+    expect(
+      () =>
+        new RegionalApi(
+          stack,
+          'Api',
+          propsFor(stack, { jwt: { issuer: 'http://auth.example.com', audience: ['a'] } }),
+        ),
+    ).toThrow('api jwt issuer must be an https:// URL, got http://auth.example.com');
+  });
+
+  test('rejects a JWT authorizer without audiences', () => {
+    const stack = stackIn('eu-west-1');
+    expect(
+      () =>
+        new RegionalApi(
+          stack,
+          'Api',
+          propsFor(stack, { jwt: { issuer: 'https://auth.example.com', audience: [] } }),
+        ),
+    ).toThrow('api jwt audience needs at least one value, got none');
+  });
+});
