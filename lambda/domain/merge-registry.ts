@@ -274,7 +274,8 @@ export type VersionedWrite<T> =
 
 /**
  * Applies `update` to the resolved current value and writes the result as one version that has
- * seen every sibling. Stamps it with `clock` after receiving every sibling's stamp, so the new
+ * seen every sibling. `update` also gets the write's stamp (a profile patch stamps its fields
+ * with it). Stamps it with `clock` after receiving every sibling's stamp, so the new
  * version orders after all of them. A `reconcile` type with an open case is blocked: writing on
  * top would merge the conflicting versions silently.
  */
@@ -282,7 +283,7 @@ export function writeVersioned<T>(
   policy: VersionedPolicy<T>,
   register: MVRegister<T>,
   clock: HybridLogicalClock,
-  update: (current: T | undefined) => T,
+  update: (current: T | undefined, hlc: HlcTimestamp) => T,
 ): VersionedWrite<T> {
   const read = resolveSiblings(policy, register);
   if (read.kind === 'conflict') {
@@ -291,6 +292,6 @@ export function writeVersioned<T>(
   // Siblings are sorted by HLC: receiving the last one orders the write after all of them.
   const latest = register.siblings[register.siblings.length - 1];
   const hlc = latest === undefined ? clock.now() : clock.receive(latest.hlc);
-  const value = update(read.kind === 'value' ? read.value : undefined);
+  const value = update(read.kind === 'value' ? read.value : undefined, hlc);
   return { kind: 'written', register: register.write(value, hlc), hlc };
 }
