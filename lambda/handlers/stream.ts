@@ -1,6 +1,115 @@
-// Conflict feed: DynamoDB Streams consumer (implementation in progress by the lead).
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+/**
+ * Conflict feed: the DynamoDB Streams consumer of one region (see lambda/app/conflict-feed.ts for
+ * what it does and why nothing is counted twice). Reports batch item failures so a retry resumes at
+ * the failed record.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { DynamoReplica } from '../adapters/dynamo-replica';
+import { processBatch, type FeedDeps, type StreamChange } from '../app/conflict-feed';
 
-export const handler = async (_event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => ({
-  batchItemFailures: [],
-});
+/** Turns a stream record into a change with plain images. */
+export function changeOf(record: DynamoDBRecord): StreamChange {
+  const stream = record.dynamodb ?? {};
+  const image = stream.NewImage as Record<string, AttributeValue> | undefined;
+  return {
+    sequenceNumber: stream.SequenceNumber ?? record.eventID ?? '',
+    eventName: (record.eventName ?? 'MODIFY') as StreamChange['eventName'],
+    ...(image === undefined ? {} : { newImage: unmarshall(image) }),
+    ...(stream.ApproximateCreationDateTime === undefined
+      ? {}
+      : { approximateCreationMs: stream.ApproximateCreationDateTime * 1000 }),
+  };
+}
+
+/** Builds the consumer from its dependencies. */
+export function makeStreamHandler(
+  deps: FeedDeps,
+  log: (message: string, details: Record<string, unknown>) => void,
+  flush: () => void = () => undefined,
+): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
+  return async (event) => {
+    try {
+      const { failures } = await processBatch(event.Records.map(changeOf), deps, (change, error) =>
+        log('conflict feed failed on a record; the batch resumes there', {
+          sequenceNumber: change.sequenceNumber,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        }),
+      );
+      return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+    } finally {
+      flush();
+    }
+  };
+}
+
+function productionHandler() {
+  const region = required('AWS_REGION');
+  const tableName = required('TABLE_NAME');
+  const appName = required('APP_NAME');
+  const client = new DynamoDBClient({ region });
+  const documents = DynamoDBDocumentClient.from(client);
+  const logger = new Logger({ serviceName: appName });
+  const metrics = new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ActiveActive',
+    serviceName: appName,
+    defaultDimensions: { region },
+  });
+  return makeStreamHandler(
+    {
+      region,
+      primaryRegion: required('PRIMARY_REGION'),
+      replica: new DynamoReplica({ client, tableName, region }),
+      now: Date.now,
+      metric: (name, value, unit, dimensions) => {
+        const single = dimensions === undefined ? metrics : metrics.singleMetric();
+        for (const [dimension, dimensionValue] of Object.entries(dimensions ?? {})) {
+          single.addDimension(dimension, dimensionValue);
+        }
+        single.addMetric(
+          name,
+          unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds,
+          value,
+        );
+      },
+      recordLag: async (origin, lagMs, measuredAtMs) => {
+        // This region's own item: the lag it measured from `origin` (read by its API function).
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              pk: '__control__',
+              sk: `lag#${region}#${origin}`,
+              lagMs,
+              measuredAtMs,
+              expiresAt: Math.floor(measuredAtMs / 1000) + 3600,
+            },
+          }),
+        );
+      },
+    },
+    (message, details) => logger.error(message, details),
+    () => metrics.publishStoredMetrics(),
+  );
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(`environment variable ${name} is missing; redeploy the stack`);
+  }
+  return value;
+}
+
+let cached: ((event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>) | undefined;
+
+/** Lambda entry point. */
+export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  cached ??= productionHandler();
+  return cached(event);
+};

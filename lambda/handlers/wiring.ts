@@ -10,6 +10,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoHealthProbe } from '../adapters/dynamo-health-probe';
 import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency';
 import { DynamoReplica } from '../adapters/dynamo-replica';
+import { dynamoReplicationLag } from '../adapters/replication-lag';
 import { loadSessionKeyring } from '../adapters/session-keyring';
 import { ActiveActiveService } from '../app/service';
 import { HybridLogicalClock } from '../domain/hlc';
@@ -93,6 +94,12 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
         keyring: await loadKeyring(),
         now: Date.now,
         regionalUrl: (region) => `https://${region}.${config.publicName}`,
+        replicationLag: dynamoReplicationLag({
+          client: clientFor(config.region),
+          tableName: config.tableName,
+          region: config.region,
+          now: Date.now,
+        }),
       });
       return service;
     },

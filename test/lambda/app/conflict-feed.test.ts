@@ -1,0 +1,175 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import {
+  processBatch,
+  processChange,
+  type FeedDeps,
+  type StreamChange,
+} from '../../../lambda/app/conflict-feed';
+import type { MemoryWorld } from '../../../lambda/app/memory';
+import { changeOf, makeStreamHandler } from '../../../lambda/handlers/stream';
+import { memoryApi } from '../../helpers/api-harness';
+
+const US = 'us-east-1';
+const EU = 'eu-west-1';
+const REGIONS = [US, EU, 'ap-southeast-2'];
+
+function feed(world: MemoryWorld, region: string) {
+  const metrics: Array<{ name: string; value: number; dimensions?: Record<string, string> }> = [];
+  const lags: Array<{ origin: string; lagMs: number }> = [];
+  const deps: FeedDeps = {
+    region,
+    primaryRegion: US,
+    replica: world.replica(region),
+    now: () => 1_700_000_000_000,
+    metric: (name, value, _unit, dimensions) =>
+      metrics.push({ name, value, ...(dimensions ? { dimensions } : {}) }),
+    recordLag: async (origin, lagMs) => {
+      lags.push({ origin, lagMs });
+    },
+  };
+  return { deps, metrics, lags };
+}
+
+/** Stream changes as every region would see them: the region's items. */
+function changesIn(world: MemoryWorld, region: string, pkPrefix: string): StreamChange[] {
+  return (JSON.parse(world.snapshot(region)) as Array<Record<string, unknown>>)
+    .filter((item) => String(item.pk).startsWith(pkPrefix))
+    .map((item, index) => ({ sequenceNumber: String(index), eventName: 'MODIFY', newImage: item }));
+}
+
+describe('conflict feed', () => {
+  test('a resolving write is counted once: by the region that made it', async () => {
+    // GIVEN concurrent profile patches resolved by a later write in eu-west-1
+    const api = memoryApi(REGIONS);
+    await api.call(US, 'PUT', '/v1/tenants/t/profiles/p', { body: { fields: { a: 1 } } });
+    api.world.replicate();
+    await api.call(US, 'PATCH', '/v1/tenants/t/profiles/p', { body: { fields: { a: 2 } } });
+    await api.call(EU, 'PATCH', '/v1/tenants/t/profiles/p', { body: { fields: { b: 3 } } });
+    api.world.replicate();
+    await api.call(EU, 'PATCH', '/v1/tenants/t/profiles/p', { body: { fields: { c: 4 } } });
+    api.world.replicate();
+    // WHEN every region's consumer sees every slot of the object
+    const counted = [];
+    for (const region of REGIONS) {
+      const { deps, metrics } = feed(api.world, region);
+      await processBatch(changesIn(api.world, region, 'T#t#profile#p'), deps);
+      counted.push(...metrics.filter((metric) => metric.name === 'Conflicts'));
+    }
+    // THEN exactly one region counted it, by data class
+    expect(counted).toEqual([
+      { name: 'Conflicts', value: 1, dimensions: { dataClass: 'profiles' } },
+    ]);
+  });
+
+  test('concurrent money versions: the home opens one case, counted once', async () => {
+    const api = memoryApi(REGIONS);
+    await api.call(US, 'POST', '/v1/tenants/m/accounts/a/entries', {
+      body: { entryId: 'e1', amount: 10, currency: 'EUR' },
+    });
+    api.world.replicate();
+    await api.call(US, 'POST', '/v1/tenants/m/accounts/a/entries', {
+      body: { entryId: 'e2', amount: 5, currency: 'EUR' },
+    });
+    await api.call(US, 'PUT', '/v1/tenants/m/home', { body: { home: EU } });
+    api.world.replicate(US, (item) => String(item.pk).endsWith('#ownership'));
+    await api.call(EU, 'POST', '/v1/tenants/m/accounts/a/entries', {
+      body: { entryId: 'e3', amount: 1, currency: 'EUR' },
+    });
+    api.world.replicate();
+    const outcomes = [];
+    const conflicts = [];
+    for (const region of REGIONS) {
+      for (let pass = 0; pass < 2; pass += 1) {
+        const { deps, metrics } = feed(api.world, region);
+        const { outcomes: regionOutcomes } = await processBatch(
+          changesIn(api.world, region, 'T#m#ledger-account#a'),
+          deps,
+        );
+        outcomes.push(...regionOutcomes.map((outcome) => `${region}:${outcome.kind}`));
+        conflicts.push(...metrics.filter((metric) => metric.name === 'Conflicts'));
+      }
+    }
+    expect(conflicts).toEqual([
+      { name: 'Conflicts', value: 1, dimensions: { dataClass: 'ledger' } },
+    ]);
+    expect(outcomes).toContain(`${EU}:case-opened`);
+    expect(outcomes).toContain(`${EU}:case-exists`);
+    expect(outcomes).toContain(`${US}:not-home`);
+    const cases = await api.call(EU, 'GET', '/v1/reconciliation');
+    expect(cases.body.cases).toHaveLength(1);
+  });
+
+  test('a replicated heartbeat gives the lag of that region pair', async () => {
+    const api = memoryApi(REGIONS);
+    const { deps, metrics, lags } = feed(api.world, EU);
+    const outcome = await processChange(
+      {
+        sequenceNumber: '1',
+        eventName: 'MODIFY',
+        newImage: { pk: '__control__', sk: `heartbeat#${US}`, writer: US, sentAtMs: 1_000 },
+        approximateCreationMs: 2_000,
+      },
+      deps,
+    );
+    expect(outcome).toEqual({ kind: 'lag-measured', origin: US, lagMs: 1_000 });
+    expect(metrics).toEqual([
+      { name: 'ReplicationLagMs', value: 1_000, dimensions: { sourceRegion: US } },
+    ]);
+    expect(lags).toEqual([{ origin: US, lagMs: 1_000 }]);
+    // its own heartbeat is not a lag
+    expect(
+      await processChange(
+        {
+          sequenceNumber: '2',
+          eventName: 'MODIFY',
+          newImage: { pk: '__control__', sk: `heartbeat#${EU}`, writer: EU, sentAtMs: 1 },
+        },
+        deps,
+      ),
+    ).toEqual({ kind: 'ignored' });
+  });
+
+  test('a failing record and everything after it are reported for retry', async () => {
+    const api = memoryApi(REGIONS);
+    const { deps } = feed(api.world, EU);
+    let calls = 0;
+    const failing: FeedDeps = {
+      ...deps,
+      recordLag: async () => {
+        calls += 1;
+        if (calls === 2) throw new Error('throttled');
+      },
+    };
+    const heartbeat = (sequenceNumber: string): StreamChange => ({
+      sequenceNumber,
+      eventName: 'MODIFY',
+      newImage: { pk: '__control__', sk: `heartbeat#${US}`, writer: US, sentAtMs: 1 },
+    });
+    const result = await processBatch([heartbeat('a'), heartbeat('b'), heartbeat('c')], failing);
+    expect(result.failures).toEqual(['b', 'c']);
+  });
+
+  test('the Lambda handler unmarshalls stream images and answers batch item failures', async () => {
+    const api = memoryApi(REGIONS);
+    const { deps, lags } = feed(api.world, EU);
+    const record: DynamoDBRecord = {
+      eventID: 'e-1',
+      eventName: 'MODIFY',
+      dynamodb: {
+        SequenceNumber: '42',
+        ApproximateCreationDateTime: 3,
+        NewImage: marshall({
+          pk: '__control__',
+          sk: `heartbeat#${US}`,
+          writer: US,
+          sentAtMs: 1_500,
+        }) as never,
+      },
+    };
+    expect(changeOf(record)).toMatchObject({ sequenceNumber: '42', approximateCreationMs: 3_000 });
+    const handler = makeStreamHandler(deps, () => undefined);
+    await expect(handler({ Records: [record] })).resolves.toEqual({ batchItemFailures: [] });
+    expect(lags).toEqual([{ origin: US, lagMs: 1_500 }]);
+  });
+});
