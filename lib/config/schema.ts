@@ -222,6 +222,20 @@ export const configSchema = z
         .string()
         .regex(EMAIL, { error: 'must be an e-mail address such as oncall@example.com' })
         .optional(),
+      /**
+       * Price overrides for `aactl cost` and `aactl rollout plan`, by the names in
+       * lib/ops/cost/prices.ts (e.g. `{"route53HealthCheckMonth": 0.75}`); unnamed prices stay at
+       * the built-in us-east-1 list prices. Unknown names are refused when a cost is estimated.
+       */
+      pricing: z
+        .record(
+          z.string(),
+          z.coerce
+            .number({ error: 'must be a price in USD (a number, 0 or more)' })
+            .nonnegative({ error: 'must be a price in USD (a number, 0 or more)' }),
+          { error: 'must be an object of price name to USD' },
+        )
+        .optional(),
     },
     { error: 'must be an object' },
   )
