@@ -37,6 +37,8 @@ type Item = Record<string, unknown>;
 /** One region's table: pk -> sk -> item (deep-copied in and out, like a real store). */
 class Table {
   readonly items = new Map<string, Map<string, Item>>();
+  /** Puts and deletes so far (a cheap "was anything written?" check). */
+  mutations = 0;
 
   get(pk: string, sk: string): Item | undefined {
     const item = this.items.get(pk)?.get(sk);
@@ -44,6 +46,7 @@ class Table {
   }
 
   put(item: Item): void {
+    this.mutations += 1;
     const pk = String(item.pk);
     let partition = this.items.get(pk);
     if (partition === undefined) {
@@ -54,6 +57,7 @@ class Table {
   }
 
   delete(pk: string, sk: string): void {
+    this.mutations += 1;
     this.items.get(pk)?.delete(String(sk));
   }
 
@@ -119,6 +123,11 @@ export class MemoryWorld {
         }
       }
     }
+  }
+
+  /** Puts and deletes in every region so far. */
+  get mutations(): number {
+    return [...this.tables.values()].reduce((sum, table) => sum + table.mutations, 0);
   }
 
   /** Every item of a region, sorted by key (for "nothing was written" checks). */

@@ -4,6 +4,8 @@
  * the open-cases index). Skipped with a message when Java is missing.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoIdempotencyStore } from '../../../lambda/adapters/dynamo-idempotency';
 import { DynamoReplica } from '../../../lambda/adapters/dynamo-replica';
@@ -272,4 +274,57 @@ describeLocal('API on DynamoDB Local, two regions', () => {
     });
     expect(forged.status).toBe(400);
   });
+});
+
+describeLocal('naughty strings stored in DynamoDB Local', () => {
+  let local: DynamoLocal;
+  let handler: ReturnType<typeof makeHandler>;
+  const recorded: Recorded = { metrics: [], errors: [] };
+
+  beforeAll(async () => {
+    local = await startDynamoLocal();
+    const client = local.client(US);
+    await createAppTable(client, TABLE);
+    handler = makeHandler(
+      apiDeps(
+        {
+          regions: [US],
+          region: US,
+          replicas: (region) => new DynamoReplica({ client, tableName: TABLE, region }),
+          idempotency: new DynamoIdempotencyStore({ client, tableName: TABLE, region: US }),
+        },
+        recorded,
+      ),
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await local?.stop();
+  });
+
+  test('every naughty string as a set element and a profile value: stored and read back, or refused with 4xx', async () => {
+    const naughty = JSON.parse(
+      readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'blns', 'blns.json'), 'utf8'),
+    ) as string[];
+    const unexpected: string[] = [];
+    for (const [index, text] of naughty.entries()) {
+      const add = await call(handler, 'POST', `/v1/tenants/n/sets/s${Math.floor(index / 50)}`, {
+        body: { add: text },
+      });
+      const patch = await call(handler, 'PATCH', `/v1/tenants/n/profiles/p${index}`, {
+        body: { fields: { v: text } },
+      });
+      for (const response of [add, patch]) {
+        if (response.status >= 500)
+          unexpected.push(`${response.status} for ${JSON.stringify(text)}`);
+      }
+      if (patch.status === 200) {
+        const read = await call(handler, 'GET', `/v1/tenants/n/profiles/p${index}`);
+        if ((read.body.fields as { v?: unknown }).v !== text)
+          unexpected.push(`profile value changed: ${JSON.stringify(text)}`);
+      }
+    }
+    expect(unexpected).toEqual([]);
+    expect(recorded.errors).toEqual([]);
+  }, 120_000);
 });

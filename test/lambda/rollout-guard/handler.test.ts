@@ -197,6 +197,7 @@ describe('guard properties', () => {
     expect(parseGuardProperties(JSON.parse(JSON.stringify(properties)))).toEqual({
       state,
       allowMultiStep: true,
+      limitedWriteClasses: ['counter.increment'],
     });
   });
 });
