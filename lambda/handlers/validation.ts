@@ -3,7 +3,8 @@
  * A problem becomes one `RequestError` with the status the caller should see (400 malformed,
  * 413 too large, 415 not JSON, 422 well-formed but invalid) and a message naming the field.
  */
-import { z } from 'zod';
+// A namespace import lets esbuild drop what is unused (notably every locale): ~75 KB instead of ~450 KB.
+import * as z from 'zod';
 import { CONSISTENCY_LEVELS, type ConsistencyLevel } from '../domain/consistency';
 import type { JsonValue } from '../domain/json';
 import { headerOf, type HttpEvent } from './http';

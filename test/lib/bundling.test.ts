@@ -79,8 +79,8 @@ describe('Lambda bundling (real esbuild, no Docker)', () => {
       expect(statSync(file).size).toBeLessThan(MAX_BUNDLE_BYTES);
       expect(source).toMatch(/\bexport\s*\{/);
       expect(source).not.toMatch(/\bmodule\.exports\s*=/);
-      // minified: few, long lines
-      expect(source.split('\n').length).toBeLessThan(20);
+      // minified: long lines (template literals and legal comments keep a few line breaks)
+      expect(source.length / source.split('\n').length).toBeGreaterThan(1_000);
     },
   );
 
