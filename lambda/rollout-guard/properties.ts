@@ -6,6 +6,7 @@
 import {
   DATA_DOMAINS,
   ROLLOUT_PHASES,
+  WRITE_CLASS_NAMES,
   type DataDomain,
   type RolloutPhase,
   type WriteClass,
@@ -28,6 +29,8 @@ export interface RolloutGuardProperties {
 export interface GuardRequest {
   readonly state: RolloutState;
   readonly allowMultiStep: boolean;
+  /** Recorded for operators; the step check does not read it. */
+  readonly limitedWriteClasses: readonly WriteClass[];
 }
 
 /** Build the properties for a state (keys in a fixed order, so templates are stable). */
@@ -87,6 +90,15 @@ export function parseGuardProperties(raw: unknown, what = 'ResourceProperties'):
     problems.push(`${what}.AllowMultiStep must be 'true' or 'false', got ${show(force)}`);
   }
 
+  const classes = value.LimitedWriteClasses ?? [];
+  const known = (name: unknown): name is WriteClass =>
+    typeof name === 'string' && (WRITE_CLASS_NAMES as readonly string[]).includes(name);
+  if (!Array.isArray(classes) || !classes.every(known)) {
+    problems.push(
+      `${what}.LimitedWriteClasses must be a list of write classes, got ${show(classes)}`,
+    );
+  }
+
   if (problems.length > 0) throw new Error(problems.join('; '));
   return {
     state: {
@@ -95,6 +107,7 @@ export function parseGuardProperties(raw: unknown, what = 'ResourceProperties'):
       regions: regionList ?? [],
     },
     allowMultiStep: force === 'true' || force === true,
+    limitedWriteClasses: classes as WriteClass[],
   };
 }
 

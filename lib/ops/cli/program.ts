@@ -8,9 +8,11 @@ import {
   type CommandGroup,
   type CommandKit,
 } from './context';
+import { registerCostCommands } from './cost-commands';
 import { registerDrillCommands } from './drill-commands';
 import { describeError } from './errors';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
+import { registerRolloutCommands } from './rollout-commands';
 import { registerStatusCommands } from './status-commands';
 
 /**
@@ -22,6 +24,8 @@ import { registerStatusCommands } from './status-commands';
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
   registerStatusCommands,
   registerDrillCommands,
+  registerRolloutCommands,
+  registerCostCommands,
 ];
 
 /** The outcome of a run, filled in by actions. */
