@@ -11,7 +11,12 @@ import { readDeployedRollout } from '../rollout/deployed';
 import { DEFAULT_THRESHOLDS, type GateThresholds } from '../rollout/gates';
 import { createRolloutGateway, type RolloutGateway } from '../rollout/gateway';
 import { planRollout, startFromConfig, type PlanStart } from '../rollout/plan';
-import { renderCostComparison, renderRolloutPlan, renderRolloutStatus } from '../rollout/render';
+import {
+  describePhases,
+  renderCostComparison,
+  renderRolloutPlan,
+  renderRolloutStatus,
+} from '../rollout/render';
 import { gatherRolloutStatus, pendingReadiness } from '../rollout/status';
 import type { CommandContext, CommandGroup, CommandKit } from './context';
 import {
@@ -201,7 +206,12 @@ function registerRollout(program: Command, kit: CommandKit, makeGateway: Rollout
         ctx.output.line(renderRolloutPlan(result, ctx.output.palette));
         ctx.output.line('');
         ctx.output.line('Monthly cost, now and after the step:');
-        ctx.output.line(renderCostComparison(estimates, described, ctx.output.palette));
+        ctx.output.line(
+          renderCostComparison(estimates, described, ctx.output.palette, [
+            `now: ${describePhases(start.state.phase, start.state.domains)}`,
+            `after: ${describePhases(result.target.state.phase, result.target.state.domains)}`,
+          ]),
+        );
       }
       if (!result.allowed) {
         ctx.output.errLine(

@@ -18,6 +18,7 @@ import {
   dnsRecordsOf,
   rolloutProblems,
   rolloutStateOf,
+  rolloutWarnings,
   type DnsRecord,
   type RolloutSettings,
 } from '../../rollout/model';
@@ -75,6 +76,8 @@ export interface RolloutPlan {
   readonly verdict: StepVerdict;
   /** Config problems of the target (deploy would fail at synth). */
   readonly problems: readonly string[];
+  /** Soft problems of the target (e.g. a limited-write domain without listed classes). */
+  readonly warnings: readonly string[];
   readonly allowed: boolean;
   /** The `-c` overrides that make the target. */
   readonly overrides: readonly string[];
@@ -182,6 +185,7 @@ export function planRollout(
     target: { state: target, settings },
     verdict,
     problems,
+    warnings: rolloutWarnings({ ...settings, allowMultiStep: false }),
     allowed: verdict.allowed && problems.length === 0,
     overrides: [...overrides, ...forced],
     deployCommand: `npx cdk deploy --all ${[...overrides, ...forced].join(' ')}`,

@@ -58,7 +58,7 @@ export function renderRolloutStatus(report: RolloutStatusReport, palette: Palett
       ? describePhases(report.pending.phase, report.pending.domains)
       : moves.length === 0 && verdict.regionsAdded.length + verdict.regionsRemoved.length === 0
         ? 'same as deployed'
-        : `${moves.map((move) => `${move.key} ${move.from} -> ${move.to}`).join(', ')}${
+        : `${movesText(moves)}${
             verdict.regionsAdded.length > 0 ? ` +${verdict.regionsAdded.join(', +')}` : ''
           }${verdict.regionsRemoved.length > 0 ? ` -${verdict.regionsRemoved.join(', -')}` : ''} ${
             verdict.allowed
@@ -98,6 +98,11 @@ export function renderRolloutStatus(report: RolloutStatusReport, palette: Palett
   if (report.promotions.length === 0) {
     lines.push('  unknown: the deployed rollout state could not be read');
   }
+  // What blocks every step is listed once; each unit lists only what is its own.
+  const open = report.promotions.filter((entry) => entry.to !== null);
+  const shared = (open[0]?.blockers ?? []).filter(
+    (blocker) => open.length > 1 && open.every((entry) => entry.blockers.includes(blocker)),
+  );
   for (const entry of report.promotions) {
     const label = entry.unit === 'global' ? 'global phase' : entry.unit;
     if (entry.to === null) {
@@ -107,10 +112,33 @@ export function renderRolloutStatus(report: RolloutStatusReport, palette: Palett
     lines.push(
       `  ${entry.ready ? palette.green('✔') : palette.red('✖')} ${label}: ${entry.from} -> ${entry.to} ${entry.ready ? 'ready' : 'blocked'}`,
     );
-    for (const blocker of entry.blockers) lines.push(`      ${blocker}`);
+    for (const blocker of entry.blockers.filter((candidate) => !shared.includes(candidate))) {
+      lines.push(`      ${blocker}`);
+    }
+  }
+  if (shared.length > 0) {
+    lines.push('  Every step above waits for:');
+    for (const blocker of shared) lines.push(`      ${blocker}`);
   }
   lines.push('   * primary');
   return lines.join('\n');
+}
+
+/** Moves in one line; domains that move with the global phase are not repeated. */
+function movesText(
+  moves: readonly { key: string; from: RolloutPhase; to: RolloutPhase }[],
+): string {
+  const global = moves.find((move) => move.key === 'rollout.phase');
+  return moves
+    .filter(
+      (move) =>
+        move === global ||
+        global === undefined ||
+        move.from !== global.from ||
+        move.to !== global.to,
+    )
+    .map((move) => `${move.key} ${move.from} -> ${move.to}`)
+    .join(', ');
 }
 
 /** `aactl rollout plan` as text (the cost part is rendered by `renderCostComparison`). */
@@ -131,6 +159,7 @@ export function renderRolloutPlan(plan: RolloutPlan, palette: Palette): string {
       lines.push(`${palette.red('✖')} refused: ${refusal}`);
     }
   }
+  for (const warning of plan.warnings) lines.push(`${palette.yellow('⚠')} ${warning}`);
   lines.push('');
   lines.push(
     `DNS: ${plan.dnsChanges.length} record${plan.dnsChanges.length === 1 ? '' : 's'} change, ${plan.dnsUnchanged} unchanged; no record changes routing policy`,
@@ -184,6 +213,7 @@ export function renderCostComparison(
   estimates: readonly CostEstimate[],
   assumptions: readonly string[],
   palette: Palette,
+  labels?: readonly string[],
 ): string {
   // Rows in the order of the estimate with the most lines (a multi-region one).
   const ids: string[] = [];
@@ -192,7 +222,7 @@ export function renderCostComparison(
     for (const entry of estimate.lines) if (!ids.includes(entry.id)) ids.push(entry.id);
   }
   const labelOf = (id: string) =>
-    estimates.flatMap((estimate) => estimate.lines).find((entry) => entry.id === id)?.label ?? id;
+    byLength.flatMap((estimate) => estimate.lines).find((entry) => entry.id === id)?.label ?? id;
   const usdOf = (estimate: CostEstimate, id: string) =>
     estimate.lines.find((entry) => entry.id === id)?.monthlyUsd ?? 0;
   const compare = estimates.length >= 2;
@@ -206,10 +236,12 @@ export function renderCostComparison(
   };
   const headers = [
     'MONTHLY (USD)',
-    ...estimates.map((estimate) =>
-      estimate.scenario === 'single-region'
-        ? 'single region'
-        : `${estimate.scenario} (${estimate.regions} regions)`,
+    ...estimates.map(
+      (estimate, index) =>
+        labels?.[index] ??
+        (estimate.scenario === 'single-region'
+          ? 'single region'
+          : `${estimate.scenario} (${estimate.regions} regions)`),
     ),
     ...(compare ? ['CHANGE'] : []),
   ];
@@ -228,7 +260,7 @@ export function renderCostComparison(
   if (multi.length > 0) {
     lines.push(
       palette.dim(
-        `writes forwarded to their owner region: ${multi.map((estimate) => `${estimate.scenario} ${Math.round(estimate.forwardedShare * 1000) / 10}%`).join(', ')}`,
+        `writes forwarded to their owner region: ${multi.map((estimate) => `${labels?.[estimates.indexOf(estimate)] ?? estimate.scenario} ${Math.round(estimate.forwardedShare * 1000) / 10}%`).join(', ')}`,
       ),
     );
   }
