@@ -234,8 +234,9 @@ export class ConflictFeed extends Construct {
 
 /**
  * Event filters of the mapping (OR): changes made in this region (each write is processed once,
- * where it originated) and every ledger-account change (money is checked in every region).
- * Deletes carry no NewImage and pass neither.
+ * where it originated), every ledger-account change (money is checked in every region), and the
+ * heartbeats of every region (a replicated heartbeat's age on arrival is that pair's lag).
+ * Deletes carry no NewImage and pass none.
  */
 export function conflictFeedFilters(region: string): Array<Record<string, unknown>> {
   return [
@@ -244,6 +245,9 @@ export function conflictFeedFilters(region: string): Array<Record<string, unknow
     }),
     lambda.FilterCriteria.filter({
       dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual(LEDGER_ACCOUNT_TYPE) } } },
+    }),
+    lambda.FilterCriteria.filter({
+      dynamodb: { NewImage: { sk: { S: lambda.FilterRule.beginsWith('heartbeat#') } } },
     }),
   ];
 }

@@ -6,6 +6,7 @@ import { regionalNameOf, type AppConfig } from '../config';
 import { ConflictFeed } from '../constructs/conflict-feed';
 import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
+import { ReplicationHeartbeat } from '../constructs/replication-heartbeat';
 import { sessionKeySecretName } from '../constructs/session-key';
 import { WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
 
@@ -25,6 +26,8 @@ export class RegionStack extends Stack {
   readonly api: RegionalApi;
   /** The conflict feed (this region's stream consumer). */
   readonly conflictFeed: ConflictFeed;
+  /** The region's replication heartbeat (lag per region pair). */
+  readonly heartbeat: ReplicationHeartbeat;
   /** The region's DNS share. */
   readonly traffic: RegionalTraffic;
 
@@ -59,6 +62,8 @@ export class RegionStack extends Stack {
       regions: [config.primaryRegion, ...config.secondaryRegions],
       primaryRegion: config.primaryRegion,
     });
+
+    this.heartbeat = new ReplicationHeartbeat(this, 'Heartbeat', { tableName: config.tableName });
 
     this.traffic = new RegionalTraffic(this, 'Traffic', {
       appName: config.appName,

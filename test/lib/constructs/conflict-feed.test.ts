@@ -89,13 +89,14 @@ describe('ConflictFeed', () => {
     });
   });
 
-  test('filters: changes made in this region, or any ledger account (exact patterns)', () => {
+  test('filters: changes made in this region, any ledger account, or a heartbeat (exact patterns)', () => {
     const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
     const filters = (mapping?.Properties.FilterCriteria as { Filters: Array<{ Pattern: string }> })
       .Filters;
     expect(filters.map((filter) => filter.Pattern)).toEqual([
       '{"dynamodb":{"NewImage":{"region":{"S":["eu-west-1"]}}}}',
       '{"dynamodb":{"NewImage":{"type":{"S":["ledger-account"]}}}}',
+      '{"dynamodb":{"NewImage":{"sk":{"S":[{"prefix":"heartbeat#"}]}}}}',
     ]);
   });
 

@@ -350,13 +350,14 @@ describe('RegionStack', () => {
       }
     });
 
-    test('the mapping passes changes made in this region and every ledger account', () => {
+    test('the mapping passes changes made in this region, every ledger account and heartbeats', () => {
       for (const stack of stacks) {
         Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
           FilterCriteria: {
             Filters: [
               { Pattern: `{"dynamodb":{"NewImage":{"region":{"S":["${stack.region}"]}}}}` },
               { Pattern: '{"dynamodb":{"NewImage":{"type":{"S":["ledger-account"]}}}}' },
+              { Pattern: '{"dynamodb":{"NewImage":{"sk":{"S":[{"prefix":"heartbeat#"}]}}}}' },
             ],
           },
           StartingPosition: 'LATEST',

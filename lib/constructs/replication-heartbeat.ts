@@ -1,0 +1,89 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
+
+/** Properties of {@link ReplicationHeartbeat}. */
+export interface ReplicationHeartbeatProps {
+  /** Global table name (the same in every region). */
+  readonly tableName: string;
+  /**
+   * How often the region writes its heartbeat.
+   * @default Duration.minutes(1)
+   */
+  readonly interval?: Duration;
+  /**
+   * Retention of the function's logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The region's replication heartbeat: a scheduled function writes `__control__ /
+ * heartbeat#<region>` to the local replica; every other region's conflict feed measures the
+ * heartbeat's age when it arrives, which is the true lag of that region pair (DynamoDB's
+ * `ReplicationLatency` is an average and shows no backlog).
+ */
+export class ReplicationHeartbeat extends Construct {
+  /** The heartbeat writer. */
+  readonly function: nodejs.NodejsFunction;
+  /** The schedule. */
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ReplicationHeartbeatProps) {
+    super(scope, id);
+    const interval = props.interval ?? Duration.minutes(1);
+    if (interval.toSeconds() < 60 || interval.toSeconds() > 900) {
+      throw new Error(
+        `replication heartbeat interval must be 1-15 minutes (EventBridge schedules run at most once a minute), got ${interval.toSeconds()} seconds`,
+      );
+    }
+    const stack = Stack.of(this);
+    const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Replication heartbeat: its own logs and one item of the local replica',
+    });
+    logGroup.grantWrite(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteHeartbeat',
+        actions: ['dynamodb:PutItem'],
+        resources: [
+          stack.formatArn({
+            service: 'dynamodb',
+            resource: 'table',
+            resourceName: props.tableName,
+          }),
+        ],
+        // only this region's heartbeat item
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['__control__'] },
+        },
+      }),
+    );
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      ...functionDefaults(),
+      role,
+      memorySize: 128,
+      entry: path.join(LAMBDA_ROOT, 'handlers', 'heartbeat.ts'),
+      description: 'Active-active replication heartbeat',
+      logGroup,
+      environment: { TABLE_NAME: props.tableName },
+    });
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: 'Writes this region replication heartbeat',
+      schedule: events.Schedule.rate(interval),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+  }
+}

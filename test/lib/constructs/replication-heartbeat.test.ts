@@ -1,0 +1,65 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ReplicationHeartbeat } from '../../../lib/constructs/replication-heartbeat';
+import { FEATURE_FLAGS } from '../../helpers/app';
+
+describe('ReplicationHeartbeat', () => {
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN a stack in eu-west-1 WHEN the heartbeat is added
+    const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Heartbeat', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    new ReplicationHeartbeat(stack, 'Heartbeat', { tableName: 'active-active-data' });
+    template = Template.fromStack(stack);
+  });
+
+  test('runs every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
+  });
+
+  test('may only put control items into the local replica', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'WriteHeartbeat',
+            Action: 'dynamodb:PutItem',
+            Effect: 'Allow',
+            Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/active-active-data',
+            Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['__control__'] } },
+          },
+        ]),
+      },
+    });
+  });
+
+  test('a small arm64 function on the shared runtime with the table name', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 128,
+      Environment: { Variables: { TABLE_NAME: 'active-active-data' } },
+    });
+  });
+
+  test('an interval below one minute is refused with a clear message', () => {
+    const stack = new Stack(new App(), 'Bad', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    expect(
+      () =>
+        new ReplicationHeartbeat(stack, 'Heartbeat', {
+          tableName: 't',
+          interval: Duration.seconds(10),
+        }),
+    ).toThrow(
+      'replication heartbeat interval must be 1-15 minutes (EventBridge schedules run at most once a minute), got 10 seconds',
+    );
+  });
+});
