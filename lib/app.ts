@@ -1,11 +1,12 @@
 import { Tags, type App } from 'aws-cdk-lib';
-import type { AppConfig } from './config';
+import { ConfigError, type AppConfig } from './config';
 import {
   dataStackName,
   GLOBAL_STACK_REGION,
   globalStackName,
   regionStackName,
 } from './config/naming';
+import { rolloutProblems } from './rollout/model';
 import { DataStack } from './stacks/data-stack';
 import { GlobalStack } from './stacks/global-stack';
 import { RegionStack } from './stacks/region-stack';
@@ -24,6 +25,10 @@ export interface ActiveActiveStacks {
  * another's attributes, so no cross-region reference exists.
  */
 export function buildApp(app: App, config: AppConfig): ActiveActiveStacks {
+  // Rollout rules that span keys (no domain ahead of active-passive DNS, no owner-only class in
+  // limited-write) stop synth with one config line, like every other config problem.
+  const rolloutProblem = rolloutProblems(config.rollout)[0];
+  if (rolloutProblem !== undefined) throw new ConfigError(`activeActive.${rolloutProblem}`);
   Tags.of(app).add('app', config.appName);
   const envOf = (region: string) => ({ account: config.account, region });
 
