@@ -113,7 +113,6 @@ function encodeSegment(text: string): string {
 
 describe('fuzzing the API edge', () => {
   beforeAll(() => {
-     
     console.log(`api fuzz seed ${SEED} (rerun with FC_SEED=${SEED})`);
   });
 
