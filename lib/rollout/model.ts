@@ -6,6 +6,7 @@
 import {
   DATA_DOMAINS,
   WRITE_CLASS_NAMES,
+  WRITE_CLASS_SCOPES,
   WRITE_CLASSES,
   type DataDomain,
   type RolloutPhase,
@@ -202,15 +203,19 @@ export function rolloutProblems(settings: RolloutSettings): string[] {
 export function rolloutWarnings(settings: RolloutSettings): string[] {
   const phases = resolveDomainPhases(settings.phase, settings.domains);
   const warnings: string[] = [];
+  // Only globally mergeable classes may be listed; a domain without any (the ledger) writes in
+  // limited-write exactly as in read-local, which is fine and needs no warning.
+  const listable = WRITE_CLASS_NAMES.filter((name) => WRITE_CLASS_SCOPES[name] === 'global');
   const idle = DATA_DOMAINS.filter(
     (domain) =>
       phases[domain] === 'limited-write' &&
+      listable.some((name) => WRITE_CLASSES[name] === domain) &&
       !settings.limitedWriteClasses.some((name) => WRITE_CLASSES[name] === domain),
   );
   if (idle.length > 0) {
-    const classes = WRITE_CLASS_NAMES.filter((name) => idle.includes(WRITE_CLASSES[name]));
+    const classes = listable.filter((name) => idle.includes(WRITE_CLASSES[name]));
     warnings.push(
-      `${idle.length === 1 ? 'domain' : 'domains'} ${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} in limited-write but rollout.limitedWriteClasses lists none of their write classes (${classes.join(', ')}), so they write as in read-local; list the classes that may write locally`,
+      `${idle.length === 1 ? 'domain' : 'domains'} ${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} in limited-write but rollout.limitedWriteClasses lists none of ${idle.length === 1 ? 'its' : 'their'} write classes (${classes.join(', ')}), so ${idle.length === 1 ? 'it writes' : 'they write'} as in read-local; list the classes that may write locally`,
     );
   }
   for (const name of settings.limitedWriteClasses) {

@@ -209,7 +209,7 @@ describe('ProgressiveRollout validation', () => {
       .map((entry) => String(entry.entry.data));
     expect(warnings).toEqual([
       expect.stringMatching(
-        /^domain carts is in limited-write but rollout\.limitedWriteClasses lists none of their write classes \(cart\.update\)/,
+        /^domain carts is in limited-write but rollout\.limitedWriteClasses lists none of its write classes \(cart\.update\), so it writes as in read-local/,
       ),
       expect.stringMatching(
         /^rollout\.limitedWriteClasses lists counter\.increment, which has no effect until domain counters is in limited-write \(it is read-local\)/,
@@ -221,5 +221,23 @@ describe('ProgressiveRollout validation', () => {
   test('no warning for a plain config', () => {
     const { stack } = rolloutIn();
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('ProgressiveRollout warnings for limited-write', () => {
+  test('a domain without globally mergeable classes (the ledger) needs no listed class', () => {
+    const { stack } = rolloutIn({
+      phase: 'limited-write',
+      limitedWriteClasses: ['counter.increment', 'set.add', 'profile.patch', 'cart.update'],
+    });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('only globally mergeable classes are suggested', () => {
+    const { stack } = rolloutIn({ phase: 'limited-write', limitedWriteClasses: ['set.add'] });
+    const [warning] = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+    expect(String(warning?.entry.data)).toBe(
+      'domains counters, profiles, carts are in limited-write but rollout.limitedWriteClasses lists none of their write classes (counter.increment, profile.patch, cart.update), so they write as in read-local; list the classes that may write locally [ack: activeActive:rollout:domains-counters-profiles-carts]',
+    );
   });
 });

@@ -123,7 +123,7 @@ describe('aactl rollout plan', () => {
     );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      '⚠ domain carts is in limited-write but rollout.limitedWriteClasses lists none of their write classes (cart.update)',
+      '⚠ domain carts is in limited-write but rollout.limitedWriteClasses lists none of its write classes (cart.update), so it writes as in read-local',
     );
   });
 
