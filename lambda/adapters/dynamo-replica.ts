@@ -18,6 +18,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, OPEN_CASES_PARTITION } from '../app/cursor';
+import { caseRecordOf, openCaseItemOf, ownershipItemOf, ownershipSlotOf } from '../app/items';
 import type {
   CasePage,
   CaseRecord,
@@ -28,10 +29,7 @@ import type {
   OwnershipSlot,
   RegionReplica,
 } from '../app/ports';
-import type { DataType } from '../domain/catalog';
-import { formatHlc, parseHlc } from '../domain/hlc';
 import type { Ownership } from '../domain/ownership';
-import type { ReconciliationCaseJson } from '../domain/reconciliation';
 import {
   caseKeyOf,
   objectPartitionKey,
@@ -120,16 +118,7 @@ export class DynamoReplica implements RegionReplica {
       ExpressionAttributeValues: { ':pk': ownershipPartitionKey(tenantId) },
       ConsistentRead: options.consistent === true,
     });
-    return items.map((item) => ({
-      region: String(item.writer),
-      rev: Number(item.rev),
-      ownership: {
-        tenantId: String(item.tenant),
-        home: String(item.home),
-        epoch: Number(item.epoch),
-        hlc: parseHlc(item.hlc),
-      },
-    }));
+    return items.map(ownershipSlotOf);
   }
 
   async writeOwnership(
@@ -137,18 +126,9 @@ export class DynamoReplica implements RegionReplica {
     expectedRev: number,
     fence: OwnerFence,
   ): Promise<ConditionalWriteResult> {
-    const key = ownershipSlotKeyOf(ownership.tenantId, this.region);
     const put = {
       TableName: this.tableName,
-      Item: {
-        ...key,
-        tenant: ownership.tenantId,
-        writer: this.region,
-        rev: expectedRev + 1,
-        home: ownership.home,
-        epoch: ownership.epoch,
-        hlc: formatHlc(ownership.hlc),
-      },
+      Item: ownershipItemOf(ownership, this.region, expectedRev + 1),
       // Our own slot cannot also be a ConditionCheck of the same transaction: fence it here.
       ConditionExpression:
         expectedRev === 0
@@ -165,17 +145,11 @@ export class DynamoReplica implements RegionReplica {
   }
 
   async putCase(record: CaseRecord): Promise<'created' | 'exists'> {
-    const key = caseKeyOf(record, record.caseId);
     try {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...key,
-            ...caseAttributes(record),
-            gsi1pk: OPEN_CASES_PARTITION,
-            gsi1sk: `${String(record.openedAtMs).padStart(15, '0')}#${key.pk}#${key.sk}`,
-          },
+          Item: openCaseItemOf(record),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -318,32 +292,4 @@ export class DynamoReplica implements RegionReplica {
     } while (start !== undefined);
     return items;
   }
-}
-
-function caseAttributes(record: CaseRecord): Record<string, unknown> {
-  return {
-    tenantId: record.tenantId,
-    type: record.type,
-    objectId: record.objectId,
-    caseId: record.caseId,
-    status: record.status,
-    openedAtMs: record.openedAtMs,
-    openedBy: record.openedBy,
-    reconciliation: record.reconciliation,
-  };
-}
-
-function caseRecordOf(item: Record<string, unknown>): CaseRecord {
-  return {
-    tenantId: String(item.tenantId),
-    type: String(item.type) as DataType,
-    objectId: String(item.objectId),
-    caseId: String(item.caseId),
-    status: item.status === 'resolved' ? 'resolved' : 'open',
-    openedAtMs: Number(item.openedAtMs),
-    openedBy: String(item.openedBy),
-    reconciliation: item.reconciliation as ReconciliationCaseJson,
-    ...(item.resolvedAtMs === undefined ? {} : { resolvedAtMs: Number(item.resolvedAtMs) }),
-    ...(item.resolvedHlc === undefined ? {} : { resolvedHlc: String(item.resolvedHlc) }),
-  };
 }

