@@ -1,0 +1,227 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  DeleteCommand,
+  GetCommand,
+  DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoIdempotencyStore } from '../../../lambda/adapters/dynamo-idempotency';
+import { DynamoReplica } from '../../../lambda/adapters/dynamo-replica';
+import { keyringFromSecret, loadSessionKeyring } from '../../../lambda/adapters/session-keyring';
+import { hlcTimestamp } from '../../../lambda/domain/hlc';
+import { buildSlotItem } from '../../../lambda/domain/storage-layout';
+
+// the adapters send lib-dynamodb commands through a document client: mock that class
+const dynamo = mockClient(DynamoDBDocumentClient);
+const client = new DynamoDBClient({ region: 'eu-west-1' });
+const replica = new DynamoReplica({ client, tableName: 'tbl', region: 'eu-west-1' });
+const item = buildSlotItem({
+  key: { tenantId: 't', type: 'pn-counter', objectId: 'c' },
+  region: 'eu-west-1',
+  state: { p: { 'eu-west-1': 1 }, n: {} },
+  hlc: hlcTimestamp(1_700_000_000_000, 0, 'eu-west-1'),
+});
+
+afterEach(() => dynamo.reset());
+
+describe('DynamoReplica.writeSlot', () => {
+  test('an unfenced write is one conditional put of the region slot', async () => {
+    dynamo.on(PutCommand).resolves({});
+    await expect(replica.writeSlot(item)).resolves.toBe('written');
+    const [call] = dynamo.commandCalls(PutCommand);
+    expect(call?.args[0].input).toEqual({
+      TableName: 'tbl',
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  test('a failed revision condition is a revision conflict, not an error', async () => {
+    dynamo
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    await expect(replica.writeSlot(item)).resolves.toBe('revision-conflict');
+  });
+
+  test('a fenced write checks every region ownership slot in the same transaction', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    const annotation = { resolvedSiblings: 2, conflictSinceMs: 5 };
+    await expect(
+      replica.writeSlot(item, {
+        fence: { tenantId: 't', epoch: 3, regions: ['us-east-1', 'eu-west-1'] },
+        annotation,
+      }),
+    ).resolves.toBe('written');
+    const [call] = dynamo.commandCalls(TransactWriteCommand);
+    expect(call?.args[0].input.TransactItems).toEqual([
+      {
+        ConditionCheck: {
+          TableName: 'tbl',
+          Key: { pk: 'T#t#ownership', sk: 'S#us-east-1' },
+          ConditionExpression: 'attribute_not_exists(pk) OR epoch <= :epoch',
+          ExpressionAttributeValues: { ':epoch': 3 },
+        },
+      },
+      {
+        ConditionCheck: {
+          TableName: 'tbl',
+          Key: { pk: 'T#t#ownership', sk: 'S#eu-west-1' },
+          ConditionExpression: 'attribute_not_exists(pk) OR epoch <= :epoch',
+          ExpressionAttributeValues: { ':epoch': 3 },
+        },
+      },
+      {
+        Put: {
+          TableName: 'tbl',
+          Item: { ...item, ...annotation },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+  });
+
+  test.each([
+    [['ConditionalCheckFailed', 'None', 'None'], 'fenced'],
+    [['None', 'None', 'ConditionalCheckFailed'], 'revision-conflict'],
+    [['None', 'TransactionConflict', 'None'], 'revision-conflict'],
+  ] as const)('cancellation reasons %j mean %s', async (codes, expected) => {
+    dynamo.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: codes.map((Code) => ({ Code })),
+      }),
+    );
+    await expect(
+      replica.writeSlot(item, {
+        fence: { tenantId: 't', epoch: 1, regions: ['us-east-1', 'eu-west-1'] },
+      }),
+    ).resolves.toBe(expected);
+  });
+
+  test('a replica refuses to write another region slot', async () => {
+    const other = buildSlotItem({
+      key: { tenantId: 't', type: 'pn-counter', objectId: 'c' },
+      region: 'us-east-1',
+      state: {},
+      hlc: hlcTimestamp(1, 0, 'us-east-1'),
+    });
+    await expect(replica.writeSlot(other)).rejects.toThrow(
+      'replica eu-west-1 may only write its own slots, got a slot of us-east-1',
+    );
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+});
+
+describe('DynamoReplica cases', () => {
+  test('closing a case removes it from the open-cases index, only if it was open', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    const ref = {
+      tenantId: 't',
+      type: 'ledger-account' as const,
+      objectId: 'a',
+      caseId: `case-${'a'.repeat(20)}`,
+    };
+    await expect(replica.closeCase(ref, 10, 'hlc')).resolves.toBe('closed');
+    const [call] = dynamo.commandCalls(UpdateCommand);
+    expect(call?.args[0].input).toMatchObject({
+      Key: { pk: 'T#t#cases', sk: `ledger-account#a#case-${'a'.repeat(20)}` },
+      UpdateExpression:
+        'SET #status = :resolved, resolvedAtMs = :at, resolvedHlc = :hlc REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: '#status = :open',
+    });
+  });
+});
+
+describe('DynamoIdempotencyStore', () => {
+  const store = new DynamoIdempotencyStore({ client, tableName: 'tbl', region: 'eu-west-1' });
+
+  test('claims a key with one conditional put that also takes over an expired lease', async () => {
+    dynamo.on(PutCommand).resolves({});
+    await expect(store.begin('t', 'k', 'f', 1_000)).resolves.toEqual({ kind: 'claimed' });
+    const [call] = dynamo.commandCalls(PutCommand);
+    expect(call?.args[0].input).toEqual({
+      TableName: 'tbl',
+      Item: {
+        pk: 'I#t',
+        sk: 'eu-west-1#k',
+        status: 'in-progress',
+        fingerprint: 'f',
+        leaseUntilMs: 31_000,
+        expiresAt: 86_401,
+      },
+      ConditionExpression:
+        'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntilMs < :now)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': 1_000 },
+    });
+  });
+
+  test('an existing key replays, waits or is refused by fingerprint', async () => {
+    dynamo
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    const response = { statusCode: 200, headers: {}, body: '{}' };
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: { fingerprint: 'f', status: 'completed', response } })
+      .resolvesOnce({ Item: { fingerprint: 'f', status: 'in-progress' } })
+      .resolvesOnce({ Item: { fingerprint: 'other', status: 'completed', response } });
+    await expect(store.begin('t', 'k', 'f', 1)).resolves.toEqual({ kind: 'completed', response });
+    await expect(store.begin('t', 'k', 'f', 1)).resolves.toEqual({ kind: 'in-progress' });
+    await expect(store.begin('t', 'k', 'f', 1)).resolves.toEqual({ kind: 'mismatch' });
+    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      ConsistentRead: true,
+    });
+  });
+
+  test('release deletes only an in-progress claim', async () => {
+    dynamo.on(DeleteCommand).resolves({});
+    await store.release('t', 'k');
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({
+      Key: { pk: 'I#t', sk: 'eu-west-1#k' },
+      ConditionExpression: '#status = :inProgress',
+    });
+  });
+});
+
+describe('session keyring from Secrets Manager', () => {
+  const secrets = mockClient(SecretsManagerClient);
+  afterEach(() => secrets.reset());
+
+  test('a plain generated secret signs with a key id derived from it', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'x'.repeat(64) });
+    const keyring = await loadSessionKeyring(
+      new SecretsManagerClient({ region: 'eu-west-1' }),
+      'app/session-key',
+    );
+    expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: 'app/session-key',
+    });
+    expect(keyring.signing.id).toMatch(/^[0-9a-f]{8}$/);
+  });
+
+  test('a rotation document keeps verifying the previous key', () => {
+    const keyring = keyringFromSecret(
+      JSON.stringify({
+        current: { id: 'k2', secret: 'b'.repeat(40) },
+        previous: [{ id: 'k1', secret: 'a'.repeat(40) }],
+      }),
+      's',
+    );
+    expect(keyring.signing.id).toBe('k2');
+    expect(keyring.verifying?.map((key) => key.id)).toEqual(['k1']);
+  });
+
+  test('a short secret is refused with the fix', () => {
+    expect(() => keyringFromSecret('short', 's')).toThrow(/is 5 bytes; use at least 32$/);
+  });
+});
