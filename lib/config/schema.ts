@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   DATA_DOMAINS,
+  DATA_TYPE_NAMES,
+  type DataType,
   ROLLOUT_PHASES,
   WRITE_CLASS_NAMES,
   type DataDomain,
@@ -222,6 +224,32 @@ export const configSchema = z
         .string()
         .regex(EMAIL, { error: 'must be an e-mail address such as oncall@example.com' })
         .optional(),
+      observability: z
+        .strictObject(
+          {
+            criticalEntities: z
+              .array(
+                z.strictObject({
+                  tenant: z.string().regex(/^(?!__)[A-Za-z0-9_.:-]{1,128}$/, {
+                    error: 'must be a tenant id (1-128 of A-Z a-z 0-9 _ - . :)',
+                  }),
+                  type: z.enum(DATA_TYPE_NAMES as [DataType, ...DataType[]], {
+                    error: `must be a data type (${DATA_TYPE_NAMES.join(', ')})`,
+                  }),
+                  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, {
+                    error: 'must be an object id (1-128 of A-Z a-z 0-9 _ - . :)',
+                  }),
+                }),
+              )
+              .max(50, {
+                error: 'must list at most 50 entities (the probe reads each every minute)',
+              })
+              .default([]),
+            divergenceGraceSeconds: integer(30, 3600).default(300),
+          },
+          { error: 'must be an object' },
+        )
+        .default({ criticalEntities: [], divergenceGraceSeconds: 300 }),
       /**
        * Price overrides for `aactl cost` and `aactl rollout plan`, by the names in
        * lib/ops/cost/prices.ts (e.g. `{"route53HealthCheckMonth": 0.75}`); unnamed prices stay at

@@ -12,6 +12,24 @@ import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
 export interface ReplicationHeartbeatProps {
   /** Global table name (the same in every region). */
   readonly tableName: string;
+  /** App name (metrics service). */
+  readonly appName: string;
+  /** Every region of the app (the probe reads each other region's replica). */
+  readonly regions: readonly string[];
+  /**
+   * Objects the divergence probe compares across replicas every run, besides the heartbeats.
+   * @default - none (heartbeats only)
+   */
+  readonly criticalEntities?: ReadonlyArray<{
+    readonly tenant: string;
+    readonly type: string;
+    readonly id: string;
+  }>;
+  /**
+   * How long a version may be missing from a replica before it counts as divergence.
+   * @default Duration.minutes(5)
+   */
+  readonly divergenceGrace?: Duration;
   /**
    * How often the region writes its heartbeat.
    * @default Duration.minutes(1)
@@ -25,10 +43,11 @@ export interface ReplicationHeartbeatProps {
 }
 
 /**
- * The region's replication heartbeat: a scheduled function writes `__control__ /
- * heartbeat#<region>` to the local replica; every other region's conflict feed measures the
- * heartbeat's age when it arrives, which is the true lag of that region pair (DynamoDB's
- * `ReplicationLatency` is an average and shows no backlog).
+ * The region's replication heartbeat and divergence probe: a scheduled function writes
+ * `__control__ / heartbeat#<region>` to the local replica (every other region's conflict feed
+ * measures its age on arrival: the true lag of that region pair, which DynamoDB's average
+ * `ReplicationLatency` does not show), then checks that the local replica holds every version the
+ * other replicas have held for longer than the grace period and publishes `DivergentEntities`.
  */
 export class ReplicationHeartbeat extends Construct {
   /** The heartbeat writer. */
@@ -51,9 +70,24 @@ export class ReplicationHeartbeat extends Construct {
     });
     const role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Replication heartbeat: its own logs and one item of the local replica',
+      description:
+        'Replication heartbeat and divergence probe: its logs, control items, replica reads',
     });
     logGroup.grantWrite(role);
+    const tableArnIn = (region: string) =>
+      stack.formatArn({
+        service: 'dynamodb',
+        region,
+        resource: 'table',
+        resourceName: props.tableName,
+      });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadReplicasForDivergence',
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: props.regions.map(tableArnIn),
+      }),
+    );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'WriteHeartbeat',
@@ -74,11 +108,22 @@ export class ReplicationHeartbeat extends Construct {
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       ...functionDefaults(),
       role,
-      memorySize: 128,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
       entry: path.join(LAMBDA_ROOT, 'handlers', 'heartbeat.ts'),
-      description: 'Active-active replication heartbeat',
+      description: 'Active-active replication heartbeat and divergence probe',
       logGroup,
-      environment: { TABLE_NAME: props.tableName },
+      environment: {
+        TABLE_NAME: props.tableName,
+        APP_NAME: props.appName,
+        APP_REGIONS: props.regions.join(','),
+        CRITICAL_ENTITIES: JSON.stringify(props.criticalEntities ?? []),
+        DIVERGENCE_GRACE_MS: String(
+          (props.divergenceGrace ?? Duration.minutes(5)).toMilliseconds(),
+        ),
+        POWERTOOLS_SERVICE_NAME: props.appName,
+        POWERTOOLS_METRICS_NAMESPACE: 'ActiveActive',
+      },
     });
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Writes this region replication heartbeat',

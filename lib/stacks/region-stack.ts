@@ -63,7 +63,13 @@ export class RegionStack extends Stack {
       primaryRegion: config.primaryRegion,
     });
 
-    this.heartbeat = new ReplicationHeartbeat(this, 'Heartbeat', { tableName: config.tableName });
+    this.heartbeat = new ReplicationHeartbeat(this, 'Heartbeat', {
+      tableName: config.tableName,
+      appName: config.appName,
+      regions: [config.primaryRegion, ...config.secondaryRegions],
+      criticalEntities: config.observability.criticalEntities,
+      divergenceGrace: Duration.seconds(config.observability.divergenceGraceSeconds),
+    });
 
     this.traffic = new RegionalTraffic(this, 'Traffic', {
       appName: config.appName,

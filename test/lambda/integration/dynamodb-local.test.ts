@@ -7,8 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { collectCopies, ReplicaVersions } from '../../../lambda/adapters/divergence-probe';
 import { DynamoIdempotencyStore } from '../../../lambda/adapters/dynamo-idempotency';
 import { DynamoReplica } from '../../../lambda/adapters/dynamo-replica';
+import { writeHeartbeat } from '../../../lambda/adapters/replication-lag';
+import { divergenceReport } from '../../../lambda/app/divergence';
 import { makeHandler } from '../../../lambda/handlers/api';
 import { apiDeps, call, type CallOptions, type Recorded } from '../../helpers/api-harness';
 import { startDynamoLocal, type DynamoLocal } from '../../helpers/dynamodb-local';
@@ -224,6 +227,45 @@ describeLocal('API on DynamoDB Local, two regions', () => {
     expect(account.body).toMatchObject({ balance: 120, conflicted: false, openCases: [] });
     const after = await api(EU, 'GET', '/v1/reconciliation');
     expect((after.body.cases as unknown[]).length).toBe(cases.length - 1);
+  });
+
+  test('divergence probe: a heartbeat stuck in one replica is divergence, a flowing one is not', async () => {
+    const versions = (region: string) =>
+      new ReplicaVersions(clients.get(region) as DynamoDBClient, TABLE);
+    const now = Date.now();
+    // us-east-1 wrote heartbeats; eu-west-1 still holds one from ten minutes ago
+    await writeHeartbeat({
+      client: clients.get(US) as DynamoDBClient,
+      tableName: TABLE,
+      region: US,
+      nowMs: now - 600_000,
+    });
+    await replicate(US, (item) => String(item.sk).startsWith('heartbeat#'));
+    await writeHeartbeat({
+      client: clients.get(US) as DynamoDBClient,
+      tableName: TABLE,
+      region: US,
+      nowMs: now - 5_000,
+    });
+    const probe = () =>
+      collectCopies({
+        region: EU,
+        regions: REGIONS,
+        replica: versions,
+        criticalEntities: [{ tenantId: 'rc', type: 'ledger-account', objectId: 'a' }],
+        onRemoteError: (region, error) => {
+          throw new Error(`${region}: ${String(error)}`);
+        },
+      });
+    expect(divergenceReport(await probe(), now, 300_000)).toMatchObject({
+      divergentEntities: 1,
+      checked: 2,
+    });
+    await replicate(US, (item) => String(item.sk).startsWith('heartbeat#'));
+    expect(divergenceReport(await probe(), now, 300_000)).toMatchObject({
+      divergentEntities: 0,
+      checked: 2,
+    });
   });
 
   test('open cases page through the sparse index with an opaque cursor', async () => {

@@ -11,7 +11,12 @@ describe('ReplicationHeartbeat', () => {
     const stack = new Stack(app, 'Heartbeat', {
       env: { account: '123456789012', region: 'eu-west-1' },
     });
-    new ReplicationHeartbeat(stack, 'Heartbeat', { tableName: 'active-active-data' });
+    new ReplicationHeartbeat(stack, 'Heartbeat', {
+      tableName: 'active-active-data',
+      appName: 'active-active',
+      regions: ['us-east-1', 'eu-west-1'],
+      criticalEntities: [{ tenant: 'bank', type: 'ledger-account', id: 'float' }],
+    });
     template = Template.fromStack(stack);
   });
 
@@ -39,12 +44,40 @@ describe('ReplicationHeartbeat', () => {
     });
   });
 
-  test('a small arm64 function on the shared runtime with the table name', () => {
+  test('a small arm64 function configured for the probe', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      MemorySize: 128,
-      Environment: { Variables: { TABLE_NAME: 'active-active-data' } },
+      MemorySize: 256,
+      Environment: {
+        Variables: {
+          TABLE_NAME: 'active-active-data',
+          APP_NAME: 'active-active',
+          APP_REGIONS: 'us-east-1,eu-west-1',
+          CRITICAL_ENTITIES: '[{"tenant":"bank","type":"ledger-account","id":"float"}]',
+          DIVERGENCE_GRACE_MS: '300000',
+          POWERTOOLS_METRICS_NAMESPACE: 'ActiveActive',
+        },
+      },
+    });
+  });
+
+  test('the divergence probe may read (not write) every replica', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'ReadReplicasForDivergence',
+            Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+            Effect: 'Allow',
+            // CDK sorts the resources of a statement
+            Resource: [
+              'arn:aws:dynamodb:eu-west-1:123456789012:table/active-active-data',
+              'arn:aws:dynamodb:us-east-1:123456789012:table/active-active-data',
+            ],
+          },
+        ]),
+      },
     });
   });
 
@@ -56,6 +89,8 @@ describe('ReplicationHeartbeat', () => {
       () =>
         new ReplicationHeartbeat(stack, 'Heartbeat', {
           tableName: 't',
+          appName: 'a',
+          regions: ['eu-west-1'],
           interval: Duration.seconds(10),
         }),
     ).toThrow(
