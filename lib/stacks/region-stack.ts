@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { serializeWritePolicy, WRITE_POLICY_ENV } from '../../lambda/domain/write-policy';
 import { regionalNameOf, type AppConfig } from '../config';
 import { ConflictFeed } from '../constructs/conflict-feed';
+import { RegionAlarms } from '../constructs/region-alarms';
 import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
 import { ReplicationHeartbeat } from '../constructs/replication-heartbeat';
@@ -28,6 +29,8 @@ export class RegionStack extends Stack {
   readonly conflictFeed: ConflictFeed;
   /** The region's replication heartbeat (lag per region pair). */
   readonly heartbeat: ReplicationHeartbeat;
+  /** The region's alarms and their topic. */
+  readonly alarms: RegionAlarms;
   /** The region's DNS share. */
   readonly traffic: RegionalTraffic;
 
@@ -69,6 +72,17 @@ export class RegionStack extends Stack {
       regions: [config.primaryRegion, ...config.secondaryRegions],
       criticalEntities: config.observability.criticalEntities,
       divergenceGrace: Duration.seconds(config.observability.divergenceGraceSeconds),
+    });
+
+    this.alarms = new RegionAlarms(this, 'Alarms', {
+      appName: config.appName,
+      regions: [config.primaryRegion, ...config.secondaryRegions],
+      httpApi: this.api.httpApi,
+      apiFunction: this.api.function,
+      conflictFeedFunction: this.conflictFeed.function,
+      conflictFeedDeadLetterQueue: this.conflictFeed.deadLetterQueue,
+      heartbeatFunction: this.heartbeat.function,
+      ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
     });
 
     this.traffic = new RegionalTraffic(this, 'Traffic', {
