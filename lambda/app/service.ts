@@ -289,16 +289,13 @@ export class ActiveActiveService {
         ),
       );
       if (result === 'written') {
-        return {
-          value: { home: next.home, epoch: next.epoch },
-          version: formatHlc(hlc),
-          sessionToken: this.sessionAfter(options.session, hlc),
-          forwarded: target !== this.deps.region,
-          servedRegion: target,
-          homeRegion: next.home,
-          consistency: 'strong',
-          stalenessMs: 0,
-        };
+        return this.written(
+          { home: next.home, epoch: next.epoch },
+          hlc,
+          target,
+          next.home,
+          options,
+        );
       }
       if (result === 'fenced') {
         const fresh = await this.guard(target, () => this.ownershipAt(tenantId, replica, true));
@@ -682,16 +679,7 @@ export class ActiveActiveService {
         }),
       );
       if (written === 'written') {
-        return {
-          value: update.value,
-          version: formatHlc(update.hlc),
-          sessionToken: this.sessionAfter(options.session, update.hlc),
-          forwarded: target !== this.deps.region,
-          servedRegion: target,
-          homeRegion: ownership.home,
-          consistency: 'strong',
-          stalenessMs: 0,
-        };
+        return this.written(update.value, update.hlc, target, ownership.home, options);
       }
       if (written === 'fenced') {
         const fresh = await this.guard(target, () => this.ownershipAt(key.tenantId, replica, true));
@@ -706,6 +694,26 @@ export class ActiveActiveService {
       'write_contention',
       `${key.type} ${key.objectId} was updated concurrently ${this.maxWriteAttempts} times in ${target}; retry`,
     );
+  }
+
+  /** The answer to a write made in `target`'s replica (read back there, so it is not stale). */
+  private written<T>(
+    value: T,
+    hlc: HlcTimestamp,
+    target: string,
+    home: string,
+    options: RequestOptions,
+  ): WriteResult<T> {
+    return {
+      value,
+      version: formatHlc(hlc),
+      sessionToken: this.sessionAfter(options.session, hlc),
+      forwarded: target !== this.deps.region,
+      servedRegion: target,
+      homeRegion: home,
+      consistency: 'strong',
+      stalenessMs: 0,
+    };
   }
 
   private phaseOf(operation: Operation): RolloutPhase {

@@ -1,5 +1,6 @@
 import type { RolloutPhase } from '../../../lambda/domain/catalog';
 import { TAG_APP, TAG_REGION } from '../../../lib/config/naming';
+import { HEALTH_CHECKER_REGIONS } from '../../../lib/config/regions';
 import type { DrainFlag, DrainFlagState, DrainGateway } from '../../../lib/ops/gateways/drain';
 import type { DrillMetrics, MetricsGateway } from '../../../lib/ops/gateways/metrics';
 import type {
@@ -166,16 +167,7 @@ export class FakeWorld {
         this.fault('getHealthCheckStatus');
         const check = this.byId(id);
         const ok = this.endpointHealthyAt(check.region, this.now);
-        return [
-          'us-east-1',
-          'us-west-1',
-          'us-west-2',
-          'eu-west-1',
-          'ap-southeast-1',
-          'ap-southeast-2',
-          'ap-northeast-1',
-          'sa-east-1',
-        ].map((checkerRegion): CheckerObservation => ({
+        return HEALTH_CHECKER_REGIONS.map((checkerRegion): CheckerObservation => ({
           checkerRegion,
           status: ok
             ? 'Success: HTTP Status Code 200, OK'
