@@ -49,6 +49,15 @@ export interface DynamoReplicaOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
   readonly region: string;
+  /**
+   * How owner-only writes are fenced. `transaction`: one TransactWriteItems with a ConditionCheck
+   * on every ownership slot, atomic with the write. `read-then-write`: a strongly consistent read
+   * of the ownership slots, then the conditional put; for multi-region strong consistency tables,
+   * which have no transactions but whose consistent reads see every region's latest write (the
+   * window between the read and the put remains, and is documented).
+   * @default 'transaction'
+   */
+  readonly fencing?: 'transaction' | 'read-then-write';
 }
 
 /** `RegionReplica` on a DynamoDB table replica. */
@@ -56,10 +65,12 @@ export class DynamoReplica implements RegionReplica {
   readonly region: string;
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly fencing: 'transaction' | 'read-then-write';
 
   constructor(options: DynamoReplicaOptions) {
     this.region = options.region;
     this.tableName = options.tableName;
+    this.fencing = options.fencing ?? 'transaction';
     this.documents = DynamoDBDocumentClient.from(options.client, {
       marshallOptions: { removeUndefinedValues: true },
     });
@@ -93,7 +104,10 @@ export class DynamoReplica implements RegionReplica {
         ? { ExpressionAttributeValues: condition.expressionAttributeValues }
         : {}),
     };
-    if (options.fence === undefined) {
+    if (options.fence !== undefined && this.fencing === 'read-then-write') {
+      if (await this.epochMovedPast(options.fence)) return 'fenced';
+    }
+    if (options.fence === undefined || this.fencing === 'read-then-write') {
       try {
         await this.documents.send(new PutCommand(put));
         return 'written';
@@ -141,6 +155,16 @@ export class DynamoReplica implements RegionReplica {
           }),
     };
     const others = { ...fence, regions: fence.regions.filter((region) => region !== this.region) };
+    if (this.fencing === 'read-then-write') {
+      if (await this.epochMovedPast(fence)) return 'fenced';
+      try {
+        await this.documents.send(new PutCommand(put));
+        return 'written';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'revision-conflict';
+        throw error;
+      }
+    }
     return this.transact([...this.fenceChecks(others), { Put: put }], others.regions.length);
   }
 
@@ -236,6 +260,12 @@ export class DynamoReplica implements RegionReplica {
       if (error instanceof ConditionalCheckFailedException) return 'not-open';
       throw error;
     }
+  }
+
+  /** Whether any ownership slot holds an epoch above the fence (a strongly consistent read). */
+  private async epochMovedPast(fence: OwnerFence): Promise<boolean> {
+    const slots = await this.readOwnership(fence.tenantId, { consistent: true });
+    return slots.some((slot) => slot.ownership.epoch > fence.epoch);
   }
 
   /** ConditionChecks that no region's ownership slot holds an epoch above the fence. */

@@ -20,6 +20,8 @@ export interface RuntimeConfig {
   readonly sessionKeySecretId: string;
   /** This region's write policy (rollout phase per data domain). */
   readonly writePolicy: WritePolicy;
+  /** How owner-only writes are fenced (see DynamoReplica). */
+  readonly fencing: 'transaction' | 'read-then-write';
 }
 
 /** Thrown when the function's environment is incomplete: a deploy bug, reported at cold start. */
@@ -64,6 +66,12 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
     }
     throw error;
   }
+  const fencing = env.FENCING ?? 'transaction';
+  if (fencing !== 'transaction' && fencing !== 'read-then-write') {
+    throw new RuntimeConfigError(
+      `FENCING must be transaction or read-then-write, got ${JSON.stringify(fencing)}; redeploy the stack`,
+    );
+  }
   const region = required('AWS_REGION');
   if (writePolicy.region !== region || writePolicy.primaryRegion !== primaryRegion) {
     throw new RuntimeConfigError(
@@ -80,5 +88,6 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
     publicName: required('PUBLIC_NAME'),
     sessionKeySecretId: required('SESSION_KEY_SECRET_ID'),
     writePolicy,
+    fencing,
   };
 }

@@ -88,6 +88,14 @@ export interface RegionalApiProps {
   /** Name of the session-key secret; the function reads this region's replica by name. */
   readonly sessionKeySecretName: string;
   /**
+   * How owner-only writes are fenced by the tenant's epoch: `transaction` (TransactWriteItems
+   * with a ConditionCheck per ownership slot) or `read-then-write` (a strongly consistent read of
+   * ownership, then the conditional put), for multi-region strong consistency tables, which do not
+   * support transactions.
+   * @default 'transaction'
+   */
+  readonly fencing?: 'transaction' | 'read-then-write';
+  /**
    * JWT authorization for every route but the health route.
    * @default - IAM authorization (SigV4-signed requests)
    */
@@ -172,6 +180,7 @@ export class RegionalApi extends Construct {
         APP_NAME: props.appName,
         PUBLIC_NAME: props.publicName,
         SESSION_KEY_SECRET_ID: props.sessionKeySecretName,
+        FENCING: props.fencing ?? 'transaction',
         POWERTOOLS_SERVICE_NAME: props.appName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },

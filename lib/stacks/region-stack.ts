@@ -53,6 +53,8 @@ export class RegionStack extends Stack {
       regionalName,
       zone,
       sessionKeySecretName: sessionKeySecretName(config.appName),
+      // MRSC tables do not support transactions (and their consistent reads are global)
+      fencing: config.multiRegionStrongConsistency ? 'read-then-write' : 'transaction',
       jwt: config.api.jwt,
       throttle: config.api.throttle,
       healthPath: config.healthCheck.path,

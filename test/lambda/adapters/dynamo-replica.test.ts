@@ -11,6 +11,7 @@ import {
   DeleteCommand,
   GetCommand,
   DynamoDBDocumentClient,
+  QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoIdempotencyStore } from '../../../lambda/adapters/dynamo-idempotency';
@@ -118,6 +119,44 @@ describe('DynamoReplica.writeSlot', () => {
       'replica eu-west-1 may only write its own slots, got a slot of us-east-1',
     );
     expect(dynamo.calls()).toHaveLength(0);
+  });
+});
+
+describe('DynamoReplica with read-then-write fencing (MRSC tables have no transactions)', () => {
+  const mrsc = new DynamoReplica({
+    client,
+    tableName: 'tbl',
+    region: 'eu-west-1',
+    fencing: 'read-then-write',
+  });
+  const fence = { tenantId: 't', epoch: 2, regions: ['us-east-1', 'eu-west-1'] };
+  const ownershipItem = (epoch: number) => ({
+    pk: 'T#t#ownership',
+    sk: 'S#us-east-1',
+    tenant: 't',
+    writer: 'us-east-1',
+    rev: 1,
+    home: 'us-east-1',
+    epoch,
+    hlc: '2024-01-01T00:00:00.000Z-000000-us-east-1',
+  });
+
+  test('a higher epoch seen by the consistent read fences the write; nothing is put', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [ownershipItem(3)] });
+    await expect(mrsc.writeSlot(item, { fence })).resolves.toBe('fenced');
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      ConsistentRead: true,
+    });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  test('a current epoch lets the conditional put through without a transaction', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [ownershipItem(2)] });
+    dynamo.on(PutCommand).resolves({});
+    await expect(mrsc.writeSlot(item, { fence })).resolves.toBe('written');
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 });
 

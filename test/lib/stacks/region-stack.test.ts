@@ -445,6 +445,32 @@ describe('RegionStack with JWT authorization', () => {
   });
 });
 
+describe('RegionStack fencing mode', () => {
+  test('transactions by default; read-then-write on a multi-region strong consistency table', () => {
+    const fencingOf = (config: ReturnType<typeof testConfig>) =>
+      (
+        Object.values(
+          Template.fromStack(buildTestApp(config).stacks.regions[0]!).findResources(
+            'AWS::Lambda::Function',
+            {
+              Properties: { Environment: { Variables: { FENCING: Match.anyValue() } } },
+            },
+          ),
+        )[0]?.Properties.Environment.Variables as Record<string, string>
+      ).FENCING;
+    expect(fencingOf(testConfig())).toBe('transaction');
+    expect(
+      fencingOf(
+        testConfig({
+          regions: ['us-east-1', 'us-east-2', 'us-west-2'],
+          primaryRegion: 'us-east-1',
+          multiRegionStrongConsistency: true,
+        }),
+      ),
+    ).toBe('read-then-write');
+  });
+});
+
 describe('RegionStack with custom health-check settings', () => {
   test('interval 30, threshold 5 and a custom path reach the health check and the route', () => {
     // GIVEN a config that changes every health-check knob
