@@ -50,6 +50,7 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
         client: clientFor(region),
         tableName: config.tableName,
         region,
+        fencing: config.fencing,
       });
       replicas.set(region, replica);
     }

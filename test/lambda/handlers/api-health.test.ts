@@ -1,7 +1,9 @@
+import { buildWritePolicy, serializeWritePolicy } from '../../../lambda/domain/write-policy';
 import { makeHandler, type ApiDeps } from '../../../lambda/handlers/api';
 import type { HealthProbe } from '../../../lambda/handlers/health';
 import type { HttpEvent } from '../../../lambda/handlers/http';
 import { readRuntimeConfig, RuntimeConfigError } from '../../../lambda/handlers/runtime-config';
+import { productionApiDeps } from '../../../lambda/handlers/wiring';
 
 const config = { region: 'eu-west-1' };
 
@@ -150,5 +152,38 @@ describe('runtime config', () => {
         HEALTH_TIMEOUT_MS: '0',
       }),
     ).toThrow('HEALTH_TIMEOUT_MS must be an integer 50-10000, got "0"');
+  });
+});
+
+describe('production wiring', () => {
+  test('reads the whole environment once and names a bad fencing mode', () => {
+    const env = {
+      AWS_REGION: 'eu-west-1',
+      TABLE_NAME: 'active-active-data',
+      APP_REGIONS: 'us-east-1,eu-west-1',
+      PRIMARY_REGION: 'us-east-1',
+      APP_NAME: 'active-active',
+      PUBLIC_NAME: 'api.example.com',
+      SESSION_KEY_SECRET_ID: 'active-active/session-key',
+      WRITE_POLICY: serializeWritePolicy(
+        buildWritePolicy({ region: 'eu-west-1', primaryRegion: 'us-east-1', phase: 'read-local' }),
+      ),
+    };
+    expect(readRuntimeConfig(env)).toMatchObject({
+      fencing: 'transaction',
+      publicName: 'api.example.com',
+    });
+    expect(readRuntimeConfig({ ...env, FENCING: 'read-then-write' }).fencing).toBe(
+      'read-then-write',
+    );
+    expect(() => readRuntimeConfig({ ...env, FENCING: 'yolo' })).toThrow(
+      'FENCING must be transaction or read-then-write, got "yolo"; redeploy the stack',
+    );
+    expect(() => readRuntimeConfig({ ...env, AWS_REGION: 'ap-southeast-2' })).toThrow(
+      /WRITE_POLICY was built for eu-west-1 .* but this function runs in ap-southeast-2/,
+    );
+    // the wiring builds every dependency without touching AWS
+    const deps = productionApiDeps(env);
+    expect(deps.config.region).toBe('eu-west-1');
   });
 });
