@@ -1,3 +1,4 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Route53Client } from '@aws-sdk/client-route-53';
@@ -38,6 +39,8 @@ export interface AwsClientFactory {
   /** A DynamoDB document client for the replica in `region`. */
   dynamodb(region: string): DynamoDBDocumentClient;
   cloudwatch(region?: string): CloudWatchClient;
+  /** A CloudFormation client for the stacks in `region`. */
+  cloudformation(region: string): CloudFormationClient;
 }
 
 /** The endpoint to use: the flag wins over the environment variable. */
@@ -56,6 +59,7 @@ export function createAwsClientFactory(options: AwsClientOptions): AwsClientFact
   let route53: Route53Client | undefined;
   const dynamo = new Map<string, DynamoDBDocumentClient>();
   const cloudwatch = new Map<string, CloudWatchClient>();
+  const cloudformation = new Map<string, CloudFormationClient>();
   return {
     endpointUrl: options.endpointUrl,
     route53: () => (route53 ??= new Route53Client({ ...common, region: controlRegion })),
@@ -74,6 +78,14 @@ export function createAwsClientFactory(options: AwsClientOptions): AwsClientFact
       if (client === undefined) {
         client = new CloudWatchClient({ ...common, region });
         cloudwatch.set(region, client);
+      }
+      return client;
+    },
+    cloudformation(region) {
+      let client = cloudformation.get(region);
+      if (client === undefined) {
+        client = new CloudFormationClient({ ...common, region });
+        cloudformation.set(region, client);
       }
       return client;
     },

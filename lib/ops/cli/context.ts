@@ -66,10 +66,7 @@ export interface CommandContext {
 
 /** The default gateways: AWS SDK clients honouring the endpoint override. */
 export function defaultGateways(settings: GatewaySettings): OpsGateways {
-  const factory = createAwsClientFactory({
-    ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
-    env: settings.env,
-  });
+  const factory = createAwsClientFactory({ endpointUrl: settings.endpointUrl, env: settings.env });
   return createAwsGateways(factory, settings.config.tableName);
 }
 

@@ -1,8 +1,4 @@
-import {
-  CloudFormationClient,
-  DescribeStacksCommand,
-  type CloudFormationClientConfig,
-} from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DescribeAlarmsCommand,
   GetMetricDataCommand,
@@ -10,7 +6,7 @@ import {
   type CloudWatchClient,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import { createAwsClientFactory, type AwsClientFactory } from '../cli/aws-clients';
+import { createAwsClientFactory } from '../cli/aws-clients';
 
 /**
  * What `aactl rollout` reads from AWS: stack outputs (the deployed rollout state and write
@@ -65,25 +61,13 @@ export interface RolloutGatewaySettings {
 
 /** The gateway on real (or emulated) AWS, built on the shared client factory. */
 export function createRolloutGateway(settings: RolloutGatewaySettings): RolloutGateway {
-  const factory: AwsClientFactory = createAwsClientFactory({
-    ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
-    env: settings.env,
-  });
-  const stacks = new Map<string, CloudFormationClient>();
-  const cloudformation = (region: string) => {
-    let client = stacks.get(region);
-    if (client === undefined) {
-      client = new CloudFormationClient({ ...cloudFormationConfig(settings), region });
-      stacks.set(region, client);
-    }
-    return client;
-  };
+  const factory = createAwsClientFactory({ endpointUrl: settings.endpointUrl, env: settings.env });
   return {
     async stackOutputs(region, stackName) {
       try {
-        const result = await cloudformation(region).send(
-          new DescribeStacksCommand({ StackName: stackName }),
-        );
+        const result = await factory
+          .cloudformation(region)
+          .send(new DescribeStacksCommand({ StackName: stackName }));
         const stack = result.Stacks?.[0];
         if (stack === undefined) return undefined;
         return Object.fromEntries(
@@ -177,20 +161,4 @@ function isMissingStack(error: unknown): boolean {
     (error.name === 'ValidationError' || error.name === 'ValidationException') &&
     /does not exist/.test(error.message)
   );
-}
-
-/**
- * CloudFormation clients honour the endpoint override like the shared factory's clients do
- * (placeholder credentials for an emulator when none are set).
- */
-function cloudFormationConfig(settings: RolloutGatewaySettings): CloudFormationClientConfig {
-  if (settings.endpointUrl === undefined) return {};
-  const { env } = settings;
-  const hasCredentials =
-    (env.AWS_ACCESS_KEY_ID !== undefined && env.AWS_SECRET_ACCESS_KEY !== undefined) ||
-    env.AWS_PROFILE !== undefined;
-  return {
-    endpoint: settings.endpointUrl,
-    ...(hasCredentials ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  };
 }
