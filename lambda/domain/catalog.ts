@@ -31,6 +31,16 @@ export type WriteClass = keyof typeof WRITE_CLASSES;
 /** Every write class name, in a stable order. */
 export const WRITE_CLASS_NAMES = Object.keys(WRITE_CLASSES) as WriteClass[];
 
+/** Whether `value` names a rollout phase. */
+export function isRolloutPhase(value: unknown): value is RolloutPhase {
+  return typeof value === 'string' && (ROLLOUT_PHASES as readonly string[]).includes(value);
+}
+
+/** Whether `value` names a write class. */
+export function isWriteClass(value: unknown): value is WriteClass {
+  return typeof value === 'string' && (WRITE_CLASS_NAMES as readonly string[]).includes(value);
+}
+
 /** Position of a phase in the promotion order (0 = active-passive). */
 export function phaseIndex(phase: RolloutPhase): number {
   return ROLLOUT_PHASES.indexOf(phase);

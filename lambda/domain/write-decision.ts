@@ -21,6 +21,7 @@
  * (`assertLimitedWriteClasses`).
  */
 import {
+  isWriteClass,
   OWNERSHIP_OPERATIONS,
   WRITE_CLASS_NAMES,
   WRITE_CLASS_SCOPES,
@@ -128,12 +129,12 @@ export function isOwnershipOperation(
  */
 export function limitedWriteClassProblems(classes: readonly string[]): string[] {
   return classes.flatMap((name) => {
-    if (!(WRITE_CLASS_NAMES as readonly string[]).includes(name)) {
+    if (!isWriteClass(name)) {
       return [
         `limited write class ${describeValue(name)} is unknown; use one of ${WRITE_CLASS_NAMES.join(', ')}`,
       ];
     }
-    if (WRITE_CLASS_SCOPES[name as WriteClass] === 'owner-only') {
+    if (WRITE_CLASS_SCOPES[name] === 'owner-only') {
       const global = WRITE_CLASS_NAMES.filter(
         (candidate) => WRITE_CLASS_SCOPES[candidate] === 'global',
       );

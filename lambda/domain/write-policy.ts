@@ -9,6 +9,8 @@
  */
 import {
   DATA_DOMAINS,
+  isRolloutPhase,
+  isWriteClass,
   OWNERSHIP_OPERATIONS,
   phaseIndex,
   ROLLOUT_PHASES,
@@ -143,7 +145,7 @@ export function parseWritePolicy(json: string): WritePolicy {
       problems.push(`${key} must be a region name such as eu-west-1, got ${describe(value[key])}`);
     }
   }
-  if (!isPhase(value.globalPhase)) {
+  if (!isRolloutPhase(value.globalPhase)) {
     problems.push(`globalPhase must be one of ${PHASES_TEXT}, got ${describe(value.globalPhase)}`);
   }
 
@@ -154,7 +156,7 @@ export function parseWritePolicy(json: string): WritePolicy {
     const given = value.domains as Record<string, unknown>;
     for (const domain of DATA_DOMAINS) {
       const phase = given[domain];
-      if (isPhase(phase)) domains[domain] = phase;
+      if (isRolloutPhase(phase)) domains[domain] = phase;
       else problems.push(`domains.${domain} must be one of ${PHASES_TEXT}, got ${describe(phase)}`);
     }
     for (const key of Object.keys(given)) {
@@ -171,8 +173,8 @@ export function parseWritePolicy(json: string): WritePolicy {
     );
   } else {
     for (const [index, name] of (value.limitedWriteClasses as unknown[]).entries()) {
-      if (typeof name === 'string' && (WRITE_CLASS_NAMES as readonly string[]).includes(name)) {
-        classes.push(name as WriteClass);
+      if (isWriteClass(name)) {
+        classes.push(name);
       } else {
         problems.push(
           `limitedWriteClasses[${index}] must be a write class (${WRITE_CLASS_NAMES.join(', ')}), got ${describe(name)}`,
@@ -184,7 +186,7 @@ export function parseWritePolicy(json: string): WritePolicy {
   for (const key of Object.keys(value)) {
     if (!POLICY_KEYS.includes(key)) problems.push(`${key} is not a write policy field`);
   }
-  if (problems.length === 0 && isPhase(value.globalPhase)) {
+  if (problems.length === 0 && isRolloutPhase(value.globalPhase)) {
     problems.push(
       ...domainPhaseProblems(value.globalPhase, domains, {
         domains: 'domains',
@@ -250,10 +252,6 @@ const POLICY_KEYS = [
   'limitedWriteClasses',
 ];
 const PHASES_TEXT = ROLLOUT_PHASES.join(' | ');
-
-function isPhase(value: unknown): value is RolloutPhase {
-  return typeof value === 'string' && (ROLLOUT_PHASES as readonly string[]).includes(value);
-}
 
 function policyError(problems: readonly string[]): WritePolicyError {
   return new WritePolicyError(

@@ -5,8 +5,8 @@
  */
 import {
   DATA_DOMAINS,
-  ROLLOUT_PHASES,
-  WRITE_CLASS_NAMES,
+  isRolloutPhase,
+  isWriteClass,
   type DataDomain,
   type RolloutPhase,
   type WriteClass,
@@ -62,7 +62,9 @@ export function parseGuardProperties(raw: unknown, what = 'ResourceProperties'):
   if (value !== raw) problems.push(`${what} must be an object`);
 
   const phase = value.Phase;
-  if (!isPhase(phase)) problems.push(`${what}.Phase must be a rollout phase, got ${show(phase)}`);
+  if (!isRolloutPhase(phase)) {
+    problems.push(`${what}.Phase must be a rollout phase, got ${show(phase)}`);
+  }
 
   const domains: Partial<Record<DataDomain, RolloutPhase>> = {};
   const givenDomains =
@@ -71,7 +73,7 @@ export function parseGuardProperties(raw: unknown, what = 'ResourceProperties'):
       : {};
   for (const domain of DATA_DOMAINS) {
     const domainPhase = givenDomains[domain];
-    if (isPhase(domainPhase)) domains[domain] = domainPhase;
+    if (isRolloutPhase(domainPhase)) domains[domain] = domainPhase;
     else
       problems.push(`${what}.Domains.${domain} must be a rollout phase, got ${show(domainPhase)}`);
   }
@@ -91,9 +93,7 @@ export function parseGuardProperties(raw: unknown, what = 'ResourceProperties'):
   }
 
   const classes = value.LimitedWriteClasses ?? [];
-  const known = (name: unknown): name is WriteClass =>
-    typeof name === 'string' && (WRITE_CLASS_NAMES as readonly string[]).includes(name);
-  if (!Array.isArray(classes) || !classes.every(known)) {
+  if (!Array.isArray(classes) || !classes.every(isWriteClass)) {
     problems.push(
       `${what}.LimitedWriteClasses must be a list of write classes, got ${show(classes)}`,
     );
@@ -109,10 +109,6 @@ export function parseGuardProperties(raw: unknown, what = 'ResourceProperties'):
     allowMultiStep: force === 'true' || force === true,
     limitedWriteClasses: classes as WriteClass[],
   };
-}
-
-function isPhase(value: unknown): value is RolloutPhase {
-  return typeof value === 'string' && (ROLLOUT_PHASES as readonly string[]).includes(value);
 }
 
 function show(value: unknown): string {

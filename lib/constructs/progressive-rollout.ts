@@ -5,6 +5,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
+  isRolloutPhase,
   ROLLOUT_PHASES,
   type DataDomain,
   type RolloutPhase,
@@ -187,7 +188,7 @@ export class ProgressiveRollout extends Construct {
 }
 
 function validate(props: ProgressiveRolloutProps, config: RolloutConfig): void {
-  if (!(ROLLOUT_PHASES as readonly string[]).includes(props.phase)) {
+  if (!isRolloutPhase(props.phase)) {
     throw new Error(
       `rollout phase must be one of ${ROLLOUT_PHASES.join(', ')}, got ${JSON.stringify(props.phase)}`,
     );
