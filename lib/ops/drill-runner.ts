@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/schema';
 import { answerExcludes, answerIncludes, type RegionFingerprints } from './dns-answer';
 import type { DrillMethod } from './drill-method';
 import { formatDuration, toSeconds } from './duration';
+import { firstLineOf } from './error-line';
 import type { TaggedHealthCheck } from './gateways/route53';
 import { readHealth, type HealthState } from './health';
 import {
@@ -333,7 +334,7 @@ export async function executeDrill(
       progress.note(`Interrupted by ${interruptedBy}: restoring ${options.target} now`);
     } else {
       outcome = 'failed';
-      error = oneLine(caught);
+      error = firstLineOf(caught);
       progress.note(`Drill failed (${error}): restoring ${options.target} now`);
     }
   }
@@ -529,7 +530,7 @@ export async function undoAction(
         lastError = `drain flag of ${target.region} is still present`;
       }
     } catch (error) {
-      lastError = oneLine(error);
+      lastError = firstLineOf(error);
     }
     // Never aborted: a restore must not be cut short by a second Ctrl-C.
     if (attempt < RESTORE_ATTEMPTS) await ctx.sleep(1000 * 2 ** (attempt - 1));
@@ -622,7 +623,7 @@ async function restoreAfterDrill(ctx: DrillContext, input: RestoreInput): Promis
     await ctx.gateways.route53.removeTag(check.id, TAG_DRILL_LOCK);
     lockRemoved = true;
   } catch (error) {
-    lockError = `restored, but could not remove the drill lock (${oneLine(error)}); run aactl drill restore --region ${options.target}`;
+    lockError = `restored, but could not remove the drill lock (${firstLineOf(error)}); run aactl drill restore --region ${options.target}`;
   }
 
   const notBack = healthyAgain === 'no' || dnsRestored === 'no';
@@ -725,7 +726,7 @@ async function observe(ctx: DrillContext, input: ObserveInput): Promise<ObserveR
       }
       lastError = undefined;
     } catch (error) {
-      lastError = oneLine(error);
+      lastError = firstLineOf(error);
     }
     const now = ctx.clock.now();
     if (healthAtMs !== undefined && dnsAtMs !== undefined) {
@@ -811,12 +812,6 @@ function throwIfAborted(signal: AbortSignal): void {
 function abortReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   return typeof reason === 'string' ? reason : 'an interrupt';
-}
-
-/** An error as one line. */
-export function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message || error.name : String(error);
-  return text.split('\n')[0]?.trim() ?? text;
 }
 
 /** Who observes locks: this process's view of its host. */

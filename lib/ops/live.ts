@@ -2,6 +2,7 @@ import { TAG_DRILL_LOCK, TAG_REGION } from '../config/naming';
 import type { AppConfig } from '../config/schema';
 import { regionalNameOf } from '../config/schema';
 import { regionsInAnswer, type AnswerRegions, type RegionFingerprints } from './dns-answer';
+import { firstLineOf } from './error-line';
 import type { DrainGateway } from './gateways/drain';
 import type { MetricsGateway } from './gateways/metrics';
 import type { Route53Gateway, TaggedHealthCheck } from './gateways/route53';
@@ -91,7 +92,7 @@ export async function readRegionHealth(
           healthCheck,
           observations: [],
           reading: unknown,
-          error: firstLine(error),
+          error: firstLineOf(error),
         };
       }
     }),
@@ -230,7 +231,7 @@ export async function probeVantages(
           vantage,
           recordData: [] as string[],
           responseCode: 'ERROR',
-          error: firstLine(error),
+          error: firstLineOf(error),
         };
       }
     }),
@@ -246,9 +247,4 @@ export async function probeVantages(
     answers = map();
   }
   return answers;
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message || error.name : String(error);
-  return text.split('\n')[0]?.trim() ?? text;
 }

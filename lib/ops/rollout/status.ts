@@ -10,6 +10,7 @@ import { checkRolloutStep, type StepVerdict } from '../../../lambda/rollout-guar
 import { GLOBAL_STACK_REGION } from '../../config/naming';
 import type { AppConfig } from '../../config/schema';
 import { regionsPrimaryFirst, rolloutStateOf } from '../../rollout/model';
+import { firstLineOf } from '../error-line';
 import { driftOf, readDeployedRollout, type DeployedRollout } from './deployed';
 import {
   alarmGate,
@@ -136,7 +137,7 @@ export async function gatherRolloutStatus(
         });
         for (const [id, points] of read) values.set(id, points);
       } catch (error) {
-        metricErrors.set(region, firstLine(error));
+        metricErrors.set(region, firstLineOf(error));
       }
     }),
   ]);
@@ -146,7 +147,7 @@ export async function gatherRolloutStatus(
         try {
           return [region, await gateway.alarmsInAlarm(region, `${config.appName}-`)];
         } catch (error) {
-          return [region, { error: firstLine(error) }];
+          return [region, { error: firstLineOf(error) }];
         }
       }),
     ),
@@ -363,9 +364,4 @@ function commonBlockers(
     ]),
     ...(globalAlarms === null ? [] : blockerOf(GLOBAL_STACK_REGION, globalAlarms, options)),
   ];
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message || error.name : String(error);
-  return text.split('\n')[0]?.trim() ?? text;
 }
