@@ -20,7 +20,7 @@ import {
 } from './live';
 import { formatLock, type DrillLock, type LockObserver } from './lock';
 import { planDrill, type DrillPlan } from './planner';
-import { isAbortError, type Clock, type Sleep, type StepReporter } from './progress';
+import { abortError, isAbortError, type Clock, type Sleep, type StepReporter } from './progress';
 import { vantagePointsFor, type VantagePoint } from './vantage-points';
 
 /**
@@ -802,11 +802,7 @@ function describeAction(
 }
 
 function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) {
-    const error = new Error('aborted');
-    error.name = 'AbortError';
-    throw error;
-  }
+  if (signal.aborted) throw abortError();
 }
 
 function abortReason(signal: AbortSignal): string {
