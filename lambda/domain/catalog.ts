@@ -69,6 +69,11 @@ export const WRITE_CLASS_SCOPES = {
   'ledger.entry': 'owner-only',
 } as const satisfies Record<WriteClass, WriteScope>;
 
+/** Write classes any region may run once their domain allows it, in a stable order. */
+export const GLOBAL_WRITE_CLASSES: readonly WriteClass[] = WRITE_CLASS_NAMES.filter(
+  (name) => WRITE_CLASS_SCOPES[name] === 'global',
+);
+
 /** Operations on ownership itself: always owner-only, never listed as write classes. */
 export const OWNERSHIP_OPERATIONS = ['ownership.transfer'] as const;
 export type OwnershipOperation = (typeof OWNERSHIP_OPERATIONS)[number];

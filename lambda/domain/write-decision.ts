@@ -21,6 +21,7 @@
  * (`assertLimitedWriteClasses`).
  */
 import {
+  GLOBAL_WRITE_CLASSES,
   isWriteClass,
   OWNERSHIP_OPERATIONS,
   WRITE_CLASS_NAMES,
@@ -135,11 +136,8 @@ export function limitedWriteClassProblems(classes: readonly string[]): string[] 
       ];
     }
     if (WRITE_CLASS_SCOPES[name] === 'owner-only') {
-      const global = WRITE_CLASS_NAMES.filter(
-        (candidate) => WRITE_CLASS_SCOPES[candidate] === 'global',
-      );
       return [
-        `limited write class '${name}' is owner-only and always runs in the tenant's home region; remove it (globally writable classes: ${global.join(', ')})`,
+        `limited write class '${name}' is owner-only and always runs in the tenant's home region; remove it (globally writable classes: ${GLOBAL_WRITE_CLASSES.join(', ')})`,
       ];
     }
     return [];

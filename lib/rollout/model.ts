@@ -5,8 +5,7 @@
  */
 import {
   DATA_DOMAINS,
-  WRITE_CLASS_NAMES,
-  WRITE_CLASS_SCOPES,
+  GLOBAL_WRITE_CLASSES,
   WRITE_CLASSES,
   type DataDomain,
   type RolloutPhase,
@@ -205,15 +204,14 @@ export function rolloutWarnings(settings: RolloutSettings): string[] {
   const warnings: string[] = [];
   // Only globally mergeable classes may be listed; a domain without any (the ledger) writes in
   // limited-write exactly as in read-local, which is fine and needs no warning.
-  const listable = WRITE_CLASS_NAMES.filter((name) => WRITE_CLASS_SCOPES[name] === 'global');
   const idle = DATA_DOMAINS.filter(
     (domain) =>
       phases[domain] === 'limited-write' &&
-      listable.some((name) => WRITE_CLASSES[name] === domain) &&
+      GLOBAL_WRITE_CLASSES.some((name) => WRITE_CLASSES[name] === domain) &&
       !settings.limitedWriteClasses.some((name) => WRITE_CLASSES[name] === domain),
   );
   if (idle.length > 0) {
-    const classes = listable.filter((name) => idle.includes(WRITE_CLASSES[name]));
+    const classes = GLOBAL_WRITE_CLASSES.filter((name) => idle.includes(WRITE_CLASSES[name]));
     warnings.push(
       `${idle.length === 1 ? 'domain' : 'domains'} ${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} in limited-write but rollout.limitedWriteClasses lists none of ${idle.length === 1 ? 'its' : 'their'} write classes (${classes.join(', ')}), so ${idle.length === 1 ? 'it writes' : 'they write'} as in read-local; list the classes that may write locally`,
     );
