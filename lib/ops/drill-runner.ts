@@ -88,13 +88,12 @@ export async function preflightDrill(
   for (const row of live) {
     if (row.error !== undefined) warnings.push(`cannot read health of ${row.region}: ${row.error}`);
   }
-  const all = [...index.byRegion.values(), ...index.strays];
   return {
     plan,
     live,
     targetCheck: index.byRegion.get(target),
     checks: index.byRegion,
-    locks: findLocks(all, lockObserver(ctx)),
+    locks: findLocks(index, lockObserver(ctx)),
     warnings,
   };
 }

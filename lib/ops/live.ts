@@ -115,13 +115,16 @@ export interface LockFinding {
   readonly reason: string;
 }
 
-/** Drill locks on the given health checks (tags as read by ListTagsForResources). */
+/**
+ * Drill locks on any of the app's health checks, strays included (tags as read by
+ * ListTagsForResources).
+ */
 export function findLocks(
-  checks: Iterable<TaggedHealthCheck>,
+  index: Pick<HealthCheckIndex, 'byRegion' | 'strays'>,
   observer: LockObserver,
 ): LockFinding[] {
   const findings: LockFinding[] = [];
-  for (const check of checks) {
+  for (const check of [...index.byRegion.values(), ...index.strays]) {
     const value = check.tags[TAG_DRILL_LOCK];
     if (value === undefined) continue;
     const parsed = parseLock(value);

@@ -249,7 +249,7 @@ export async function gatherStatus(
   return buildStatusReport({
     config,
     live,
-    locks: findLocks([...index.byRegion.values(), ...index.strays], ctx.observer),
+    locks: findLocks(index, ctx.observer),
     drains,
     answers,
     missingVantages: missing,

@@ -309,8 +309,7 @@ async function drillRestore(ctx: CommandContext, options: RestoreOptions): Promi
   const drillCtx = drillContextOf(ctx);
   const step = ctx.progress.start('Looking for drill locks');
   const index = await findHealthChecks(ctx.gateways.route53, ctx.config);
-  const all = [...index.byRegion.values(), ...index.strays];
-  const locks = findLocks(all, lockObserver(drillCtx)).filter(
+  const locks = findLocks(index, lockObserver(drillCtx)).filter(
     (finding) =>
       options.region === undefined || (finding.region ?? finding.lock?.region) === options.region,
   );
