@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { phaseIndex, ROLLOUT_PHASES, type RolloutPhase } from '../../../lambda/domain/catalog';
+import { ROLLOUT_PHASES, type RolloutPhase } from '../../../lambda/domain/catalog';
 import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
 import type { AppConfig } from '../../config/schema';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../cost/model';
 import { priceTableWith, type PriceTable } from '../cost/prices';
 import { renderCostComparison } from '../rollout/render';
+import { nextPhase } from '../rollout/status';
 import type { CommandKit } from './context';
 import { ExitCode, usageError } from './exit-codes';
 
@@ -145,14 +146,13 @@ export function registerCostCommands(program: Command, kit: CommandKit): void {
       const table = priceTableOf(ctx.config);
       const { traffic, assumptions } = trafficOf(options);
       const from = options.phase ?? ctx.config.rollout.phase;
-      const to =
-        options.to ?? ROLLOUT_PHASES[Math.min(phaseIndex(from) + 1, ROLLOUT_PHASES.length - 1)];
+      const to = options.to ?? nextPhase(from) ?? from;
       const regions = options.regions ?? ctx.config.regions.length;
       const estimates: CostEstimate[] = [
         estimateSingleRegion(traffic, table, assumptions),
         estimateMonthlyCost(traffic, deploymentOf(ctx.config, from, regions), table, assumptions),
       ];
-      if (to !== undefined && to !== from) {
+      if (to !== from) {
         estimates.push(
           estimateMonthlyCost(traffic, deploymentOf(ctx.config, to, regions), table, assumptions),
         );

@@ -306,7 +306,8 @@ export function pendingReadiness(
   return { refused: false, blockers };
 }
 
-function nextPhase(phase: RolloutPhase): RolloutPhase | null {
+/** The phase one step up from `phase`, or null at active-active. */
+export function nextPhase(phase: RolloutPhase): RolloutPhase | null {
   return ROLLOUT_PHASES[phaseIndex(phase) + 1] ?? null;
 }
 
