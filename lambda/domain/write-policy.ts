@@ -11,7 +11,6 @@ import {
   DATA_DOMAINS,
   isRolloutPhase,
   isWriteClass,
-  OWNERSHIP_OPERATIONS,
   phaseIndex,
   ROLLOUT_PHASES,
   WRITE_CLASS_NAMES,
@@ -21,6 +20,7 @@ import {
   type RolloutPhase,
   type WriteClass,
 } from './catalog';
+import { isOwnershipOperation } from './write-decision';
 
 /** Name of the environment variable that carries the policy. */
 export const WRITE_POLICY_ENV = 'WRITE_POLICY';
@@ -208,9 +208,7 @@ export function parseWritePolicy(json: string): WritePolicy {
 
 /** The data domain of a write class; ownership operations belong to none. */
 export function domainOfOperation(operation: Operation): DataDomain | undefined {
-  return (OWNERSHIP_OPERATIONS as readonly string[]).includes(operation)
-    ? undefined
-    : WRITE_CLASSES[operation as WriteClass];
+  return isOwnershipOperation(operation) ? undefined : WRITE_CLASSES[operation];
 }
 
 /**
