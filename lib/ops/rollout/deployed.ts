@@ -4,7 +4,11 @@ import { parseGuardProperties } from '../../../lambda/rollout-guard/properties';
 import type { RolloutState } from '../../../lambda/rollout-guard/step-check';
 import { dataStackName, regionStackName } from '../../config/naming';
 import type { AppConfig } from '../../config/schema';
-import { ROLLOUT_STATE_OUTPUT, WRITE_POLICY_OUTPUT } from '../../rollout/model';
+import {
+  regionsPrimaryFirst,
+  ROLLOUT_STATE_OUTPUT,
+  WRITE_POLICY_OUTPUT,
+} from '../../rollout/model';
 import type { RolloutGateway } from './gateway';
 
 /**
@@ -35,9 +39,9 @@ export interface DeployedRollout {
 /** Read the deployed rollout (stacks are read in parallel). */
 export async function readDeployedRollout(
   gateway: RolloutGateway,
-  config: Pick<AppConfig, 'appName' | 'primaryRegion' | 'secondaryRegions'>,
+  config: Pick<AppConfig, 'appName' | 'primaryRegion' | 'regions'>,
 ): Promise<DeployedRollout> {
-  const regions = [config.primaryRegion, ...config.secondaryRegions];
+  const regions = regionsPrimaryFirst(config);
   const dataName = dataStackName(config.appName);
   const [dataOutputs, ...regionOutputs] = await Promise.all([
     gateway.stackOutputs(config.primaryRegion, dataName),
