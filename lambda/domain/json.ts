@@ -13,9 +13,14 @@ export type JsonObject = { [key: string]: JsonValue };
 /** Region ids: lowercase letters, digits and hyphens, e.g. `eu-west-1` or `sandbox-a`. */
 const REGION_ID = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
 
+/** Whether `region` is a usable region id. */
+export function isRegionId(region: unknown): region is string {
+  return typeof region === 'string' && REGION_ID.test(region);
+}
+
 /** Throws unless `region` is a usable region id. */
 export function assertRegionId(region: unknown, what = 'region id'): asserts region is string {
-  if (typeof region !== 'string' || !REGION_ID.test(region)) {
+  if (!isRegionId(region)) {
     throw new Error(
       `${what} must be 1-63 lowercase letters, digits or hyphens (e.g. eu-west-1), got ${describeValue(region)}`,
     );

@@ -20,6 +20,7 @@ import {
   type RolloutPhase,
   type WriteClass,
 } from './catalog';
+import { isPlainObject, isRegionId } from './json';
 import { isOwnershipOperation } from './write-decision';
 
 /** Name of the environment variable that carries the policy. */
@@ -131,17 +132,17 @@ export function parseWritePolicy(json: string): WritePolicy {
   } catch (error) {
     throw policyError([`is not JSON (${(error as Error).message})`]);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+  if (!isPlainObject(raw)) {
     throw policyError([`must be a JSON object, got ${describe(raw)}`]);
   }
-  const value = raw as Record<string, unknown>;
+  const value = raw;
   const problems: string[] = [];
 
   if (value.version !== WRITE_POLICY_VERSION) {
     problems.push(`version must be ${WRITE_POLICY_VERSION}, got ${describe(value.version)}`);
   }
   for (const key of ['region', 'primaryRegion'] as const) {
-    if (typeof value[key] !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(value[key])) {
+    if (!isRegionId(value[key])) {
       problems.push(`${key} must be a region name such as eu-west-1, got ${describe(value[key])}`);
     }
   }
@@ -150,10 +151,10 @@ export function parseWritePolicy(json: string): WritePolicy {
   }
 
   const domains: Partial<Record<DataDomain, RolloutPhase>> = {};
-  if (typeof value.domains !== 'object' || value.domains === null || Array.isArray(value.domains)) {
+  if (!isPlainObject(value.domains)) {
     problems.push(`domains must be an object of domain to phase, got ${describe(value.domains)}`);
   } else {
-    const given = value.domains as Record<string, unknown>;
+    const given = value.domains;
     for (const domain of DATA_DOMAINS) {
       const phase = given[domain];
       if (isRolloutPhase(phase)) domains[domain] = phase;

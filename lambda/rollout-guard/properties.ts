@@ -11,6 +11,7 @@ import {
   type RolloutPhase,
   type WriteClass,
 } from '../domain/catalog';
+import { isPlainObject } from '../domain/json';
 import type { RolloutState } from './step-check';
 
 /** CloudFormation resource type of the guard. */
@@ -55,10 +56,7 @@ export function guardPropertiesOf(
 /** Read properties sent by CloudFormation; throws one error naming every problem. */
 export function parseGuardProperties(raw: unknown, what = 'ResourceProperties'): GuardRequest {
   const problems: string[] = [];
-  const value =
-    typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-      ? (raw as Record<string, unknown>)
-      : {};
+  const value = isPlainObject(raw) ? raw : {};
   if (value !== raw) problems.push(`${what} must be an object`);
 
   const phase = value.Phase;
@@ -67,10 +65,7 @@ export function parseGuardProperties(raw: unknown, what = 'ResourceProperties'):
   }
 
   const domains: Partial<Record<DataDomain, RolloutPhase>> = {};
-  const givenDomains =
-    typeof value.Domains === 'object' && value.Domains !== null
-      ? (value.Domains as Record<string, unknown>)
-      : {};
+  const givenDomains = isPlainObject(value.Domains) ? value.Domains : {};
   for (const domain of DATA_DOMAINS) {
     const domainPhase = givenDomains[domain];
     if (isRolloutPhase(domainPhase)) domains[domain] = domainPhase;
