@@ -1,39 +1,25 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { heartbeatKey } from '../../lib/config/naming';
 import type { EntityCopies, ItemVersion } from '../app/divergence';
 import { parseHlc } from '../domain/hlc';
 import { objectPartitionKey, type ObjectKey } from '../domain/storage-layout';
 
 /** Reads the versions of the probe's entities from one replica. */
 export class ReplicaVersions {
-  private readonly documents: DynamoDBDocumentClient;
-
   constructor(
-    client: DynamoDBClient,
+    private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {
-    this.documents = DynamoDBDocumentClient.from(client);
-  }
+  ) {}
 
   /** The heartbeat of `origin` as this replica holds it (the built-in canary). */
   async heartbeat(origin: string): Promise<ItemVersion[]> {
+    const key = heartbeatKey(origin);
     const output = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: '__control__', sk: `heartbeat#${origin}` },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
     const sentAtMs = output.Item?.sentAtMs;
     return typeof sentAtMs === 'number'
-      ? [
-          {
-            key: `__control__|heartbeat#${origin}`,
-            version: sentAtMs,
-            writtenAtMs: sentAtMs,
-            periodic: true,
-          },
-        ]
+      ? [{ key: `${key.pk}|${key.sk}`, version: sentAtMs, writtenAtMs: sentAtMs, periodic: true }]
       : [];
   }
 
@@ -65,6 +51,18 @@ export async function collectCopies(options: {
   readonly onRemoteError: (region: string, error: unknown) => void;
 }): Promise<EntityCopies[]> {
   const local = options.replica(options.region);
+  // Each local copy is read once and compared with every remote region.
+  const localReads = new Map<string, Promise<ItemVersion[]>>();
+  const once = (id: string, read: () => Promise<ItemVersion[]>) => {
+    let pending = localReads.get(id);
+    if (pending === undefined) {
+      pending = read();
+      pending.catch(() => undefined); // handled where it is awaited
+      localReads.set(id, pending);
+    }
+    return pending;
+  };
+  const localSlots = (key: ObjectKey) => once(objectPartitionKey(key), () => local.slots(key));
   const copies: EntityCopies[] = [];
   for (const remoteRegion of options.regions.filter((region) => region !== options.region)) {
     const remote = options.replica(remoteRegion);
@@ -72,14 +70,14 @@ export async function collectCopies(options: {
       copies.push({
         entity: `heartbeat ${remoteRegion}`,
         remoteRegion,
-        local: await local.heartbeat(remoteRegion),
+        local: await once(`heartbeat ${remoteRegion}`, () => local.heartbeat(remoteRegion)),
         remote: await remote.heartbeat(remoteRegion),
       });
       for (const key of options.criticalEntities) {
         copies.push({
           entity: `${key.tenantId}/${key.type}/${key.objectId}`,
           remoteRegion,
-          local: await local.slots(key),
+          local: await localSlots(key),
           remote: await remote.slots(key),
         });
       }

@@ -1,13 +1,28 @@
+/**
+ * The control items of replication measurement, in one place: each region's heartbeat (written by
+ * that region every minute) and the lag each region's conflict feed measured from every other
+ * region (written by that region only). Keys come from lib/config/naming.ts.
+ */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CONTROL_PARTITION,
+  heartbeatKey,
+  lagKey,
+  lagPrefix,
+  TTL_ATTRIBUTE,
+} from '../../lib/config/naming';
 import type { ReplicationLagSource } from '../app/service';
 
 /** Measurements older than this are not trusted for a staleness estimate. */
 export const LAG_MAX_AGE_MS = 3 * 60 * 1000;
 
+/** Control items expire after an hour: a region that stops writing them leaves nothing stale. */
+const CONTROL_ITEM_TTL_SECONDS = 3600;
+
 /**
  * Reads the replication lag this region's conflict feed measured from every other region
- * (`__control__` / `lag#<region>#<origin>`), cached for `cacheMs` per container.
+ * (`lagKey(region, origin)`), cached for `cacheMs` per container.
  */
 export function dynamoReplicationLag(options: {
   readonly client: DynamoDBClient;
@@ -18,6 +33,7 @@ export function dynamoReplicationLag(options: {
 }): ReplicationLagSource {
   const documents = DynamoDBDocumentClient.from(options.client);
   const cacheMs = options.cacheMs ?? 10_000;
+  const prefix = lagPrefix(options.region);
   let cached: { at: number; lag: Record<string, number> } | undefined;
   return async () => {
     const now = options.now();
@@ -26,12 +42,12 @@ export function dynamoReplicationLag(options: {
       new QueryCommand({
         TableName: options.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': '__control__', ':prefix': `lag#${options.region}#` },
+        ExpressionAttributeValues: { ':pk': CONTROL_PARTITION, ':prefix': prefix },
       }),
     );
     const lag: Record<string, number> = {};
     for (const item of output.Items ?? []) {
-      const origin = String(item.sk).slice(`lag#${options.region}#`.length);
+      const origin = String(item.sk).slice(prefix.length);
       if (
         typeof item.lagMs === 'number' &&
         typeof item.measuredAtMs === 'number' &&
@@ -47,20 +63,41 @@ export function dynamoReplicationLag(options: {
 
 /** Writes this region's heartbeat; other regions measure its age when it arrives. */
 export async function writeHeartbeat(options: {
-  readonly client: DynamoDBClient;
+  readonly documents: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly region: string;
   readonly nowMs: number;
 }): Promise<void> {
-  await DynamoDBDocumentClient.from(options.client).send(
+  await options.documents.send(
     new PutCommand({
       TableName: options.tableName,
       Item: {
-        pk: '__control__',
-        sk: `heartbeat#${options.region}`,
+        ...heartbeatKey(options.region),
         writer: options.region,
         sentAtMs: options.nowMs,
-        expiresAt: Math.floor(options.nowMs / 1000) + 3600,
+        [TTL_ATTRIBUTE]: Math.floor(options.nowMs / 1000) + CONTROL_ITEM_TTL_SECONDS,
+      },
+    }),
+  );
+}
+
+/** Records the lag `region` measured from `origin` (read back by `dynamoReplicationLag`). */
+export async function writeLag(options: {
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly region: string;
+  readonly origin: string;
+  readonly lagMs: number;
+  readonly measuredAtMs: number;
+}): Promise<void> {
+  await options.documents.send(
+    new PutCommand({
+      TableName: options.tableName,
+      Item: {
+        ...lagKey(options.region, options.origin),
+        lagMs: options.lagMs,
+        measuredAtMs: options.measuredAtMs,
+        [TTL_ATTRIBUTE]: Math.floor(options.measuredAtMs / 1000) + CONTROL_ITEM_TTL_SECONDS,
       },
     }),
   );

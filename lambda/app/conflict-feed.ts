@@ -15,6 +15,7 @@
  * A batch retried after a failure restarts at the failed record (batch item failures), and
  * metrics are flushed only when an invocation ends, so a crash does not count twice either.
  */
+import { CONTROL_PARTITION, HEARTBEAT_PREFIX } from '../../lib/config/naming';
 import { DATA_TYPES, type DataType } from '../domain/catalog';
 import type { CrdtCodec } from '../domain/crdt/crdt';
 import type { MVRegister } from '../domain/crdt/mv-register';
@@ -52,9 +53,6 @@ export interface FeedDeps {
   readonly recordLag: (origin: string, lagMs: number, measuredAtMs: number) => Promise<void>;
 }
 
-/** Partition of control items; heartbeats are `heartbeat#<region>`. */
-export const HEARTBEAT_PREFIX = 'heartbeat#';
-
 /** What one change led to (for tests and logs). */
 export type FeedOutcome =
   | { readonly kind: 'ignored' }
@@ -75,7 +73,7 @@ export async function processChange(change: StreamChange, deps: FeedDeps): Promi
   if (change.eventName === 'REMOVE' || image === undefined) return { kind: 'ignored' };
   const pk = typeof image.pk === 'string' ? image.pk : '';
   const sk = typeof image.sk === 'string' ? image.sk : '';
-  if (pk === '__control__' && sk.startsWith(HEARTBEAT_PREFIX)) {
+  if (pk === CONTROL_PARTITION && sk.startsWith(HEARTBEAT_PREFIX)) {
     return measureLag(change, image, deps);
   }
   if (!pk.startsWith('T#') || !sk.startsWith('S#') || typeof image.type !== 'string') {

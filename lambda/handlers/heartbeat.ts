@@ -9,10 +9,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { METRICS_NAMESPACE } from '../../lib/config/naming';
 import { collectCopies, ReplicaVersions } from '../adapters/divergence-probe';
 import { writeHeartbeat } from '../adapters/replication-lag';
 import { divergenceReport } from '../app/divergence';
 import type { ObjectKey } from '../domain/storage-layout';
+import { requiredEnv } from './env';
 
 interface ProbeConfig {
   readonly region: string;
@@ -25,13 +28,7 @@ interface ProbeConfig {
 
 /** Reads the probe's environment once; a bad value is a deploy bug, named at cold start. */
 export function readProbeConfig(env: Record<string, string | undefined>): ProbeConfig {
-  const required = (name: string) => {
-    const value = env[name];
-    if (value === undefined || value === '') {
-      throw new Error(`environment variable ${name} is missing; redeploy the stack`);
-    }
-    return value;
-  };
+  const required = (name: string) => requiredEnv(env, name);
   const entities = JSON.parse(env.CRITICAL_ENTITIES ?? '[]') as Array<{
     tenant: string;
     type: ObjectKey['type'];
@@ -58,7 +55,13 @@ export function readProbeConfig(env: Record<string, string | undefined>): ProbeC
 }
 
 let state:
-  | { config: ProbeConfig; clients: Map<string, DynamoDBClient>; logger: Logger; metrics: Metrics }
+  | {
+      config: ProbeConfig;
+      replicas: Map<string, ReplicaVersions>;
+      documents: (region: string) => DynamoDBDocumentClient;
+      logger: Logger;
+      metrics: Metrics;
+    }
   | undefined;
 
 export const handler = async (): Promise<{
@@ -68,41 +71,51 @@ export const handler = async (): Promise<{
 }> => {
   if (state === undefined) {
     const config = readProbeConfig(process.env);
+    const clients = new Map<string, DynamoDBDocumentClient>();
     state = {
       config,
-      clients: new Map(),
+      replicas: new Map(),
+      documents: (region) => {
+        let documents = clients.get(region);
+        if (documents === undefined) {
+          documents = DynamoDBDocumentClient.from(
+            new DynamoDBClient({
+              region,
+              maxAttempts: 2,
+              requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+            }),
+          );
+          clients.set(region, documents);
+        }
+        return documents;
+      },
       logger: new Logger({ serviceName: config.appName }),
       metrics: new Metrics({
-        namespace: 'ActiveActive',
+        namespace: METRICS_NAMESPACE,
         serviceName: config.appName,
         defaultDimensions: { region: config.region },
       }),
     };
   }
-  const { config, clients, logger, metrics } = state;
-  const clientFor = (region: string) => {
-    let client = clients.get(region);
-    if (client === undefined) {
-      client = new DynamoDBClient({
-        region,
-        maxAttempts: 2,
-        requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-      });
-      clients.set(region, client);
+  const { config, replicas, documents, logger, metrics } = state;
+  const replicaFor = (region: string) => {
+    let replica = replicas.get(region);
+    if (replica === undefined) {
+      replica = new ReplicaVersions(documents(region), config.tableName);
+      replicas.set(region, replica);
     }
-    return client;
+    return replica;
   };
-  const nowMs = Date.now();
   await writeHeartbeat({
-    client: clientFor(config.region),
+    documents: documents(config.region),
     tableName: config.tableName,
     region: config.region,
-    nowMs,
+    nowMs: Date.now(),
   });
   const copies = await collectCopies({
     region: config.region,
     regions: config.regions,
-    replica: (region) => new ReplicaVersions(clientFor(region), config.tableName),
+    replica: replicaFor,
     criticalEntities: config.criticalEntities,
     onRemoteError: (region, error) =>
       logger.warn('divergence probe could not read a replica', {

@@ -1,4 +1,7 @@
 import { parseWritePolicy, WritePolicyError, type WritePolicy } from '../domain/write-policy';
+import { requiredEnv, RuntimeConfigError } from './env';
+
+export { RuntimeConfigError } from './env';
 
 /** Configuration the API function reads once, at cold start, from its environment. */
 export interface RuntimeConfig {
@@ -24,23 +27,9 @@ export interface RuntimeConfig {
   readonly fencing: 'transaction' | 'read-then-write';
 }
 
-/** Thrown when the function's environment is incomplete: a deploy bug, reported at cold start. */
-export class RuntimeConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RuntimeConfigError';
-  }
-}
-
 /** Parse the environment once; every problem is named, so a bad deploy fails loudly at init. */
 export function readRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
-  const required = (name: string): string => {
-    const value = env[name];
-    if (value === undefined || value.trim() === '') {
-      throw new RuntimeConfigError(`environment variable ${name} is missing; redeploy the stack`);
-    }
-    return value.trim();
-  };
+  const required = (name: string): string => requiredEnv(env, name);
   const regions = required('APP_REGIONS')
     .split(',')
     .map((region) => region.trim())

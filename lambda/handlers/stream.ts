@@ -7,11 +7,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { METRICS_NAMESPACE } from '../../lib/config/naming';
 import { DynamoReplica } from '../adapters/dynamo-replica';
+import { writeLag } from '../adapters/replication-lag';
 import { processBatch, type FeedDeps, type StreamChange } from '../app/conflict-feed';
+import { requiredEnv } from './env';
 
 /** Turns a stream record into a change with plain images. */
 export function changeOf(record: DynamoDBRecord): StreamChange {
@@ -49,6 +52,7 @@ export function makeStreamHandler(
 }
 
 function productionHandler() {
+  const required = (name: string) => requiredEnv(process.env, name);
   const region = required('AWS_REGION');
   const tableName = required('TABLE_NAME');
   const appName = required('APP_NAME');
@@ -56,7 +60,7 @@ function productionHandler() {
   const documents = DynamoDBDocumentClient.from(client);
   const logger = new Logger({ serviceName: appName });
   const metrics = new Metrics({
-    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ActiveActive',
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
     serviceName: appName,
     defaultDimensions: { region },
   });
@@ -77,33 +81,12 @@ function productionHandler() {
           value,
         );
       },
-      recordLag: async (origin, lagMs, measuredAtMs) => {
-        // This region's own item: the lag it measured from `origin` (read by its API function).
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              pk: '__control__',
-              sk: `lag#${region}#${origin}`,
-              lagMs,
-              measuredAtMs,
-              expiresAt: Math.floor(measuredAtMs / 1000) + 3600,
-            },
-          }),
-        );
-      },
+      recordLag: (origin, lagMs, measuredAtMs) =>
+        writeLag({ documents, tableName, region, origin, lagMs, measuredAtMs }),
     },
     (message, details) => logger.error(message, details),
     () => metrics.publishStoredMetrics(),
   );
-}
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new Error(`environment variable ${name} is missing; redeploy the stack`);
-  }
-  return value;
 }
 
 let cached: ((event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>) | undefined;

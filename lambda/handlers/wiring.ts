@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { METRICS_NAMESPACE } from '../../lib/config/naming';
 import { DynamoHealthProbe } from '../adapters/dynamo-health-probe';
 import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency';
 import { DynamoReplica } from '../adapters/dynamo-replica';
@@ -22,7 +23,7 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
   const config = readRuntimeConfig(env);
   const logger = new Logger({ serviceName: config.appName });
   const metrics = new Metrics({
-    namespace: 'ActiveActive',
+    namespace: METRICS_NAMESPACE,
     serviceName: config.appName,
     defaultDimensions: { region: config.region },
   });

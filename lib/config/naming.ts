@@ -39,6 +39,9 @@ export function dnsNamesOf(publicName: string) {
   } as const;
 }
 
+/** CloudWatch namespace of the app's own metrics (EMF from the functions, read by alarms and gates). */
+export const METRICS_NAMESPACE = 'ActiveActive';
+
 /** Name of the table attribute DynamoDB TTL reads (epoch seconds). */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -51,4 +54,22 @@ export const CONTROL_PARTITION = '__control__';
  */
 export function drainFlagKey(region: string): { pk: string; sk: string } {
   return { pk: CONTROL_PARTITION, sk: `drain#${region}` };
+}
+
+/** Sort-key prefix of the regions' replication heartbeats (control items). */
+export const HEARTBEAT_PREFIX = 'heartbeat#';
+
+/** Key of `region`'s replication heartbeat: written by `region` only, every minute. */
+export function heartbeatKey(region: string): { pk: string; sk: string } {
+  return { pk: CONTROL_PARTITION, sk: `${HEARTBEAT_PREFIX}${region}` };
+}
+
+/** Sort-key prefix of the lag `region` measured from the other regions. */
+export function lagPrefix(region: string): string {
+  return `lag#${region}#`;
+}
+
+/** Key of the lag `region` measured from `origin`: written by `region`'s conflict feed only. */
+export function lagKey(region: string, origin: string): { pk: string; sk: string } {
+  return { pk: CONTROL_PARTITION, sk: `${lagPrefix(region)}${origin}` };
 }

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { collectCopies, ReplicaVersions } from '../../../lambda/adapters/divergence-probe';
 import { DynamoIdempotencyStore } from '../../../lambda/adapters/dynamo-idempotency';
 import { DynamoReplica } from '../../../lambda/adapters/dynamo-replica';
@@ -230,19 +231,20 @@ describeLocal('API on DynamoDB Local, two regions', () => {
   });
 
   test('divergence probe: a heartbeat stuck in one replica is divergence, a flowing one is not', async () => {
-    const versions = (region: string) =>
-      new ReplicaVersions(clients.get(region) as DynamoDBClient, TABLE);
+    const documentsOf = (region: string) =>
+      DynamoDBDocumentClient.from(clients.get(region) as DynamoDBClient);
+    const versions = (region: string) => new ReplicaVersions(documentsOf(region), TABLE);
     const now = Date.now();
     // us-east-1 wrote heartbeats; eu-west-1 still holds one from ten minutes ago
     await writeHeartbeat({
-      client: clients.get(US) as DynamoDBClient,
+      documents: documentsOf(US),
       tableName: TABLE,
       region: US,
       nowMs: now - 600_000,
     });
     await replicate(US, (item) => String(item.sk).startsWith('heartbeat#'));
     await writeHeartbeat({
-      client: clients.get(US) as DynamoDBClient,
+      documents: documentsOf(US),
       tableName: TABLE,
       region: US,
       nowMs: now - 5_000,
