@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,12 +6,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
+import { DATA_TYPE_NAMES, DATA_TYPES } from '../../lambda/domain/catalog';
+import { HEARTBEAT_PREFIX, METRICS_NAMESPACE } from '../config/naming';
+import { appFunction, replicaArns } from './app-function';
 import { acknowledgeWildcardResources } from './nag-acknowledgments';
-import { METRICS_NAMESPACE } from './regional-api';
 
-/** Item `type` of ledger accounts: every region checks them for concurrent versions. */
-export const LEDGER_ACCOUNT_TYPE = 'ledger-account';
+/** Item `type`s of money (ledger accounts): every region checks them for concurrent versions. */
+const MONEY_TYPES = DATA_TYPE_NAMES.filter((type) => DATA_TYPES[type].money);
 
 /** Properties of {@link ConflictFeed}. */
 export interface ConflictFeedProps {
@@ -82,11 +82,7 @@ export class ConflictFeed extends Construct {
     const maxRecordAge = props.maxRecordAge ?? Duration.hours(1);
     validateMapping({ batchSize, maxBatchingWindow, retryAttempts, maxRecordAge });
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    const tableArn = stack.formatArn({
-      service: 'dynamodb',
-      resource: 'table',
-      resourceName: props.tableName,
-    });
+    const tableArn = replicaArns(this, region, props.tableName).table;
 
     this.streamArn = this.lookUpStreamArn(props.tableName, tableArn, region, retention);
 
@@ -101,16 +97,24 @@ export class ConflictFeed extends Construct {
         'This queue is itself the on-failure destination of the conflict-feed stream mapping; a queue behind it would only move the same failures one hop further.',
     });
 
-    const functionLogs = new logs.LogGroup(this, 'FunctionLogs', {
-      retention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
     // An explicit role instead of the AWSLambdaDynamoDBExecutionRole managed policy.
-    const role = new iam.Role(this, 'FunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Conflict feed: its own logs, the local replica stream and table, its DLQ',
+    const { function: fn, role } = appFunction(this, {
+      entry: 'stream.ts',
+      description: 'Active-active conflict feed (local replica stream)',
+      roleDescription: 'Conflict feed: its own logs, the local replica stream and table, its DLQ',
+      logRetention: retention,
+      // a batch of up to 100 records, each a few reads and at most one write
+      overrides: { timeout: Duration.seconds(30) },
+      environment: {
+        TABLE_NAME: props.tableName,
+        APP_REGIONS: props.regions.join(','),
+        PRIMARY_REGION: props.primaryRegion,
+        APP_NAME: props.appName,
+        POWERTOOLS_SERVICE_NAME: props.appName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
     });
-    functionLogs.grantWrite(role);
+    this.function = fn;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadLocalStream',
@@ -144,24 +148,6 @@ export class ConflictFeed extends Construct {
         resources: [this.deadLetterQueue.queueArn],
       }),
     );
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      ...functionDefaults(),
-      // a batch of up to 100 records, each a few reads and at most one write
-      timeout: Duration.seconds(30),
-      role,
-      entry: path.join(LAMBDA_ROOT, 'handlers', 'stream.ts'),
-      description: 'Active-active conflict feed (local replica stream)',
-      logGroup: functionLogs,
-      environment: {
-        TABLE_NAME: props.tableName,
-        APP_REGIONS: props.regions.join(','),
-        PRIMARY_REGION: props.primaryRegion,
-        APP_NAME: props.appName,
-        POWERTOOLS_SERVICE_NAME: props.appName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
-    });
 
     const deadLetterQueueArn = this.deadLetterQueue.queueArn;
     this.mapping = new lambda.EventSourceMapping(this, 'StreamMapping', {
@@ -244,10 +230,10 @@ export function conflictFeedFilters(region: string): Array<Record<string, unknow
       dynamodb: { NewImage: { region: { S: lambda.FilterRule.isEqual(region) } } },
     }),
     lambda.FilterCriteria.filter({
-      dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual(LEDGER_ACCOUNT_TYPE) } } },
+      dynamodb: { NewImage: { type: { S: lambda.FilterRule.or(...MONEY_TYPES) } } },
     }),
     lambda.FilterCriteria.filter({
-      dynamodb: { NewImage: { sk: { S: lambda.FilterRule.beginsWith('heartbeat#') } } },
+      dynamodb: { NewImage: { sk: { S: lambda.FilterRule.beginsWith(HEARTBEAT_PREFIX) } } },
     }),
   ];
 }

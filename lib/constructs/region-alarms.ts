@@ -8,9 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** The metric namespace of the app's own metrics (EMF). */
-export const APP_METRICS_NAMESPACE = 'ActiveActive';
+import { METRICS_NAMESPACE } from '../config/naming';
 
 /** Properties of {@link RegionAlarms}. */
 export interface RegionAlarmsProps {
@@ -181,7 +179,7 @@ export class RegionAlarms extends Construct {
       'divergence',
       'This region has been missing versions another replica has held past the grace period for 2 minutes: replication into this region is stuck or lost.',
       new cloudwatch.Metric({
-        namespace: APP_METRICS_NAMESPACE,
+        namespace: METRICS_NAMESPACE,
         metricName: 'DivergentEntities',
         dimensionsMap: { service: props.appName, region },
         period: minute,
@@ -199,7 +197,7 @@ export class RegionAlarms extends Construct {
         `replication-lag-from-${source}`,
         `Writes from ${source} took more than ${maxLagMs} ms to reach this region for 3 minutes (heartbeat probe).`,
         new cloudwatch.Metric({
-          namespace: APP_METRICS_NAMESPACE,
+          namespace: METRICS_NAMESPACE,
           metricName: 'ReplicationLagMs',
           dimensionsMap: { service: props.appName, region, sourceRegion: source },
           period: minute,

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -10,7 +9,8 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
+import { METRICS_NAMESPACE } from '../config/naming';
+import { appFunction, replicaArns } from './app-function';
 import { acknowledgeWildcardResources } from './nag-acknowledgments';
 import { grantSessionKeyRead } from './session-key';
 
@@ -55,9 +55,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { path: '/v1/reconciliation/{case}/resolve', methods: [POST] },
   { path: '/v1/tenants/{tenant}/home', methods: [GET, PUT] },
 ];
-
-/** CloudWatch namespace of the functions' embedded metrics (Powertools). */
-export const METRICS_NAMESPACE = 'ActiveActive';
 
 /** What the API function may do on a table replica (and its indexes). */
 export const API_TABLE_ACTIONS = [
@@ -155,23 +152,13 @@ export class RegionalApi extends Construct {
     if (props.jwt) validateJwt(props.jwt);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
-    const functionLogs = new logs.LogGroup(this, 'FunctionLogs', {
-      retention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy: the function may
-    // write only to its own log group.
-    const role = new iam.Role(this, 'FunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Regional API function: its own logs, the table replicas and the session key',
-    });
-    functionLogs.grantWrite(role);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      ...functionDefaults(),
-      role,
-      entry: path.join(LAMBDA_ROOT, 'handlers', 'api.ts'),
+    // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy.
+    const { function: fn, role } = appFunction(this, {
+      entry: 'api.ts',
       description: 'Active-active regional API',
-      logGroup: functionLogs,
+      roleDescription:
+        'Regional API function: its own logs, the table replicas and the session key',
+      logRetention: retention,
       environment: {
         TABLE_NAME: props.tableName,
         APP_REGIONS: props.regions.join(','),
@@ -185,10 +172,11 @@ export class RegionalApi extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });
+    this.function = fn;
 
     // Least privilege by ARNs built from the configured name: no reference to the data stack,
     // which lives in another region.
-    const localReplica = replicaArns(stack, region, props.tableName);
+    const localReplica = replicaArns(this, region, props.tableName);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'LocalReplica',
@@ -198,7 +186,7 @@ export class RegionalApi extends Construct {
     );
     const otherReplicas = props.regions
       .filter((other) => other !== region)
-      .map((other) => replicaArns(stack, other, props.tableName));
+      .map((other) => replicaArns(this, other, props.tableName));
     if (otherReplicas.length > 0) {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -309,20 +297,6 @@ export class RegionalApi extends Construct {
 }
 
 /** ARNs of one region's table replica and its indexes. */
-function replicaArns(
-  stack: Stack,
-  region: string,
-  tableName: string,
-): { table: string; indexes: string } {
-  const table = stack.formatArn({
-    service: 'dynamodb',
-    region,
-    resource: 'table',
-    resourceName: tableName,
-  });
-  return { table, indexes: `${table}/index/*` };
-}
-
 function validateRegion(region: string, regions: readonly string[]): string {
   if (Token.isUnresolved(region)) {
     throw new Error(

@@ -1,12 +1,12 @@
-import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
+import { CONTROL_PARTITION, METRICS_NAMESPACE } from '../config/naming';
+import { appFunction, replicaArns } from './app-function';
 
 /** Properties of {@link ReplicationHeartbeat}. */
 export interface ReplicationHeartbeatProps {
@@ -63,56 +63,13 @@ export class ReplicationHeartbeat extends Construct {
         `replication heartbeat interval must be 1-15 minutes (EventBridge schedules run at most once a minute), got ${interval.toSeconds()} seconds`,
       );
     }
-    const stack = Stack.of(this);
-    const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const role = new iam.Role(this, 'FunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description:
-        'Replication heartbeat and divergence probe: its logs, control items, replica reads',
-    });
-    logGroup.grantWrite(role);
-    const tableArnIn = (region: string) =>
-      stack.formatArn({
-        service: 'dynamodb',
-        region,
-        resource: 'table',
-        resourceName: props.tableName,
-      });
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadReplicasForDivergence',
-        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-        resources: props.regions.map(tableArnIn),
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteHeartbeat',
-        actions: ['dynamodb:PutItem'],
-        resources: [
-          stack.formatArn({
-            service: 'dynamodb',
-            resource: 'table',
-            resourceName: props.tableName,
-          }),
-        ],
-        // only this region's heartbeat item
-        conditions: {
-          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['__control__'] },
-        },
-      }),
-    );
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      ...functionDefaults(),
-      role,
-      memorySize: 256,
-      timeout: Duration.seconds(30),
-      entry: path.join(LAMBDA_ROOT, 'handlers', 'heartbeat.ts'),
+    const { function: fn, role } = appFunction(this, {
+      entry: 'heartbeat.ts',
       description: 'Active-active replication heartbeat and divergence probe',
-      logGroup,
+      roleDescription:
+        'Replication heartbeat and divergence probe: its logs, control items, replica reads',
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      overrides: { memorySize: 256, timeout: Duration.seconds(30) },
       environment: {
         TABLE_NAME: props.tableName,
         APP_NAME: props.appName,
@@ -122,9 +79,28 @@ export class ReplicationHeartbeat extends Construct {
           (props.divergenceGrace ?? Duration.minutes(5)).toMilliseconds(),
         ),
         POWERTOOLS_SERVICE_NAME: props.appName,
-        POWERTOOLS_METRICS_NAMESPACE: 'ActiveActive',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
     });
+    this.function = fn;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadReplicasForDivergence',
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: props.regions.map((region) => replicaArns(this, region, props.tableName).table),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteHeartbeat',
+        actions: ['dynamodb:PutItem'],
+        resources: [replicaArns(this, Stack.of(this).region, props.tableName).table],
+        // only this region's heartbeat item
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CONTROL_PARTITION] },
+        },
+      }),
+    );
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Writes this region replication heartbeat',
       schedule: events.Schedule.rate(interval),
