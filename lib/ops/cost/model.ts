@@ -306,15 +306,7 @@ export function estimateMonthlyCost(
       ['cloudwatchAlarmMonth'],
       `${n} regions x ${assumptions.alarmsPerRegion}`,
     ),
-    line(
-      'cloudwatch.logs',
-      'CloudWatch Logs ingestion',
-      (invocations * assumptions.logKbPerInvocation) / KB_PER_GB,
-      'GB',
-      p.cloudwatchLogsIngestionGb,
-      ['cloudwatchLogsIngestionGb'],
-      `${fmt(invocations)} invocations x ${assumptions.logKbPerInvocation} KB`,
-    ),
+    logsLine(invocations, assumptions, p.cloudwatchLogsIngestionGb),
   ];
   return finish(deployment.phase, n, lines, forwardedShare);
 }
@@ -395,15 +387,7 @@ export function estimateSingleRegion(
       ['cloudwatchAlarmMonth'],
       `1 region x ${assumptions.alarmsPerRegion}`,
     ),
-    line(
-      'cloudwatch.logs',
-      'CloudWatch Logs ingestion',
-      (invocations * assumptions.logKbPerInvocation) / KB_PER_GB,
-      'GB',
-      p.cloudwatchLogsIngestionGb,
-      ['cloudwatchLogsIngestionGb'],
-      `${fmt(invocations)} invocations x ${assumptions.logKbPerInvocation} KB`,
-    ),
+    logsLine(invocations, assumptions, p.cloudwatchLogsIngestionGb),
   ];
   return finish('single-region', 1, lines, 0);
 }
@@ -448,6 +432,18 @@ function readsLine(
     price,
     ['dynamodbReadRequestUnitsPerMillion'],
     `${fmt(reads)} reads x ${readUnits} x 0.5 + ${fmt(writes)} writes x ${assumptions.consistentReadsPerWrite} consistent read`,
+  );
+}
+
+function logsLine(invocations: number, assumptions: CostAssumptions, price: number): CostLine {
+  return line(
+    'cloudwatch.logs',
+    'CloudWatch Logs ingestion',
+    (invocations * assumptions.logKbPerInvocation) / KB_PER_GB,
+    'GB',
+    price,
+    ['cloudwatchLogsIngestionGb'],
+    `${fmt(invocations)} invocations x ${assumptions.logKbPerInvocation} KB`,
   );
 }
 
