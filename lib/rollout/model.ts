@@ -18,7 +18,7 @@ import {
   resolveDomainPhases,
   type WritePolicy,
 } from '../../lambda/domain/write-policy';
-import type { RolloutState } from '../../lambda/rollout-guard/step-check';
+import { FORCE_FLAG, type RolloutState } from '../../lambda/rollout-guard/step-check';
 import { dnsNamesOf } from '../config/naming';
 
 /** Output of the data stack holding the deployed rollout state (the guard's properties, JSON). */
@@ -226,7 +226,7 @@ export function rolloutWarnings(settings: RolloutSettings): string[] {
   }
   if (settings.allowMultiStep) {
     warnings.push(
-      'rollout.allowMultiStep is true: this deploy may move a phase by more than one step; pass it for one deploy only (-c activeActive.rollout.allowMultiStep=true), never in cdk.json',
+      `rollout.allowMultiStep is true: this deploy may move a phase by more than one step; pass it for one deploy only (${FORCE_FLAG}), never in cdk.json`,
     );
   }
   return warnings;
