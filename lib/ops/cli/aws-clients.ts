@@ -22,19 +22,15 @@ export const ENDPOINT_ENV = 'AACTL_ENDPOINT_URL';
 export interface AwsClientOptions {
   /** Endpoint of a local emulator; every client uses it. */
   readonly endpointUrl?: string;
-  /**
-   * Region of the Route 53 and CloudWatch clients. Route 53 is global but served from us-east-1,
-   * where its health-check metrics live too.
-   * @default 'us-east-1'
-   */
-  readonly controlRegion?: string;
   /** The process environment (read for credentials when an emulator is used). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Creates (and caches) clients. */
+/**
+ * Creates (and caches) clients. Route 53 and the default CloudWatch client are in us-east-1: Route
+ * 53 is global but served from there, and its health-check metrics live there too.
+ */
 export interface AwsClientFactory {
-  readonly endpointUrl: string | undefined;
   route53(): Route53Client;
   /** A DynamoDB document client for the replica in `region`. */
   dynamodb(region: string): DynamoDBDocumentClient;
@@ -54,15 +50,13 @@ export function resolveEndpointUrl(
 
 /** Build the client factory. */
 export function createAwsClientFactory(options: AwsClientOptions): AwsClientFactory {
-  const controlRegion = options.controlRegion ?? GLOBAL_STACK_REGION;
   const common = clientConfig(options);
   let route53: Route53Client | undefined;
   const dynamo = new Map<string, DynamoDBDocumentClient>();
   const cloudwatch = new Map<string, CloudWatchClient>();
   const cloudformation = new Map<string, CloudFormationClient>();
   return {
-    endpointUrl: options.endpointUrl,
-    route53: () => (route53 ??= new Route53Client({ ...common, region: controlRegion })),
+    route53: () => (route53 ??= new Route53Client({ ...common, region: GLOBAL_STACK_REGION })),
     dynamodb(region) {
       let client = dynamo.get(region);
       if (client === undefined) {
@@ -73,7 +67,7 @@ export function createAwsClientFactory(options: AwsClientOptions): AwsClientFact
       }
       return client;
     },
-    cloudwatch(region = controlRegion) {
+    cloudwatch(region = GLOBAL_STACK_REGION) {
       let client = cloudwatch.get(region);
       if (client === undefined) {
         client = new CloudWatchClient({ ...common, region });

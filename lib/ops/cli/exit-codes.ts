@@ -21,8 +21,6 @@ export const ExitCode = {
   Terminated: 143,
 } as const;
 
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
-
 /** The exit-code table shown by `--help` (kept in step with docs/drills.md). */
 export const EXIT_CODES_HELP = `
 Exit codes:

@@ -101,9 +101,7 @@ export async function runCli(
     const global = globalOptionsOf(active);
     const output = outputFor(deps, global);
     const { message, exitCode } = describeError(error, {
-      ...(resolveEndpointUrl(global.endpointUrl, deps.env) !== undefined
-        ? { endpointUrl: resolveEndpointUrl(global.endpointUrl, deps.env) }
-        : {}),
+      endpointUrl: resolveEndpointUrl(global.endpointUrl, deps.env),
     });
     output.errLine(`${output.errPalette.red('aactl:')} ${message}`);
     if (global.json) output.printJson({ error: { message, exitCode } });

@@ -9,7 +9,7 @@ import {
   type HealthCheck,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { TAG_APP, TAG_REGION } from '../../config/naming';
+import { TAG_APP } from '../../config/naming';
 import type { DnsAnswer } from '../dns-answer';
 import type { CheckerObservation } from '../health';
 
@@ -173,11 +173,6 @@ export function createRoute53Gateway(client: Route53Client): Route53Gateway {
       return { responseCode: out.ResponseCode ?? 'UNKNOWN', recordData: out.RecordData ?? [] };
     },
   };
-}
-
-/** The region tag of a health check, if set. */
-export function regionTagOf(check: TaggedHealthCheck): string | undefined {
-  return check.tags[TAG_REGION];
 }
 
 function toDetails(check: Partial<HealthCheck>): HealthCheckDetails {
