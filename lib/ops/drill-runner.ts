@@ -194,6 +194,13 @@ const LOCK_MARGIN_MS = 10 * 60_000;
 /** Restore calls are retried this many times before the drill gives up and keeps the lock. */
 const RESTORE_ATTEMPTS = 4;
 
+/** The longest a drill can run (observe, hold, restore) plus the safety margin. */
+function longestDrillMs(
+  options: Pick<DrillOptions, 'observeTimeoutMs' | 'holdMs' | 'restoreTimeoutMs'>,
+): number {
+  return options.observeTimeoutMs + options.holdMs + options.restoreTimeoutMs + LOCK_MARGIN_MS;
+}
+
 /** Lock, act, observe, hold, restore; never throws after the lock is taken (errors are in the report). */
 export async function executeDrill(
   ctx: DrillContext,
@@ -209,13 +216,7 @@ export async function executeDrill(
     pid: ctx.identity.pid,
     host: ctx.identity.hostname,
     startedAt: new Date(startedAtMs),
-    until: new Date(
-      startedAtMs +
-        options.observeTimeoutMs +
-        options.holdMs +
-        options.restoreTimeoutMs +
-        LOCK_MARGIN_MS,
-    ),
+    until: new Date(startedAtMs + longestDrillMs(options)),
     method: options.method,
     region: options.target,
     originalInverted: check.inverted,
@@ -484,9 +485,7 @@ async function applyAction(
     reason: options.reason ?? `aactl drill ${options.drillId}`,
     setAt: new Date(now),
     // TTL is the safety net for a drill nobody restores; DynamoDB deletes expired items lazily.
-    expiresAt: new Date(
-      now + options.observeTimeoutMs + options.holdMs + options.restoreTimeoutMs + LOCK_MARGIN_MS,
-    ),
+    expiresAt: new Date(now + longestDrillMs(options)),
     drillId: options.drillId,
   });
 }
