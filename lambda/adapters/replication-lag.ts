@@ -15,7 +15,7 @@ import {
 import type { ReplicationLagSource } from '../app/service';
 
 /** Measurements older than this are not trusted for a staleness estimate. */
-export const LAG_MAX_AGE_MS = 3 * 60 * 1000;
+const LAG_MAX_AGE_MS = 3 * 60 * 1000;
 
 /** Control items expire after an hour: a region that stops writing them leaves nothing stale. */
 const CONTROL_ITEM_TTL_SECONDS = 3600;

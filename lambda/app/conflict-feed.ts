@@ -17,15 +17,13 @@
  */
 import { CONTROL_PARTITION, HEARTBEAT_PREFIX } from '../../lib/config/naming';
 import { DATA_TYPES, type DataType } from '../domain/catalog';
-import type { CrdtCodec } from '../domain/crdt/crdt';
-import type { MVRegister } from '../domain/crdt/mv-register';
 import { parseHlc } from '../domain/hlc';
-import { MERGE_REGISTRY } from '../domain/merge-registry';
-import { mergeOwnership } from '../domain/ownership';
-import { openCase, serializeCase } from '../domain/reconciliation';
-import { mergeSlotItems, parseObjectPartitionKey, type ObjectKey } from '../domain/storage-layout';
+import { MERGE_REGISTRY, type VersionedDataType } from '../domain/merge-registry';
+import { openCase } from '../domain/reconciliation';
+import { parseObjectPartitionKey, type ObjectKey } from '../domain/storage-layout';
+import type { ValueCodec } from '../domain/value-codec';
 import type { RegionReplica } from './ports';
-import { defaultOwnership, type VersionedType } from './service';
+import { effectiveOwnership, mergedRegister, newCaseRecord } from './service';
 
 /** A change as the consumer sees it (images already unmarshalled). */
 export interface StreamChange {
@@ -86,7 +84,7 @@ export async function processChange(change: StreamChange, deps: FeedDeps): Promi
     return { kind: 'ignored' };
   }
   const kind = MERGE_REGISTRY.kindOf(key.type);
-  if (kind === 'reconcile') return checkMoney(key as ObjectKey & { type: VersionedType }, deps);
+  if (kind === 'reconcile') return checkMoney(key as ObjectKey & { type: VersionedDataType }, deps);
   if (image.region !== deps.region) return { kind: 'ignored' };
   const siblings = typeof image.resolvedSiblings === 'number' ? image.resolvedSiblings : 0;
   if (siblings < 2 || typeof image.conflictSinceMs !== 'number') return { kind: 'ignored' };
@@ -99,33 +97,22 @@ export async function processChange(change: StreamChange, deps: FeedDeps): Promi
 
 /** Opens a case when this region is the tenant's home and holds concurrent versions of money. */
 async function checkMoney(
-  key: ObjectKey & { type: VersionedType },
+  key: ObjectKey & { type: VersionedDataType },
   deps: FeedDeps,
 ): Promise<FeedOutcome> {
-  const ownership =
-    mergeOwnership(
-      (await deps.replica.readOwnership(key.tenantId, { consistent: true })).map(
-        (slot) => slot.ownership,
-      ),
-    ) ?? defaultOwnership(key.tenantId, deps.primaryRegion);
+  const { ownership } = effectiveOwnership(
+    key.tenantId,
+    await deps.replica.readOwnership(key.tenantId, { consistent: true }),
+    deps.primaryRegion,
+  );
   if (ownership.home !== deps.region) return { kind: 'not-home', home: ownership.home };
   const slots = await deps.replica.readSlots(key, { consistent: true });
-  const codec = MERGE_REGISTRY.registerCodecOf(key.type) as unknown as CrdtCodec<
-    MVRegister<unknown>
-  >;
-  const reconciliation = openCase(mergeSlotItems(codec, slots));
+  const reconciliation = openCase(mergedRegister(key.type, slots));
   if (reconciliation === undefined) return { kind: 'no-conflict' };
-  const policy = MERGE_REGISTRY.versionedPolicyOf(key.type);
-  const created = await deps.replica.putCase({
-    tenantId: key.tenantId,
-    type: key.type,
-    objectId: key.objectId,
-    caseId: reconciliation.caseId,
-    status: 'open',
-    openedAtMs: deps.now(),
-    openedBy: deps.region,
-    reconciliation: serializeCase(reconciliation, policy.values as never),
-  });
+  const codec = MERGE_REGISTRY.versionedPolicyOf(key.type).values as ValueCodec<unknown>;
+  const created = await deps.replica.putCase(
+    newCaseRecord(key, reconciliation, codec, deps.region, deps.now()),
+  );
   if (created === 'exists') return { kind: 'case-exists', caseId: reconciliation.caseId };
   deps.metric('Conflicts', 1, 'Count', { dataClass: DATA_TYPES[key.type].domain });
   deps.metric('ReconciliationCasesOpened', 1, 'Count');

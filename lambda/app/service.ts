@@ -4,14 +4,7 @@
  * refused), fences owner-only writes with the tenant's epoch, serves reads at the requested
  * consistency, and keeps each region to its own slot of every object.
  */
-import {
-  WRITE_CLASSES,
-  type DataDomain,
-  type DataType,
-  type Operation,
-  type RolloutPhase,
-  type WriteClass,
-} from '../domain/catalog';
+import type { Operation, WriteClass } from '../domain/catalog';
 import {
   mergeQuorumReplies,
   planRead,
@@ -30,9 +23,11 @@ import {
   parseHlc,
   type HlcTimestamp,
 } from '../domain/hlc';
+import type { JsonValue } from '../domain/json';
 import {
   MERGE_REGISTRY,
   resolveSiblings,
+  type VersionedDataType,
   type VersionedPolicy,
   type VersionedRead,
 } from '../domain/merge-registry';
@@ -60,10 +55,10 @@ import type { ValueCodec } from '../domain/value-codec';
 import {
   decideWrite,
   explainWriteDecision,
-  isOwnershipOperation,
   isWritableInAnyRegion,
   type NotOwnerPolicy,
 } from '../domain/write-decision';
+import { writeContextOf, type WritePolicy } from '../domain/write-policy';
 import { AppError, conflict, notFound, unavailable, wrongRegion } from './errors';
 import type {
   CaseRecord,
@@ -75,27 +70,15 @@ import type {
   ReplicaDirectory,
 } from './ports';
 
-/** The write policy this region runs under (from the rollout). */
-export interface WritePolicyView {
-  /** Global phase (ownership operations and DNS follow it). */
-  readonly globalPhase: RolloutPhase;
-  /** Phase of each data domain. */
-  readonly domains: Readonly<Record<DataDomain, RolloutPhase>>;
-  /** Write classes local everywhere in limited-write. */
-  readonly limitedWriteClasses: readonly WriteClass[];
-}
-
 /** Measured replication lag into this region, per origin region (ms), when known. */
 export type ReplicationLagSource = () => Promise<Readonly<Record<string, number>>>;
 
 /** What the service needs. */
 export interface ServiceDeps {
-  /** This region. */
-  readonly region: string;
   /** Every region, primary first. */
   readonly regions: readonly string[];
-  readonly primaryRegion: string;
-  readonly policy: WritePolicyView;
+  /** This region's write policy; it also names this region and the primary. */
+  readonly policy: WritePolicy;
   readonly replicas: ReplicaDirectory;
   /** This region's clock (one per process). */
   readonly clock: HybridLogicalClock;
@@ -148,8 +131,49 @@ export interface WriteResult<T> extends Served {
 }
 
 /** Default home of a tenant that was never assigned one: the primary region, epoch 0. */
-export function defaultOwnership(tenantId: string, primaryRegion: string): Ownership {
+function defaultOwnership(tenantId: string, primaryRegion: string): Ownership {
   return { tenantId, home: primaryRegion, epoch: 0, hlc: hlcTimestamp(0, 0, primaryRegion) };
+}
+
+/** A tenant's ownership from its slots: the merged record, else the default. */
+export function effectiveOwnership(
+  tenantId: string,
+  slots: readonly OwnershipSlot[],
+  primaryRegion: string,
+): { ownership: Ownership; explicit: boolean } {
+  const merged = mergeOwnership(slots.map((slot) => slot.ownership));
+  return merged === undefined
+    ? { ownership: defaultOwnership(tenantId, primaryRegion), explicit: false }
+    : { ownership: merged, explicit: true };
+}
+
+/** The multi-value register of a versioned object: every region's slot, merged. */
+export function mergedRegister<T>(
+  type: VersionedDataType,
+  slots: readonly SlotItem[],
+): MVRegister<T> {
+  const codec = MERGE_REGISTRY.registerCodecOf(type) as unknown as CrdtCodec<MVRegister<T>>;
+  return mergeSlotItems(codec, slots);
+}
+
+/** The queue record of a newly found case, opened by `region` (the tenant's home). */
+export function newCaseRecord(
+  key: ObjectKey,
+  reconciliation: ReconciliationCase<unknown>,
+  codec: ValueCodec<unknown>,
+  region: string,
+  nowMs: number,
+): CaseRecord {
+  return {
+    tenantId: key.tenantId,
+    type: key.type,
+    objectId: key.objectId,
+    caseId: reconciliation.caseId,
+    status: 'open',
+    openedAtMs: nowMs,
+    openedBy: region,
+    reconciliation: serializeCase(reconciliation, codec),
+  };
 }
 
 /** The result of applying an update to the object's current slots. */
@@ -171,23 +195,21 @@ export class ActiveActiveService {
     this.maxWriteAttempts = deps.maxWriteAttempts ?? 5;
   }
 
+  /** This region. */
   get region(): string {
-    return this.deps.region;
+    return this.deps.policy.region;
   }
 
   // ---------------------------------------------------------------- ownership
 
   /** The tenant's ownership as `replica` holds it (the default when never assigned). */
-  async ownershipAt(
+  private async ownershipAt(
     tenantId: string,
     replica: RegionReplica,
     consistent: boolean,
   ): Promise<{ ownership: Ownership; slots: OwnershipSlot[]; explicit: boolean }> {
     const slots = await replica.readOwnership(tenantId, { consistent });
-    const merged = mergeOwnership(slots.map((slot) => slot.ownership));
-    return merged === undefined
-      ? { ownership: defaultOwnership(tenantId, this.deps.primaryRegion), slots, explicit: false }
-      : { ownership: merged, slots, explicit: true };
+    return { ...effectiveOwnership(tenantId, slots, this.deps.policy.primaryRegion), slots };
   }
 
   /** `GET /home`: the tenant's home and epoch, read at the requested consistency. */
@@ -195,15 +217,14 @@ export class ActiveActiveService {
     tenantId: string,
     options: RequestOptions,
   ): Promise<ReadResult<{ home: string; epoch: number; explicit: boolean }>> {
-    const local = this.deps.replicas(this.deps.region);
-    const { ownership } = await this.ownershipAt(tenantId, local, true);
+    const local = await this.ownershipAt(tenantId, this.deps.replicas(this.region), true);
     const served =
-      options.consistency === 'strong' && ownership.home !== this.deps.region
-        ? ownership.home
-        : this.deps.region;
+      options.consistency === 'strong' && local.ownership.home !== this.region
+        ? local.ownership.home
+        : this.region;
     const view =
-      served === this.deps.region
-        ? await this.ownershipAt(tenantId, local, true)
+      served === this.region
+        ? local
         : await this.guard(served, () =>
             this.ownershipAt(tenantId, this.deps.replicas(served), true),
           );
@@ -238,15 +259,15 @@ export class ActiveActiveService {
         `home region must be one of ${this.deps.regions.join(', ')}, got ${JSON.stringify(to)}`,
       );
     }
-    const local = this.deps.replicas(this.deps.region);
+    const local = this.deps.replicas(this.region);
     const { ownership } = await this.ownershipAt(tenantId, local, true);
     const operation: Operation = 'ownership.transfer';
     // Ownership operations are decided by the tenant's home in every phase (a transfer must be
     // written by the current home), so the decision uses the home-owned semantics of read-local.
     const decision = decideWrite({
       phase: 'read-local',
-      region: this.deps.region,
-      primaryRegion: this.deps.primaryRegion,
+      region: this.region,
+      primaryRegion: this.deps.policy.primaryRegion,
       home: ownership.home,
       operation,
       limitedWriteClasses: this.deps.policy.limitedWriteClasses,
@@ -259,8 +280,8 @@ export class ActiveActiveService {
         options,
       );
     }
-    const target = decision.kind === 'local' ? this.deps.region : decision.owner;
-    const replica = await this.replicaOrUnavailable(target);
+    const target = decision.kind === 'local' ? this.region : decision.owner;
+    const replica = this.deps.replicas(target);
     for (let attempt = 1; attempt <= this.maxWriteAttempts; attempt += 1) {
       const current = await this.guard(target, () => this.ownershipAt(tenantId, replica, true));
       if (current.ownership.home !== target) {
@@ -339,13 +360,7 @@ export class ActiveActiveService {
       const state = mergeSlotItems(codec, slots);
       const hlc = this.stampAfter(clock, slots);
       const next = apply(state, region);
-      const item = buildSlotItem({
-        key,
-        region,
-        state: codec.slotOf(next, region).serialize(),
-        hlc,
-        previous: ownSlotOf(slots, region),
-      });
+      const item = slotItem(key, region, codec.slotOf(next, region).serialize(), hlc, slots);
       return { kind: 'write', item, value: view(next), hlc };
     });
   }
@@ -354,12 +369,12 @@ export class ActiveActiveService {
 
   /** Reads a versioned object (profiles, carts, ledger accounts). */
   async readVersioned<T>(
-    key: ObjectKey & { type: VersionedType },
+    key: ObjectKey & { type: VersionedDataType },
     options: RequestOptions,
   ): Promise<ReadResult<VersionedRead<T>>> {
     const read = await this.readSlots(key, options);
     const policy = MERGE_REGISTRY.versionedPolicyOf(key.type) as unknown as VersionedPolicy<T>;
-    const register = this.registerOf<T>(key.type, read.slots);
+    const register = mergedRegister<T>(key.type, read.slots);
     return {
       ...read.served,
       value: resolveSiblings(policy, register),
@@ -374,14 +389,14 @@ export class ActiveActiveService {
    * refused with 409 until a person resolves it.
    */
   async writeVersioned<T>(
-    key: ObjectKey & { type: VersionedType },
+    key: ObjectKey & { type: VersionedDataType },
     operation: WriteClass,
     update: (current: T | undefined, at: HlcTimestamp) => T,
     options: RequestOptions,
   ): Promise<WriteResult<T>> {
     const policy = MERGE_REGISTRY.versionedPolicyOf(key.type) as unknown as VersionedPolicy<T>;
     return this.write<T>(key, operation, options, (slots, clock, region) => {
-      const register = this.registerOf<T>(key.type, slots);
+      const register = mergedRegister<T>(key.type, slots);
       const before = resolveSiblings(policy, register);
       if (before.kind === 'conflict') {
         return {
@@ -393,13 +408,7 @@ export class ActiveActiveService {
       const hlc = this.stampAfter(clock, slots);
       const value = update(before.kind === 'value' ? before.value : undefined, hlc);
       const next = register.write(value, hlc);
-      const item = buildSlotItem({
-        key,
-        region,
-        state: next.slotOf().serialize(),
-        hlc,
-        previous: ownSlotOf(slots, region),
-      });
+      const item = slotItem(key, region, next.slotOf().serialize(), hlc, slots);
       const annotation =
         before.kind === 'value' && before.siblings > 1
           ? conflictAnnotation(register.siblings.map((sibling) => sibling.hlc))
@@ -412,34 +421,27 @@ export class ActiveActiveService {
 
   /** Open cases, oldest first, from this region's replica (cases replicate everywhere). */
   async listOpenCases(limit: number, cursor: string | undefined) {
-    return this.deps.replicas(this.deps.region).listOpenCases(limit, cursor);
+    return this.deps.replicas(this.region).listOpenCases(limit, cursor);
   }
 
   /** Open cases of one object. */
   async casesOf(key: ObjectKey): Promise<CaseRecord[]> {
-    return this.deps.replicas(this.deps.region).listObjectCases(key);
+    return this.deps.replicas(this.region).listObjectCases(key);
   }
 
   /**
    * Queues a case for a conflicted `reconcile` object. Only the tenant's home region writes case
    * items (single writer); the id is derived from the siblings, so opening twice is a no-op.
    */
-  async queueCase(
+  private async queueCase(
     key: ObjectKey,
     reconciliation: ReconciliationCase<unknown>,
     codec: ValueCodec<unknown>,
     replica: RegionReplica,
   ): Promise<'created' | 'exists'> {
-    return replica.putCase({
-      tenantId: key.tenantId,
-      type: key.type,
-      objectId: key.objectId,
-      caseId: reconciliation.caseId,
-      status: 'open',
-      openedAtMs: this.deps.now(),
-      openedBy: replica.region,
-      reconciliation: serializeCase(reconciliation, codec),
-    });
+    return replica.putCase(
+      newCaseRecord(key, reconciliation, codec, replica.region, this.deps.now()),
+    );
   }
 
   /**
@@ -447,13 +449,13 @@ export class ActiveActiveService {
    * sibling (at the tenant's home, fenced by its epoch) and closes the case.
    */
   async resolveCase<T>(
-    ref: CaseRef & { type: VersionedType },
+    ref: CaseRef & { type: VersionedDataType },
     operation: WriteClass,
     choose: (siblings: ReconciliationCase<T>) => T,
     options: RequestOptions,
   ): Promise<WriteResult<T> & { resolutionMs: number }> {
     // Cases are written by the tenant's home: read the case there, where it certainly exists.
-    const local = this.deps.replicas(this.deps.region);
+    const local = this.deps.replicas(this.region);
     const { ownership } = await this.ownershipAt(ref.tenantId, local, true);
     const record = await this.guard(ownership.home, () =>
       this.deps.replicas(ownership.home).getCase(ref, { consistent: true }),
@@ -466,15 +468,15 @@ export class ActiveActiveService {
     if (record.status !== 'open') {
       throw conflict('case_closed', `reconciliation case ${ref.caseId} is already resolved`);
     }
-    const key: ObjectKey & { type: VersionedType } = {
+    const key: ObjectKey & { type: VersionedDataType } = {
       tenantId: ref.tenantId,
       type: ref.type,
       objectId: ref.objectId,
     };
-    let target = this.deps.region;
+    let target = this.region;
     const result = await this.write<T>(key, operation, options, (slots, clock, region) => {
       target = region;
-      const register = this.registerOf<T>(key.type, slots);
+      const register = mergedRegister<T>(key.type, slots);
       const current = openCase(register);
       if (current === undefined || current.caseId !== ref.caseId) {
         throw conflict(
@@ -485,16 +487,9 @@ export class ActiveActiveService {
         );
       }
       const chosen = choose(current as ReconciliationCase<T>);
-      this.receiveAll(clock, slots);
-      const hlc = clock.now();
+      const hlc = this.stampAfter(clock, slots);
       const next = resolveCase(register, ref.caseId, chosen, hlc);
-      const item = buildSlotItem({
-        key,
-        region,
-        state: next.slotOf().serialize(),
-        hlc,
-        previous: ownSlotOf(slots, region),
-      });
+      const item = slotItem(key, region, next.slotOf().serialize(), hlc, slots);
       return {
         kind: 'write',
         item,
@@ -512,17 +507,12 @@ export class ActiveActiveService {
 
   // ---------------------------------------------------------------- internals
 
-  private registerOf<T>(type: VersionedType, slots: readonly SlotItem[]): MVRegister<T> {
-    const codec = MERGE_REGISTRY.registerCodecOf(type) as unknown as CrdtCodec<MVRegister<T>>;
-    return mergeSlotItems(codec, slots);
-  }
-
   /** Reads the object's slots at the requested consistency; says who served and how fresh. */
   private async readSlots(
     key: ObjectKey,
     options: RequestOptions,
   ): Promise<{ slots: SlotItem[]; served: Served }> {
-    const local = this.deps.replicas(this.deps.region);
+    const local = this.deps.replicas(this.region);
     const { ownership } = await this.ownershipAt(key.tenantId, local, false);
     const home = ownership.home;
     const localSlots =
@@ -531,11 +521,11 @@ export class ActiveActiveService {
         : [];
     const plan = planRead({
       level: options.consistency,
-      region: this.deps.region,
+      region: this.region,
       home,
       regions: this.deps.regions,
       session: options.session,
-      watermark: watermarkOf(this.deps.region, localSlots),
+      watermark: watermarkOf(this.region, localSlots),
     });
     switch (plan.kind) {
       case 'serve-local': {
@@ -544,11 +534,11 @@ export class ActiveActiveService {
             ? await local.readSlots(key, { consistent: true })
             : localSlots;
         const stalenessMs =
-          plan.consistentRead && this.deps.region === home ? 0 : await this.localStaleness();
+          plan.consistentRead && this.region === home ? 0 : await this.localStaleness();
         return {
           slots,
           served: {
-            servedRegion: this.deps.region,
+            servedRegion: this.region,
             homeRegion: home,
             consistency: options.consistency,
             stalenessMs,
@@ -632,37 +622,29 @@ export class ActiveActiveService {
     options: RequestOptions,
     apply: (slots: SlotItem[], clock: HybridLogicalClock, region: string) => SlotUpdate<T>,
   ): Promise<WriteResult<T>> {
-    const local = this.deps.replicas(this.deps.region);
+    const local = this.deps.replicas(this.region);
     const { ownership } = await this.ownershipAt(key.tenantId, local, true);
-    const phase = this.phaseOf(operation);
     const context = {
-      phase,
-      region: this.deps.region,
-      primaryRegion: this.deps.primaryRegion,
+      ...writeContextOf(this.deps.policy, operation),
       home: ownership.home,
       operation,
-      limitedWriteClasses: this.deps.policy.limitedWriteClasses,
       whenNotOwner: options.whenNotOwner,
     } as const;
     const decision = decideWrite(context);
     if (decision.kind === 'reject') {
       throw this.refuse(decision.owner, explainWriteDecision(decision, context), options);
     }
-    const target = decision.kind === 'local' ? this.deps.region : decision.owner;
-    const ownerOnly = !isWritableInAnyRegion(
-      phase,
-      operation,
-      this.deps.policy.limitedWriteClasses,
-    );
+    const target = decision.kind === 'local' ? this.region : decision.owner;
+    const ownerOnly = !isWritableInAnyRegion(context.phase, operation, context.limitedWriteClasses);
     const fence = ownerOnly ? this.fenceOf(key.tenantId, ownership.epoch) : undefined;
-    const replica = await this.replicaOrUnavailable(target);
+    const replica = this.deps.replicas(target);
     const clock = this.clockFor(target);
 
     for (let attempt = 1; attempt <= this.maxWriteAttempts; attempt += 1) {
       const slots = await this.guard(target, () => replica.readSlots(key, { consistent: true }));
       const update = apply(slots, clock, target);
       if (update.kind === 'blocked') {
-        const policy = MERGE_REGISTRY.versionedPolicyOf(key.type as VersionedType);
+        const policy = MERGE_REGISTRY.versionedPolicyOf(key.type as VersionedDataType);
         const queued = await this.guard(target, () =>
           this.queueCase(key, update.reconciliation, policy.values as ValueCodec<unknown>, replica),
         );
@@ -708,18 +690,12 @@ export class ActiveActiveService {
       value,
       version: formatHlc(hlc),
       sessionToken: this.sessionAfter(options.session, hlc),
-      forwarded: target !== this.deps.region,
+      forwarded: target !== this.region,
       servedRegion: target,
       homeRegion: home,
       consistency: 'strong',
       stalenessMs: 0,
     };
-  }
-
-  private phaseOf(operation: Operation): RolloutPhase {
-    return isOwnershipOperation(operation)
-      ? this.deps.policy.globalPhase
-      : this.deps.policy.domains[WRITE_CLASSES[operation]];
   }
 
   private fenceOf(tenantId: string, epoch: number): OwnerFence {
@@ -736,7 +712,7 @@ export class ActiveActiveService {
 
   /** The clock a write in `region` is stamped with: ours, or a clock for the home we forward to. */
   private clockFor(region: string): HybridLogicalClock {
-    return region === this.deps.region
+    return region === this.region
       ? this.deps.clock
       : new HybridLogicalClock({
           region,
@@ -745,14 +721,11 @@ export class ActiveActiveService {
         });
   }
 
+  /** A stamp after every slot's: receiving the newest orders this write after all of them. */
   private stampAfter(clock: HybridLogicalClock, slots: readonly SlotItem[]): HlcTimestamp {
-    this.receiveAll(clock, slots);
+    const newest = newestStamp(slots);
+    if (newest !== undefined) this.receive(clock, newest);
     return clock.now();
-  }
-
-  private receiveAll(clock: HybridLogicalClock, slots: readonly SlotItem[]): void {
-    const newest = newestHlc(slots);
-    if (newest !== undefined) this.receive(clock, parseHlc(newest));
   }
 
   private receive(clock: HybridLogicalClock, stamp: HlcTimestamp): HlcTimestamp {
@@ -770,16 +743,12 @@ export class ActiveActiveService {
     return encodeSessionToken(recordWrite(session, hlc, this.deps.now()), this.deps.keyring);
   }
 
-  private async replicaOrUnavailable(region: string): Promise<RegionReplica> {
-    return this.deps.replicas(region);
-  }
-
   /** Runs a call against `region`'s replica; a failure of a remote replica becomes a 503. */
   private async guard<R>(region: string, call: () => Promise<R>): Promise<R> {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof AppError || region === this.deps.region) throw error;
+      if (error instanceof AppError || region === this.region) throw error;
       throw unavailable(
         'region_unavailable',
         `the ${region} replica did not answer (${error instanceof Error ? error.name : 'error'}); retry, or use local consistency`,
@@ -791,7 +760,7 @@ export class ActiveActiveService {
     if (this.deps.replicationLag === undefined) return undefined;
     try {
       const lag = await this.deps.replicationLag();
-      const origins = this.deps.regions.filter((region) => region !== this.deps.region);
+      const origins = this.deps.regions.filter((region) => region !== this.region);
       if (origins.some((origin) => lag[origin] === undefined)) return undefined;
       return Math.max(0, ...origins.map((origin) => lag[origin] as number));
     } catch {
@@ -800,21 +769,35 @@ export class ActiveActiveService {
   }
 }
 
-/** Versioned data types. */
-export type VersionedType = Exclude<DataType, 'g-counter' | 'pn-counter' | 'or-set'>;
-
-/** HLC string of the newest slot, if any. */
-export function newestHlc(slots: readonly SlotItem[]): string | undefined {
+/** Stamp of the newest slot, if any. */
+function newestStamp(slots: readonly SlotItem[]): HlcTimestamp | undefined {
   let newest: HlcTimestamp | undefined;
   for (const slot of slots) {
     const stamp = parseHlc(slot.hlc);
     if (newest === undefined || compareHlc(stamp, newest) > 0) newest = stamp;
   }
+  return newest;
+}
+
+/** HLC string of the newest slot, if any. */
+export function newestHlc(slots: readonly SlotItem[]): string | undefined {
+  const newest = newestStamp(slots);
   return newest === undefined ? undefined : formatHlc(newest);
 }
 
+/** The next version of `region`'s own slot of an object, holding `state`. */
+function slotItem(
+  key: ObjectKey,
+  region: string,
+  state: JsonValue,
+  hlc: HlcTimestamp,
+  slots: readonly SlotItem[],
+): SlotItem {
+  return buildSlotItem({ key, region, state, hlc, previous: ownSlotOf(slots, region) });
+}
+
 /** What this replica has applied from each origin, judged from the object's own slots. */
-export function watermarkOf(region: string, slots: readonly SlotItem[]): ReplicaWatermark {
+function watermarkOf(region: string, slots: readonly SlotItem[]): ReplicaWatermark {
   const appliedThrough: Record<string, string> = {};
   for (const slot of slots) {
     if (slot.region !== region) appliedThrough[slot.region] = slot.hlc;

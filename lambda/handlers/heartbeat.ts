@@ -27,7 +27,7 @@ interface ProbeConfig {
 }
 
 /** Reads the probe's environment once; a bad value is a deploy bug, named at cold start. */
-export function readProbeConfig(env: Record<string, string | undefined>): ProbeConfig {
+function readProbeConfig(env: Record<string, string | undefined>): ProbeConfig {
   const required = (name: string) => requiredEnv(env, name);
   const entities = JSON.parse(env.CRITICAL_ENTITIES ?? '[]') as Array<{
     tenant: string;

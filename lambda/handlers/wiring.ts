@@ -87,9 +87,7 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
     keyring: loadKeyring,
     service: async () => {
       service ??= new ActiveActiveService({
-        region: config.region,
         regions: config.regions,
-        primaryRegion: config.primaryRegion,
         policy: config.writePolicy,
         replicas: replicaFor,
         clock,

@@ -34,9 +34,7 @@ export function apiDeps(options: RegionApiOptions, recorded: Recorded): ApiDeps 
   const now = options.now ?? Date.now;
   const primaryRegion = options.regions[0] as string;
   const service = new ActiveActiveService({
-    region: options.region,
     regions: options.regions,
-    primaryRegion,
     policy: buildWritePolicy({
       region: options.region,
       primaryRegion,
