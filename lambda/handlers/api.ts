@@ -135,13 +135,10 @@ async function handle(deps: ApiDeps, event: HttpEvent): Promise<HttpResult> {
   };
   const run = async (): Promise<HttpResult> => {
     try {
-      const result = await route.handle(input, validated);
-      if (result.body.includes('"forwarded":true')) deps.metric('ForwardedWrites', 1, 'Count');
-      return result;
+      return await route.handle(input, validated);
     } catch (error) {
-      if (error instanceof AppError) {
-        if (error.status === 421) deps.metric('RefusedWrites', 1, 'Count');
-        return errorResponse(error.status, error.code, error.message, error.headers, error.details);
+      if (error instanceof AppError && error.status === 421) {
+        deps.metric('RefusedWrites', 1, 'Count');
       }
       return requestFailure(error);
     }

@@ -10,14 +10,17 @@ import type {
   ReadResult,
   RequestOptions,
   Served,
-  VersionedType,
   WriteResult,
 } from '../app/service';
 import { DATA_TYPE_NAMES, type DataType, type WriteClass } from '../domain/catalog';
 import { OR_SET, type ORSet } from '../domain/crdt/or-set';
 import { PN_COUNTER, type PNCounter } from '../domain/crdt/pn-counter';
 import type { JsonValue } from '../domain/json';
-import { MERGE_REGISTRY, type VersionedRead } from '../domain/merge-registry';
+import {
+  MERGE_REGISTRY,
+  type VersionedDataType,
+  type VersionedRead,
+} from '../domain/merge-registry';
 import {
   cartView,
   changeCartLine,
@@ -41,6 +44,7 @@ import {
 } from '../domain/objects/profile';
 import type { ReconciliationCase } from '../domain/reconciliation';
 import type { ObjectKey } from '../domain/storage-layout';
+import type { MetricSink } from './api';
 import { json, type HttpEvent, type HttpResult } from './http';
 import {
   caseResolution,
@@ -66,7 +70,7 @@ export interface RouteInput {
   readonly options: RequestOptions;
   readonly service: ActiveActiveService;
   /** Records a metric (count or milliseconds). */
-  readonly metric: (name: string, value: number, unit: 'Count' | 'Milliseconds') => void;
+  readonly metric: MetricSink;
 }
 
 /** One route. */
@@ -82,7 +86,7 @@ export interface Route {
 }
 
 /** Response headers saying who served the request and how fresh it is. */
-export function servedHeaders(served: Served): Record<string, string> {
+function servedHeaders(served: Served): Record<string, string> {
   return {
     'x-served-region': served.servedRegion,
     'x-home-region': served.homeRegion,
@@ -99,11 +103,14 @@ function readResponse<T>(
   return json(200, { ...body, version: result.version ?? null }, servedHeaders(result));
 }
 
+/** A write's answer; a write forwarded to the tenant's home is also counted. */
 function writeResponse<T>(
+  metric: MetricSink,
   result: WriteResult<T>,
   body: Record<string, JsonValue | undefined>,
   status = 200,
 ): HttpResult {
+  if (result.forwarded) metric('ForwardedWrites', 1, 'Count');
   return json(
     status,
     {
@@ -142,28 +149,45 @@ function noBody(event: HttpEvent): void {
   }
 }
 
-// ---------------------------------------------------------------- counters and sets
-
-const counterRoutes: Route[] = [
-  {
+/** A GET of one object: no body, no query, the tenant and object ids checked before any read. */
+function objectRead(
+  path: string,
+  type: DataType,
+  idParam: string,
+  what: string,
+  handle: (input: RouteInput, key: ObjectKey) => Promise<HttpResult>,
+): Route {
+  return {
     method: 'GET',
-    path: '/v1/tenants/{tenant}/counters/{name}',
+    path,
     write: false,
     validate: ({ event, params }) => {
       noBody(event);
       onlyQuery(event, []);
-      return objectKey(params, 'pn-counter', 'name', 'counter name');
+      return objectKey(params, type, idParam, what);
     },
-    handle: async ({ service, options }, key) => {
+    handle: (input, key) => handle(input, key as ObjectKey),
+  };
+}
+
+// ---------------------------------------------------------------- counters and sets
+
+const counterRoutes: Route[] = [
+  objectRead(
+    '/v1/tenants/{tenant}/counters/{name}',
+    'pn-counter',
+    'name',
+    'counter name',
+    async ({ service, options }, key) => {
       const result = await service.readCrdt(
-        key as ObjectKey,
+        key,
         PN_COUNTER,
         (state: PNCounter) => state.value,
         options,
       );
       return readResponse(result, { value: result.value });
     },
-  },
+  ),
   {
     method: 'POST',
     path: '/v1/tenants/{tenant}/counters/{name}',
@@ -172,7 +196,7 @@ const counterRoutes: Route[] = [
       key: objectKey(params, 'pn-counter', 'name', 'counter name'),
       body: bodyOf(event, counterWrite),
     }),
-    handle: async ({ service, options }, validated) => {
+    handle: async ({ service, options, metric }, validated) => {
       const { key, body } = validated as { key: ObjectKey; body: z.infer<typeof counterWrite> };
       const result = await service.writeCrdt(
         key,
@@ -182,28 +206,19 @@ const counterRoutes: Route[] = [
         (state) => state.value,
         options,
       );
-      return writeResponse(result, { value: result.value });
+      return writeResponse(metric, result, { value: result.value });
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/tenants/{tenant}/sets/{name}',
-    write: false,
-    validate: ({ event, params }) => {
-      noBody(event);
-      onlyQuery(event, []);
-      return objectKey(params, 'or-set', 'name', 'set name');
-    },
-    handle: async ({ service, options }, key) => {
-      const result = await service.readCrdt(
-        key as ObjectKey,
-        OR_SET,
-        (state: ORSet) => state.values(),
-        options,
-      );
+  objectRead(
+    '/v1/tenants/{tenant}/sets/{name}',
+    'or-set',
+    'name',
+    'set name',
+    async ({ service, options }, key) => {
+      const result = await service.readCrdt(key, OR_SET, (state: ORSet) => state.values(), options);
       return readResponse(result, { elements: result.value });
     },
-  },
+  ),
   {
     method: 'POST',
     path: '/v1/tenants/{tenant}/sets/{name}',
@@ -212,7 +227,7 @@ const counterRoutes: Route[] = [
       key: objectKey(params, 'or-set', 'name', 'set name'),
       body: bodyOf(event, setWrite),
     }),
-    handle: async ({ service, options }, validated) => {
+    handle: async ({ service, options, metric }, validated) => {
       const { key, body } = validated as { key: ObjectKey; body: z.infer<typeof setWrite> };
       const operation: WriteClass = 'add' in body ? 'set.add' : 'set.remove';
       const result = await service.writeCrdt(
@@ -224,14 +239,14 @@ const counterRoutes: Route[] = [
         (state) => state.values(),
         options,
       );
-      return writeResponse(result, { elements: result.value });
+      return writeResponse(metric, result, { elements: result.value });
     },
   },
 ];
 
 // ---------------------------------------------------------------- profiles and carts
 
-type VersionedKey = ObjectKey & { type: VersionedType };
+type VersionedKey = ObjectKey & { type: VersionedDataType };
 
 function versionedBody<T>(read: VersionedRead<T>, view: (value: T) => JsonValue, field: string) {
   if (read.kind === 'missing') return undefined;
@@ -240,23 +255,18 @@ function versionedBody<T>(read: VersionedRead<T>, view: (value: T) => JsonValue,
 }
 
 const profileRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/v1/tenants/{tenant}/profiles/{id}',
-    write: false,
-    validate: ({ event, params }) => {
-      noBody(event);
-      onlyQuery(event, []);
-      return objectKey(params, 'profile', 'id', 'profile id');
-    },
-    handle: async ({ service, options }, key) => {
+  objectRead(
+    '/v1/tenants/{tenant}/profiles/{id}',
+    'profile',
+    'id',
+    'profile id',
+    async ({ service, options }, key) => {
       const result = await service.readVersioned<Profile>(key as VersionedKey, options);
       const body = versionedBody(result.value, profileView, 'fields');
-      if (body === undefined)
-        throw notFound(`profile ${(key as ObjectKey).objectId} does not exist`);
+      if (body === undefined) throw notFound(`profile ${key.objectId} does not exist`);
       return readResponse(result, body);
     },
-  },
+  ),
 ];
 
 /** PUT replaces the document, PATCH changes fields; every field carries the write's stamp. */
@@ -268,7 +278,7 @@ const profileWriteRoutes: Route[] = (['PUT', 'PATCH'] as const).map((method) => 
     key: objectKey(params, 'profile', 'id', 'profile id'),
     body: bodyOf(event, method === 'PUT' ? profilePut : profilePatch),
   }),
-  handle: async ({ service, options }, validated) => {
+  handle: async ({ service, options, metric }, validated) => {
     const { key, body } = validated as {
       key: VersionedKey;
       body: { fields: Record<string, JsonValue> };
@@ -282,21 +292,17 @@ const profileWriteRoutes: Route[] = (['PUT', 'PATCH'] as const).map((method) => 
           : patchProfile(current ?? emptyProfile(), body.fields, at),
       options,
     );
-    return writeResponse(result, { fields: profileView(result.value) });
+    return writeResponse(metric, result, { fields: profileView(result.value) });
   },
 }));
 
 const cartRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/v1/tenants/{tenant}/carts/{id}',
-    write: false,
-    validate: ({ event, params }) => {
-      noBody(event);
-      onlyQuery(event, []);
-      return objectKey(params, 'cart', 'id', 'cart id');
-    },
-    handle: async ({ service, options }, key) => {
+  objectRead(
+    '/v1/tenants/{tenant}/carts/{id}',
+    'cart',
+    'id',
+    'cart id',
+    async ({ service, options }, key) => {
       const result = await service.readVersioned<Cart>(key as VersionedKey, options);
       const body = versionedBody(result.value, cartView, 'lines') ?? {
         lines: {},
@@ -304,7 +310,7 @@ const cartRoutes: Route[] = [
       };
       return readResponse(result, body);
     },
-  },
+  ),
   {
     method: 'POST',
     path: '/v1/tenants/{tenant}/carts/{id}',
@@ -313,7 +319,7 @@ const cartRoutes: Route[] = [
       key: objectKey(params, 'cart', 'id', 'cart id'),
       body: bodyOf(event, cartWrite),
     }),
-    handle: async ({ service, options }, validated) => {
+    handle: async ({ service, options, metric }, validated) => {
       const { key, body } = validated as { key: VersionedKey; body: z.infer<typeof cartWrite> };
       const result = await service.writeVersioned<Cart>(
         key,
@@ -328,7 +334,7 @@ const cartRoutes: Route[] = [
           ),
         options,
       );
-      return writeResponse(result, { lines: cartView(result.value) });
+      return writeResponse(metric, result, { lines: cartView(result.value) });
     },
   },
 ];
@@ -343,7 +349,7 @@ export function encodeCaseRef(ref: CaseRef): string {
 }
 
 /** Reads a case reference from a URL, accepting only what `encodeCaseRef` produces. */
-export function decodeCaseRef(text: string | undefined): CaseRef & { type: VersionedType } {
+function decodeCaseRef(text: string | undefined): CaseRef & { type: VersionedDataType } {
   const invalid = () =>
     new RequestError(
       400,
@@ -378,7 +384,7 @@ export function decodeCaseRef(text: string | undefined): CaseRef & { type: Versi
   } catch {
     throw invalid();
   }
-  return { tenantId, type: type as VersionedType, objectId, caseId };
+  return { tenantId, type: type as VersionedDataType, objectId, caseId };
 }
 
 function caseView(record: CaseRecord): Record<string, JsonValue> {
@@ -413,16 +419,12 @@ function accountView(account: LedgerAccount): Record<string, JsonValue> {
 }
 
 const ledgerRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/v1/tenants/{tenant}/accounts/{id}',
-    write: false,
-    validate: ({ event, params }) => {
-      noBody(event);
-      onlyQuery(event, []);
-      return objectKey(params, 'ledger-account', 'id', 'account id');
-    },
-    handle: async ({ service, options }, key) => {
+  objectRead(
+    '/v1/tenants/{tenant}/accounts/{id}',
+    'ledger-account',
+    'id',
+    'account id',
+    async ({ service, options }, key) => {
       const accountKey = key as VersionedKey;
       const result = await service.readVersioned<LedgerAccount>(accountKey, options);
       if (result.value.kind === 'missing') {
@@ -447,7 +449,7 @@ const ledgerRoutes: Route[] = [
         openCases,
       });
     },
-  },
+  ),
   {
     method: 'POST',
     path: '/v1/tenants/{tenant}/accounts/{id}/entries',
@@ -456,7 +458,7 @@ const ledgerRoutes: Route[] = [
       key: objectKey(params, 'ledger-account', 'id', 'account id'),
       body: bodyOf(event, ledgerEntry),
     }),
-    handle: async ({ service, options }, validated) => {
+    handle: async ({ service, options, metric }, validated) => {
       const { key, body } = validated as { key: VersionedKey; body: z.infer<typeof ledgerEntry> };
       const entry: LedgerEntry = { entryId: body.entryId, amount: body.amount };
       const result = await service.writeVersioned<LedgerAccount>(
@@ -480,7 +482,7 @@ const ledgerRoutes: Route[] = [
         },
         options,
       );
-      return writeResponse(result, accountView(result.value), 201);
+      return writeResponse(metric, result, accountView(result.value), 201);
     },
   },
   {
@@ -520,7 +522,7 @@ const ledgerRoutes: Route[] = [
     }),
     handle: async ({ service, options, metric }, validated) => {
       const { ref, body } = validated as {
-        ref: CaseRef & { type: VersionedType };
+        ref: CaseRef & { type: VersionedDataType };
         body: z.infer<typeof caseResolution>;
       };
       const result = await service.resolveCase<LedgerAccount>(
@@ -530,7 +532,7 @@ const ledgerRoutes: Route[] = [
         options,
       );
       metric('ConflictResolutionMs', result.resolutionMs, 'Milliseconds');
-      return writeResponse(result, {
+      return writeResponse(metric, result, {
         caseId: ref.caseId,
         status: 'resolved',
         account: accountView(result.value),
@@ -540,7 +542,7 @@ const ledgerRoutes: Route[] = [
 ];
 
 /** The value a person chose for a ledger case: one version as is, or a merged balance. */
-export function chooseResolution(
+function chooseResolution(
   open: ReconciliationCase<LedgerAccount>,
   body: z.infer<typeof caseResolution>,
 ): LedgerAccount {
@@ -601,10 +603,10 @@ const ownershipRoutes: Route[] = [
     path: '/v1/tenants/{tenant}/home',
     write: true,
     validate: ({ event, params }) => ({ tenant: tenantOf(params), body: bodyOf(event, homeWrite) }),
-    handle: async ({ service, options }, validated) => {
+    handle: async ({ service, options, metric }, validated) => {
       const { tenant, body } = validated as { tenant: string; body: z.infer<typeof homeWrite> };
       const result = await service.transferHome(tenant, body.home, options);
-      return writeResponse(result, result.value);
+      return writeResponse(metric, result, result.value);
     },
   },
 ];
