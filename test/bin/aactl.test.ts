@@ -2,22 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  GetHealthCheckCommand,
-  ListTagsForResourcesCommand,
-  Route53Client,
-} from '@aws-sdk/client-route-53';
 import { TAG_DRILL_LOCK } from '../../lib/config/naming';
-import { createAwsClientFactory, createAwsGateways } from '../../lib/ops/cli/aws-clients';
 import { writeCdkJson } from '../ops/support/cli-harness';
 import { rawConfig, testConfig } from '../ops/support/config';
-import {
-  MOTO_CREDENTIALS,
-  motoSkipReason,
-  seedMoto,
-  startMoto,
-  type Moto,
-} from '../ops/support/moto';
+import { describeMoto, useSeededMoto } from '../ops/support/moto';
 
 /** The CLI as a child process: `node --import tsx <entry>` (one process, so signals reach it directly). */
 const ROOT = join(__dirname, '..', '..');
@@ -65,44 +53,14 @@ describe('bin/aactl.ts', () => {
   });
 });
 
-const skip = motoSkipReason();
-if (skip !== undefined) console.warn(skip);
-const describeMoto = skip === undefined ? describe : describe.skip;
-
 describeMoto('signals during a drill (child process against moto)', () => {
-  let moto: Moto;
-  let ids: Record<string, string>;
-  let route53: Route53Client;
   const config = testConfig('read-local');
   const cdkJson = writeCdkJson(rawConfig('read-local'));
-
-  beforeAll(async () => {
-    moto = await startMoto();
-    ids = await seedMoto(moto.endpoint, config);
-    route53 = new Route53Client({
-      region: 'us-east-1',
-      endpoint: moto.endpoint,
-      credentials: MOTO_CREDENTIALS,
-    });
-  });
-
-  afterAll(async () => {
-    route53?.destroy();
-    await moto?.stop();
-  });
+  const moto = useSeededMoto(config);
 
   const inverted = async (region: string) =>
-    (await route53.send(new GetHealthCheckCommand({ HealthCheckId: ids[region] }))).HealthCheck
-      ?.HealthCheckConfig?.Inverted;
-  const lockTag = async (region: string) =>
-    (
-      await route53.send(
-        new ListTagsForResourcesCommand({
-          ResourceType: 'healthcheck',
-          ResourceIds: [ids[region] ?? ''],
-        }),
-      )
-    ).ResourceTagSets?.[0]?.Tags?.find((tag) => tag.Key === TAG_DRILL_LOCK)?.Value;
+    (await moto.healthCheck(region))?.HealthCheckConfig?.Inverted;
+  const lockTag = async (region: string) => (await moto.tags(region))[TAG_DRILL_LOCK];
 
   /** Start a drill with a long hold; once it holds, run `during`, send `signal`, await the exit. */
   async function interruptedDrill(
@@ -185,10 +143,7 @@ describeMoto('signals during a drill (child process against moto)', () => {
   });
 
   test('SIGTERM during a drain drill deletes the drain flag', async () => {
-    const drain = createAwsGateways(
-      createAwsClientFactory({ endpointUrl: moto.endpoint, env: {} }),
-      config.tableName,
-    ).drain;
+    const drain = moto.drain();
 
     const run = await interruptedDrill(
       'SIGTERM',

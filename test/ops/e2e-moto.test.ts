@@ -1,12 +1,5 @@
-import {
-  GetHealthCheckCommand,
-  ListTagsForResourcesCommand,
-  Route53Client,
-  UpdateHealthCheckCommand,
-  ChangeTagsForResourceCommand,
-} from '@aws-sdk/client-route-53';
+import { UpdateHealthCheckCommand, ChangeTagsForResourceCommand } from '@aws-sdk/client-route-53';
 import { TAG_DRILL_LOCK } from '../../lib/config/naming';
-import { createAwsClientFactory, createAwsGateways } from '../../lib/ops/cli/aws-clients';
 import { defaultGateways, type CliDeps } from '../../lib/ops/cli/context';
 import { runCli } from '../../lib/ops/cli/program';
 import { formatLock } from '../../lib/ops/lock';
@@ -14,37 +7,17 @@ import { realSleep, systemClock } from '../../lib/ops/progress';
 import { CapturedStream, SignalHub, writeCdkJson } from './support/cli-harness';
 import { rawConfig, testConfig } from './support/config';
 import { withEmulatedStatusAndDns } from './support/emulated-route53';
-import { MOTO_CREDENTIALS, motoSkipReason, seedMoto, startMoto, type Moto } from './support/moto';
+import { describeMoto, useSeededMoto } from './support/moto';
 
 /**
  * End to end against moto's Route 53 and DynamoDB: the real gateways and SDK clients, with only
  * GetHealthCheckStatus and TestDNSAnswer emulated (moto has a canned status and no TestDNSAnswer).
  */
-const skip = motoSkipReason();
-if (skip !== undefined) console.warn(skip);
-const describeMoto = skip === undefined ? describe : describe.skip;
-
 describeMoto('aactl against moto', () => {
-  let moto: Moto;
-  let ids: Record<string, string>;
-  let route53: Route53Client;
   const config = testConfig('active-active');
   const cdkJson = writeCdkJson(rawConfig('active-active'));
-
-  beforeAll(async () => {
-    moto = await startMoto();
-    ids = await seedMoto(moto.endpoint, config);
-    route53 = new Route53Client({
-      region: 'us-east-1',
-      endpoint: moto.endpoint,
-      credentials: MOTO_CREDENTIALS,
-    });
-  });
-
-  afterAll(async () => {
-    route53?.destroy();
-    await moto?.stop();
-  });
+  const moto = useSeededMoto(config);
+  const { ids, healthCheck, tags } = moto;
 
   async function aactl(argv: string[]) {
     const stdout = new CapturedStream();
@@ -71,22 +44,6 @@ describeMoto('aactl against moto', () => {
     );
     return { code, stdout: stdout.text, stderr: stderr.text, files };
   }
-
-  const healthCheck = async (region: string) =>
-    (await route53.send(new GetHealthCheckCommand({ HealthCheckId: ids[region] }))).HealthCheck;
-  const tags = async (region: string) =>
-    Object.fromEntries(
-      (
-        (
-          await route53.send(
-            new ListTagsForResourcesCommand({
-              ResourceType: 'healthcheck',
-              ResourceIds: [ids[region] ?? ''],
-            }),
-          )
-        ).ResourceTagSets?.[0]?.Tags ?? []
-      ).map((tag) => [tag.Key, tag.Value]),
-    );
 
   test('status finds the tagged health checks and maps DNS answers to regions', async () => {
     const run = await aactl(['status', '--json']);
@@ -170,23 +127,20 @@ describeMoto('aactl against moto', () => {
       report.vantages.find((vantage: { region: string }) => vantage.region === 'ap-southeast-2')
         .during,
     ).toEqual(['us-east-1']);
-    const drain = createAwsGateways(
-      createAwsClientFactory({ endpointUrl: moto.endpoint, env: {} }),
-      config.tableName,
-    ).drain;
+    const drain = moto.drain();
     expect(await drain.getDrain('ap-southeast-2')).toBeUndefined();
     expect((await healthCheck('ap-southeast-2'))?.HealthCheckConfig?.Inverted).toBe(false);
   });
 
   test('a drill left behind is reported by status and undone by drill restore', async () => {
-    await route53.send(
+    await moto.route53.send(
       new UpdateHealthCheckCommand({
         HealthCheckId: ids['eu-west-1'],
         HealthCheckVersion: 1,
         Inverted: true,
       }),
     );
-    await route53.send(
+    await moto.route53.send(
       new ChangeTagsForResourceCommand({
         ResourceType: 'healthcheck',
         ResourceId: ids['eu-west-1'],

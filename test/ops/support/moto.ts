@@ -5,9 +5,14 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   ChangeTagsForResourceCommand,
   CreateHealthCheckCommand,
+  GetHealthCheckCommand,
+  ListTagsForResourcesCommand,
   Route53Client,
+  type HealthCheck,
 } from '@aws-sdk/client-route-53';
 import { TAG_APP, TAG_REGION } from '../../../lib/config/naming';
+import { createAwsClientFactory, createAwsGateways } from '../../../lib/ops/cli/aws-clients';
+import type { DrainGateway } from '../../../lib/ops/gateways/drain';
 import { freePort } from '../../helpers/net';
 
 /**
@@ -31,6 +36,13 @@ export function motoSkipReason(): string | undefined {
   return findMotoServer() === undefined
     ? 'moto_server not found on PATH: skipping the moto end-to-end tests (pip install "moto[server]" to run them)'
     : undefined;
+}
+
+/** `describe` when moto_server is on PATH, else `describe.skip` (and a warning saying why). */
+export function describeMoto(name: string, body: () => void): void {
+  const skip = motoSkipReason();
+  if (skip !== undefined) console.warn(skip);
+  (skip === undefined ? describe : describe.skip)(name, body);
 }
 
 /** A running moto_server. */
@@ -141,4 +153,78 @@ export async function seedMoto(
   }
   route53.destroy();
   return ids;
+}
+
+/** The app's config as moto is seeded with it. */
+type SeedConfig = Parameters<typeof seedMoto>[1];
+
+/** moto for one `describe` block, with views on what the CLI did there. */
+export interface SeededMoto {
+  /** The endpoint (once `beforeAll` ran). */
+  readonly endpoint: string;
+  /** Health-check id of each region (filled in by `beforeAll`). */
+  readonly ids: Readonly<Record<string, string>>;
+  /** A Route 53 client on moto. */
+  readonly route53: Route53Client;
+  /** A region's health check as moto holds it. */
+  healthCheck(region: string): Promise<HealthCheck | undefined>;
+  /** A region's health-check tags. */
+  tags(region: string): Promise<Record<string, string | undefined>>;
+  /** The drain flags, through the CLI's own gateway. */
+  drain(): DrainGateway;
+}
+
+/** Start and seed moto in `beforeAll`, stop it in `afterAll`. */
+export function useSeededMoto(config: SeedConfig): SeededMoto {
+  let moto: Moto | undefined;
+  let route53: Route53Client | undefined;
+  const ids: Record<string, string> = {};
+  beforeAll(async () => {
+    moto = await startMoto();
+    Object.assign(ids, await seedMoto(moto.endpoint, config));
+    route53 = new Route53Client({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+    });
+  });
+  afterAll(async () => {
+    route53?.destroy();
+    await moto?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('moto is not started: use it inside a test');
+    return value;
+  };
+  const fixture: SeededMoto = {
+    get endpoint() {
+      return started(moto).endpoint;
+    },
+    ids,
+    get route53() {
+      return started(route53);
+    },
+    healthCheck: async (region) =>
+      (await fixture.route53.send(new GetHealthCheckCommand({ HealthCheckId: ids[region] })))
+        .HealthCheck,
+    tags: async (region) =>
+      Object.fromEntries(
+        (
+          (
+            await fixture.route53.send(
+              new ListTagsForResourcesCommand({
+                ResourceType: 'healthcheck',
+                ResourceIds: [ids[region] ?? ''],
+              }),
+            )
+          ).ResourceTagSets?.[0]?.Tags ?? []
+        ).map((tag) => [tag.Key ?? '', tag.Value]),
+      ),
+    drain: () =>
+      createAwsGateways(
+        createAwsClientFactory({ endpointUrl: fixture.endpoint, env: {} }),
+        config.tableName,
+      ).drain,
+  };
+  return fixture;
 }
