@@ -104,22 +104,7 @@ export class DynamoReplica implements RegionReplica {
         ? { ExpressionAttributeValues: condition.expressionAttributeValues }
         : {}),
     };
-    if (options.fence !== undefined && this.fencing === 'read-then-write') {
-      if (await this.epochMovedPast(options.fence)) return 'fenced';
-    }
-    if (options.fence === undefined || this.fencing === 'read-then-write') {
-      try {
-        await this.documents.send(new PutCommand(put));
-        return 'written';
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return 'revision-conflict';
-        throw error;
-      }
-    }
-    return this.transact(
-      [...this.fenceChecks(options.fence), { Put: put }],
-      options.fence.regions.length,
-    );
+    return this.fencedPut(put, options.fence, options.fence?.regions ?? []);
   }
 
   async readOwnership(
@@ -154,34 +139,24 @@ export class DynamoReplica implements RegionReplica {
             ExpressionAttributeValues: { ':expectedRev': expectedRev, ':fenceEpoch': fence.epoch },
           }),
     };
-    const others = { ...fence, regions: fence.regions.filter((region) => region !== this.region) };
-    if (this.fencing === 'read-then-write') {
-      if (await this.epochMovedPast(fence)) return 'fenced';
-      try {
-        await this.documents.send(new PutCommand(put));
-        return 'written';
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return 'revision-conflict';
-        throw error;
-      }
-    }
-    return this.transact([...this.fenceChecks(others), { Put: put }], others.regions.length);
+    return this.fencedPut(
+      put,
+      fence,
+      fence.regions.filter((region) => region !== this.region),
+    );
   }
 
   async putCase(record: CaseRecord): Promise<'created' | 'exists'> {
-    try {
-      await this.documents.send(
+    const created = await this.conditionMet(() =>
+      this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: openCaseItemOf(record),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return 'created';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'exists';
-      throw error;
-    }
+      ),
+    );
+    return created ? 'created' : 'exists';
   }
 
   async getCase(
@@ -238,8 +213,8 @@ export class DynamoReplica implements RegionReplica {
     resolvedAtMs: number,
     resolvedHlc: string,
   ): Promise<'closed' | 'not-open'> {
-    try {
-      await this.documents.send(
+    const closed = await this.conditionMet(() =>
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: caseKeyOf(ref, ref.caseId),
@@ -254,10 +229,37 @@ export class DynamoReplica implements RegionReplica {
             ':hlc': resolvedHlc,
           },
         }),
-      );
-      return 'closed';
+      ),
+    );
+    return closed ? 'closed' : 'not-open';
+  }
+
+  /**
+   * Puts `put` under its own condition and, with `fence`, the owner-epoch fence: in one
+   * transaction with a ConditionCheck on the ownership slots of `checkedRegions`, or after a
+   * strongly consistent read of them (`read-then-write`, for tables without transactions).
+   */
+  private async fencedPut(
+    put: NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Put']>,
+    fence: OwnerFence | undefined,
+    checkedRegions: readonly string[],
+  ): Promise<ConditionalWriteResult> {
+    if (fence === undefined || this.fencing === 'read-then-write') {
+      if (fence !== undefined && (await this.epochMovedPast(fence))) return 'fenced';
+      const written = await this.conditionMet(() => this.documents.send(new PutCommand(put)));
+      return written ? 'written' : 'revision-conflict';
+    }
+    const checks = { ...fence, regions: checkedRegions };
+    return this.transact([...this.fenceChecks(checks), { Put: put }], checks.regions.length);
+  }
+
+  /** Runs a conditional write: false when its condition failed. */
+  private async conditionMet(write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'not-open';
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
