@@ -21,6 +21,7 @@ import {
 } from '../json';
 import { VersionVector } from '../version-vector';
 import type { Crdt, CrdtCodec } from './crdt';
+import { searchSorted } from './sorted-counts';
 
 /** Serialized OR-Set: `c` is the causal context, `e` maps each element to its dots (region -> counter). */
 export interface ORSetJson {
@@ -242,20 +243,7 @@ export class ORSet implements Crdt<ORSet> {
   }
 
   private indexOf(element: string): number {
-    let low = 0;
-    let high = this.elements.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const candidate = this.elements[middle] as string;
-      if (candidate < element) {
-        low = middle + 1;
-      } else if (candidate > element) {
-        high = middle - 1;
-      } else {
-        return middle;
-      }
-    }
-    return -low - 1;
+    return searchSorted(this.elements, element);
   }
 }
 

@@ -5,7 +5,26 @@
  * linear time for large states where hash tables slow down on cache misses; lookups are binary
  * searches, which for the handful of regions of a real deployment is as fast as a hash.
  */
+import { compareStrings } from '../json';
 import type { CausalOrder } from '../version-vector';
+
+/** Position of `key` in strictly increasing `keys`, or `-(insertion point) - 1` when absent. */
+export function searchSorted(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const candidate = keys[middle] as string;
+    if (candidate < key) {
+      low = middle + 1;
+    } else if (candidate > key) {
+      high = middle - 1;
+    } else {
+      return middle;
+    }
+  }
+  return -low - 1;
+}
 
 export class SortedCounts {
   private static readonly EMPTY = new SortedCounts([], []);
@@ -36,7 +55,7 @@ export class SortedCounts {
     }
     if (!sorted) {
       // Maps read back from DynamoDB come in any order; sort only then.
-      kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      kept.sort(([a], [b]) => compareStrings(a, b));
     }
     for (let index = 1; index < kept.length; index += 1) {
       if (
@@ -61,20 +80,7 @@ export class SortedCounts {
 
   /** Position of `key`, or `-(insertion point) - 1` when absent. */
   indexOf(key: string): number {
-    let low = 0;
-    let high = this.keys.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const candidate = this.keys[middle] as string;
-      if (candidate < key) {
-        low = middle + 1;
-      } else if (candidate > key) {
-        high = middle - 1;
-      } else {
-        return middle;
-      }
-    }
-    return -low - 1;
+    return searchSorted(this.keys, key);
   }
 
   /** Count of `key` (0 when absent). */
