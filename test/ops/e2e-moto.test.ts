@@ -1,10 +1,9 @@
 import { UpdateHealthCheckCommand, ChangeTagsForResourceCommand } from '@aws-sdk/client-route-53';
 import { TAG_DRILL_LOCK } from '../../lib/config/naming';
-import { defaultGateways, type CliDeps } from '../../lib/ops/cli/context';
+import { defaultGateways } from '../../lib/ops/cli/context';
 import { runCli } from '../../lib/ops/cli/program';
 import { formatLock } from '../../lib/ops/lock';
-import { realSleep, systemClock } from '../../lib/ops/progress';
-import { CapturedStream, SignalHub, writeCdkJson } from './support/cli-harness';
+import { testCliDeps, writeCdkJson } from './support/cli-harness';
 import { rawConfig, testConfig } from './support/config';
 import { withEmulatedStatusAndDns } from './support/emulated-route53';
 import { describeMoto, useSeededMoto } from './support/moto';
@@ -20,24 +19,13 @@ describeMoto('aactl against moto', () => {
   const { ids, healthCheck, tags } = moto;
 
   async function aactl(argv: string[]) {
-    const stdout = new CapturedStream();
-    const stderr = new CapturedStream();
-    const files = new Map<string, string>();
-    const deps: CliDeps = {
-      env: {},
+    const { deps, stdout, stderr, files } = testCliDeps({
       cwd: '/tmp',
-      stdout: stdout as unknown as CliDeps['stdout'],
-      stderr: stderr as unknown as CliDeps['stderr'],
-      clock: systemClock,
-      sleep: realSleep,
       identity: { pid: 4242, hostname: 'e2e' },
-      pidAlive: () => false,
-      signals: new SignalHub().source,
       makeGateways: (settings) =>
         withEmulatedStatusAndDns(defaultGateways(settings), settings.config),
-      writeFile: async (path, text) => void files.set(path, text),
       version: 'e2e',
-    };
+    });
     const code = await runCli(
       ['--cdk-json', cdkJson, '--endpoint-url', moto.endpoint, ...argv],
       deps,
@@ -178,21 +166,12 @@ describeMoto('aactl against moto', () => {
   });
 
   test('connection refused is one line that names the endpoint', async () => {
-    const stderr = new CapturedStream();
-    const deps: CliDeps = {
-      env: {},
+    const { deps, stderr } = testCliDeps({
       cwd: '/tmp',
-      stdout: new CapturedStream() as unknown as CliDeps['stdout'],
-      stderr: stderr as unknown as CliDeps['stderr'],
-      clock: systemClock,
-      sleep: realSleep,
       identity: { pid: 1, hostname: 'e2e' },
-      pidAlive: () => false,
-      signals: new SignalHub().source,
       makeGateways: defaultGateways,
-      writeFile: async () => undefined,
       version: 'e2e',
-    };
+    });
 
     const code = await runCli(
       ['--cdk-json', cdkJson, '--endpoint-url', 'http://127.0.0.1:9', 'status'],

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliDeps, InterruptSignal } from '../../../lib/ops/cli/context';
 import { runCli } from '../../../lib/ops/cli/program';
+import { realSleep, systemClock } from '../../../lib/ops/progress';
 import { rawConfig } from './config';
 import type { FakeWorld } from './fake-world';
 
@@ -41,6 +42,31 @@ export function writeCdkJson(config: Record<string, unknown> = rawConfig()): str
   return path;
 }
 
+/**
+ * CLI dependencies for a test: captured stdout and stderr, files kept in memory, fake signals, the
+ * real clock. Every test names its gateways; anything else can be overridden too.
+ */
+export function testCliDeps(overrides: Partial<CliDeps> & Pick<CliDeps, 'makeGateways'>) {
+  const stdout = new CapturedStream();
+  const stderr = new CapturedStream();
+  const files = new Map<string, string>();
+  const deps: CliDeps = {
+    env: {},
+    cwd: '/work/drills',
+    stdout: stdout as unknown as CliDeps['stdout'],
+    stderr: stderr as unknown as CliDeps['stderr'],
+    clock: systemClock,
+    sleep: realSleep,
+    identity: { pid: 4242, hostname: 'oncall' },
+    pidAlive: () => false,
+    signals: new SignalHub().source,
+    writeFile: async (path, text) => void files.set(path, text),
+    version: '0.1.0-test',
+    ...overrides,
+  };
+  return { deps, stdout, stderr, files };
+}
+
 /** Run the CLI against a fake world; returns exit code, output and side effects. */
 export async function runAactl(
   world: FakeWorld,
@@ -52,24 +78,15 @@ export async function runAactl(
     signals?: SignalHub;
   } = {},
 ) {
-  const stdout = new CapturedStream();
-  const stderr = new CapturedStream();
-  const files = new Map<string, string>();
   const signals = options.signals ?? new SignalHub();
-  const deps = {
+  const { deps, stdout, stderr, files } = testCliDeps({
     env: options.env ?? {},
-    cwd: '/work/drills',
-    stdout: stdout as unknown as CliDeps['stdout'],
-    stderr: stderr as unknown as CliDeps['stderr'],
     clock: world.clock,
     sleep: world.sleep,
-    identity: { pid: 4242, hostname: 'oncall' },
     pidAlive: options.pidAlive ?? (() => false),
     signals: signals.source,
     makeGateways: () => world.gateways(),
-    writeFile: async (path: string, text: string) => void files.set(path, text),
-    version: '0.1.0-test',
-  } satisfies CliDeps;
+  });
   const code = await runCli(['--cdk-json', options.cdkJson ?? writeCdkJson(), ...argv], deps);
   return {
     code,

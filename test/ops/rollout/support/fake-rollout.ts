@@ -15,7 +15,7 @@ import type {
   MetricWindow,
   RolloutGateway,
 } from '../../../../lib/ops/rollout/gateway';
-import { CapturedStream, writeCdkJson } from '../../support/cli-harness';
+import { testCliDeps, writeCdkJson } from '../../support/cli-harness';
 import { rawConfig } from '../../support/config';
 
 export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
@@ -204,23 +204,14 @@ export async function runRollout(
   argv: string[],
   config: Record<string, unknown> = rawConfig('read-local'),
 ) {
-  const stdout = new CapturedStream();
-  const stderr = new CapturedStream();
-  const deps = {
-    env: {},
+  const { deps, stdout, stderr } = testCliDeps({
     cwd: '/work/rollout',
-    stdout: stdout as unknown as CliDeps['stdout'],
-    stderr: stderr as unknown as CliDeps['stderr'],
     clock: { now: () => NOW.getTime() },
     sleep: async () => undefined,
     identity: { pid: 1, hostname: 'oncall' },
-    pidAlive: () => false,
-    signals: () => () => undefined,
     // Built for every command by the shared context; the rollout commands never use them.
     makeGateways: () => ({}) as ReturnType<CliDeps['makeGateways']>,
-    writeFile: async () => undefined,
-    version: '0.1.0-test',
-  } satisfies CliDeps;
+  });
   const code = await runCli(['--cdk-json', writeCdkJson(config), ...argv], deps, [
     rolloutCommandGroup(() => world.gateway),
     registerCostCommands,
