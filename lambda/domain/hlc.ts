@@ -69,11 +69,6 @@ export function compareHlc(a: HlcTimestamp, b: HlcTimestamp): -1 | 0 | 1 {
   return compareStrings(a.region, b.region) as -1 | 0 | 1;
 }
 
-/** The later of two timestamps. */
-export function maxHlc(a: HlcTimestamp, b: HlcTimestamp): HlcTimestamp {
-  return compareHlc(a, b) >= 0 ? a : b;
-}
-
 /**
  * String form, e.g. `2024-06-01T12:00:00.000Z-000003-eu-west-1`. Fixed-width ISO time and counter,
  * so plain string comparison gives the same order as `compareHlc` (usable as a sort key).

@@ -134,11 +134,6 @@ export function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
-/** Keys of a map in code-unit order, so serialized forms are deterministic. */
-export function sortedKeys<V>(map: ReadonlyMap<string, V>): string[] {
-  return [...map.keys()].sort(compareStrings);
-}
-
 /** Code-unit string order (not locale order): the order HLC strings and keys sort in. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

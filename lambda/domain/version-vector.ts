@@ -111,8 +111,3 @@ export class VersionVector {
     return JSON.stringify(this.serialize());
   }
 }
-
-/** Compares two version vectors: `equal`, `before`, `after` or `concurrent`. */
-export function compareVersionVectors(a: VersionVector, b: VersionVector): CausalOrder {
-  return a.compare(b);
-}
