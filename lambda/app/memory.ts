@@ -141,7 +141,7 @@ export class MemoryWorld {
 }
 
 /** The region that wrote an item, for replication (slots, ownership slots, cases, keys). */
-function writerOf(item: Item): string | undefined {
+export function writerOf(item: Item): string | undefined {
   if (typeof item.region === 'string') return item.region;
   if (typeof item.writer === 'string') return item.writer;
   if (typeof item.openedBy === 'string') return item.openedBy;

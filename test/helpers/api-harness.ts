@@ -154,3 +154,32 @@ export function memoryApi(
       ),
   };
 }
+
+/**
+ * Makes concurrent versions of a ledger account in `memoryApi` (regions[0] home, then moved to
+ * regions[1]): entries written at the old home reach the new home only after the transfer, because
+ * items replicate independently. Returns the new home's concurrent write.
+ */
+export async function conflictedAccount(
+  api: ReturnType<typeof memoryApi>,
+  tenant: string,
+  account: string,
+): Promise<ApiResponse> {
+  const [oldHome, newHome] = api.world.regions as [string, string];
+  const entries = `/v1/tenants/${tenant}/accounts/${account}/entries`;
+  await api.call(oldHome, 'POST', entries, {
+    body: { entryId: 'e1', amount: 100, currency: 'EUR' },
+  });
+  api.world.replicate();
+  await api.call(oldHome, 'POST', entries, {
+    body: { entryId: 'e2', amount: 50, currency: 'EUR' },
+  });
+  await api.call(oldHome, 'PUT', `/v1/tenants/${tenant}/home`, { body: { home: newHome } });
+  // the ownership record arrives before the ledger slot
+  api.world.replicate(oldHome, (item) => String(item.pk).endsWith('#ownership'));
+  const concurrent = await api.call(newHome, 'POST', entries, {
+    body: { entryId: 'e3', amount: -30, currency: 'EUR' },
+  });
+  api.world.replicate();
+  return concurrent;
+}

@@ -5,6 +5,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { writerOf } from '../../lambda/app/memory';
 
 /** Creates the app's table (same keys and index as the CDK app) in one region of DynamoDB Local. */
 export async function createAppTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -35,14 +36,6 @@ export async function createAppTable(client: DynamoDBClient, tableName: string):
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),
   );
-}
-
-/** The region that wrote an item (the only one that may): slots, ownership, cases. */
-function writerOf(item: Record<string, unknown>): string | undefined {
-  for (const attribute of ['region', 'writer', 'openedBy']) {
-    if (typeof item[attribute] === 'string') return item[attribute] as string;
-  }
-  return undefined;
 }
 
 /**

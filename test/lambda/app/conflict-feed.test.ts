@@ -8,7 +8,7 @@ import {
 } from '../../../lambda/app/conflict-feed';
 import type { MemoryWorld } from '../../../lambda/app/memory';
 import { changeOf, makeStreamHandler } from '../../../lambda/handlers/stream';
-import { memoryApi } from '../../helpers/api-harness';
+import { conflictedAccount, memoryApi } from '../../helpers/api-harness';
 
 const US = 'us-east-1';
 const EU = 'eu-west-1';
@@ -64,19 +64,7 @@ describe('conflict feed', () => {
 
   test('concurrent money versions: the home opens one case, counted once', async () => {
     const api = memoryApi(REGIONS);
-    await api.call(US, 'POST', '/v1/tenants/m/accounts/a/entries', {
-      body: { entryId: 'e1', amount: 10, currency: 'EUR' },
-    });
-    api.world.replicate();
-    await api.call(US, 'POST', '/v1/tenants/m/accounts/a/entries', {
-      body: { entryId: 'e2', amount: 5, currency: 'EUR' },
-    });
-    await api.call(US, 'PUT', '/v1/tenants/m/home', { body: { home: EU } });
-    api.world.replicate(US, (item) => String(item.pk).endsWith('#ownership'));
-    await api.call(EU, 'POST', '/v1/tenants/m/accounts/a/entries', {
-      body: { entryId: 'e3', amount: 1, currency: 'EUR' },
-    });
-    api.world.replicate();
+    await conflictedAccount(api, 'm', 'a');
     const outcomes = [];
     const conflicts = [];
     for (const region of REGIONS) {

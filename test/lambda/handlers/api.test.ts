@@ -1,4 +1,4 @@
-import { memoryApi } from '../../helpers/api-harness';
+import { conflictedAccount as makeConflictedAccount, memoryApi } from '../../helpers/api-harness';
 
 const US = 'us-east-1';
 const EU = 'eu-west-1';
@@ -323,21 +323,8 @@ describe('reconciliation of money', () => {
   /** Entries written at the old home before a transfer reach the new home after the transfer. */
   async function conflictedAccount() {
     const api = memoryApi(REGIONS);
-    await api.call(US, 'POST', '/v1/tenants/m/accounts/acc/entries', {
-      body: { entryId: 'e1', amount: 100, currency: 'EUR' },
-    });
-    api.world.replicate();
-    await api.call(US, 'POST', '/v1/tenants/m/accounts/acc/entries', {
-      body: { entryId: 'e2', amount: 50, currency: 'EUR' },
-    });
-    await api.call(US, 'PUT', '/v1/tenants/m/home', { body: { home: EU } });
-    // the ownership record arrives before the ledger slot (items replicate independently)
-    api.world.replicate(US, (item) => String(item.pk).endsWith('#ownership'));
-    const e3 = await api.call(EU, 'POST', '/v1/tenants/m/accounts/acc/entries', {
-      body: { entryId: 'e3', amount: -30, currency: 'EUR' },
-    });
+    const e3 = await makeConflictedAccount(api, 'm', 'acc');
     expect(e3.status).toBe(201);
-    api.world.replicate();
     return api;
   }
 
