@@ -100,13 +100,16 @@ export function measure(operation: () => unknown, options: MeasureOptions = {}):
     spent += duration;
   }
   resultSink.value = sink;
-  durations.sort((a, b) => a - b);
-  const middle = durations.length >> 1;
-  const medianMs =
-    durations.length % 2 === 1
-      ? (durations[middle] as number)
-      : ((durations[middle - 1] as number) + (durations[middle] as number)) / 2;
-  return { medianMs, minMs: durations[0] as number, samples: durations.length };
+  return { medianMs: median(durations), minMs: Math.min(...durations), samples: durations.length };
+}
+
+/** Median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** Holds the last result so the engine cannot optimise the measured work away. */

@@ -10,7 +10,7 @@ import { MVRegister } from '../../lambda/domain/crdt/mv-register';
 import { ORSet } from '../../lambda/domain/crdt/or-set';
 import { PNCounter } from '../../lambda/domain/crdt/pn-counter';
 import { hlcTimestamp } from '../../lambda/domain/hlc';
-import { fixed, type BenchCheck, type BenchSuite } from '../harness';
+import { fixed, median, type BenchCheck, type BenchSuite } from '../harness';
 
 const SIZES = [10_000, 100_000] as const;
 const MAX_SCALING_RATIO = 12;
@@ -152,14 +152,6 @@ const subjects: readonly Subject[] = [
     },
   },
 ];
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 /** Median of per-round ratios a[round] / b[round]. */
 function ratioOverRounds(a: readonly number[], b: readonly number[]): number {
