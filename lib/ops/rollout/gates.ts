@@ -1,4 +1,5 @@
 import { DATA_DOMAINS, type DataDomain } from '../../../lambda/domain/catalog';
+import { METRICS_NAMESPACE } from '../../config/naming';
 import type { FiringAlarm, MetricRequest } from './gateway';
 
 /**
@@ -17,9 +18,6 @@ import type { FiringAlarm, MetricRequest } from './gateway';
  * counted only when a conflict happens, so when it has no datapoints but the same region's conflict
  * feed demonstrably ran (it measured heartbeats), the rate is zero, not unknown.
  */
-
-/** Namespace of the app's own metrics. */
-export const METRIC_NAMESPACE = 'ActiveActive';
 
 /** Limits of the gates. */
 export interface GateThresholds {
@@ -84,7 +82,7 @@ export function planGateMetrics(config: {
         cloudwatchRegion: region,
         request: {
           id: `lag_${r}_${s}`,
-          namespace: METRIC_NAMESPACE,
+          namespace: METRICS_NAMESPACE,
           metricName: 'ReplicationLagMs',
           dimensions: { ...service, sourceRegion: source },
           stat: 'p99',
@@ -109,7 +107,7 @@ export function planGateMetrics(config: {
         cloudwatchRegion: region,
         request: {
           id: `conflicts_${r}_${d}`,
-          namespace: METRIC_NAMESPACE,
+          namespace: METRICS_NAMESPACE,
           metricName: 'Conflicts',
           dimensions: { ...service, dataClass: domain },
           stat: 'Sum',
@@ -121,7 +119,7 @@ export function planGateMetrics(config: {
       cloudwatchRegion: region,
       request: {
         id: `divergent_${r}`,
-        namespace: METRIC_NAMESPACE,
+        namespace: METRICS_NAMESPACE,
         metricName: 'DivergentEntities',
         dimensions: service,
         stat: 'Maximum',
