@@ -10,7 +10,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { buildSync } from 'esbuild';
+import { BUNDLING } from '../../lib/constructs/lambda-bundling';
 import { memoryApi, httpEvent } from '../../test/helpers/api-harness';
 import { fixed, type BenchCheck, type BenchSuite } from '../harness';
 
@@ -35,22 +37,21 @@ async function percentiles(count: number, call: (index: number) => Promise<unkno
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-/** Builds one entry exactly like lib/constructs/lambda-bundling.ts does. */
+/** Builds one entry with the app's own bundling options (lib/constructs/lambda-bundling.ts). */
 function bundle(entry: string, name: string): string {
   const outfile = join(OUT, `${name}.mjs`);
   buildSync({
     entryPoints: [entry],
     outfile,
     bundle: true,
-    minify: true,
-    format: 'esm',
     platform: 'node',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
-    banner: {
-      js: "import { createRequire as __aaCreateRequire } from 'module';const require = __aaCreateRequire(import.meta.url);",
-    },
+    format: BUNDLING.format === OutputFormat.ESM ? 'esm' : 'cjs',
+    minify: BUNDLING.minify ?? false,
+    sourcemap: BUNDLING.sourceMap ?? false,
+    ...(BUNDLING.target === undefined ? {} : { target: BUNDLING.target }),
+    ...(BUNDLING.mainFields === undefined ? {} : { mainFields: BUNDLING.mainFields }),
+    external: BUNDLING.externalModules ?? [],
+    ...(BUNDLING.banner === undefined ? {} : { banner: { js: BUNDLING.banner } }),
     logLevel: 'silent',
   });
   return outfile;

@@ -5,7 +5,7 @@
  * so bundling runs once per entry however many regions there are; only the templates grow.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fixed, type BenchCheck, type BenchSuite } from '../harness';
@@ -55,9 +55,7 @@ function synthOnce(regions: readonly string[]): { ms: number; bundlings: number;
   }
   const output = `${result.stdout}\n${result.stderr}`;
   const bundlings = (output.match(/Bundling asset/g) ?? []).length;
-  const stacks = spawnSync('ls', [outdir], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .filter((file) => file.endsWith('.template.json')).length;
+  const stacks = readdirSync(outdir).filter((file) => file.endsWith('.template.json')).length;
   rmSync(outdir, { recursive: true, force: true });
   return { ms, bundlings, stacks };
 }
