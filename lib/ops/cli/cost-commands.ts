@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ROLLOUT_PHASES, type RolloutPhase } from '../../../lambda/domain/catalog';
+import { ROLLOUT_PHASES, type DataDomain, type RolloutPhase } from '../../../lambda/domain/catalog';
 import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
 import type { AppConfig } from '../../config/schema';
 import {
@@ -104,20 +104,23 @@ export function priceTableOf(config: Pick<AppConfig, 'pricing'>): PriceTable {
   }
 }
 
-/** A deployment of `config` at a phase (domain overrides from config, clamped to the rule). */
+/**
+ * A deployment of `config` at a phase (domain overrides from config). Domains ahead of an
+ * active-passive global phase need no clamping: the model forwards nothing in active-passive.
+ */
 export function deploymentOf(
   config: AppConfig,
   phase: RolloutPhase,
   regions: number = config.regions.length,
-  domains = resolveDomainPhases(phase, config.rollout.domains),
+  domains: Readonly<Record<DataDomain, RolloutPhase>> = resolveDomainPhases(
+    phase,
+    config.rollout.domains,
+  ),
 ): Deployment {
   return {
     regions,
     phase,
-    domains:
-      phase === 'active-passive'
-        ? resolveDomainPhases('active-passive') // no domain may be ahead of active-passive DNS
-        : domains,
+    domains,
     limitedWriteClasses: config.rollout.limitedWriteClasses,
     healthCheckIntervalSeconds: config.healthCheck.intervalSeconds,
     checkerRegions: config.healthCheck.checkerRegions.length,

@@ -194,7 +194,7 @@ function registerRollout(program: Command, kit: CommandKit, makeGateway: Rollout
       const estimates: CostEstimate[] = [start.state, result.target.state].map((state) =>
         estimateMonthlyCost(
           traffic,
-          deploymentOf(ctx.config, state.phase, state.regions.length, { ...state.domains }),
+          deploymentOf(ctx.config, state.phase, state.regions.length, state.domains),
           table,
           assumptions,
         ),
