@@ -6,7 +6,7 @@ import {
   globalStackName,
   regionStackName,
 } from './config/naming';
-import { rolloutProblems } from './rollout/model';
+import { regionsPrimaryFirst, rolloutProblems } from './rollout/model';
 import { DataStack } from './stacks/data-stack';
 import { GlobalStack } from './stacks/global-stack';
 import { RegionStack } from './stacks/region-stack';
@@ -39,7 +39,7 @@ export function buildApp(app: App, config: AppConfig): ActiveActiveStacks {
     config,
   });
 
-  const regions = [config.primaryRegion, ...config.secondaryRegions].map((region) => {
+  const regions = regionsPrimaryFirst(config).map((region) => {
     const stack = new RegionStack(app, regionStackName(config.appName, region), {
       env: envOf(region),
       description: `${config.appName}: API, health check and DNS records in ${region}`,

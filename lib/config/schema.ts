@@ -9,6 +9,7 @@ import {
   type RolloutPhase,
   type WriteClass,
 } from '../../lambda/domain/catalog';
+import { resolveDomainPhases } from '../../lambda/domain/write-policy';
 import {
   HEALTH_CHECKER_REGIONS,
   KNOWN_REGIONS,
@@ -325,12 +326,12 @@ export interface AppConfig extends ParsedConfig {
   readonly secondaryRegions: string[];
 }
 
-/** The phase a data domain is in: its override, else the global phase. */
+/** The phase a data domain is in: its override, else the global phase (the write policy's rule). */
 export function phaseOfDomain(
   config: Pick<ParsedConfig, 'rollout'>,
   domain: DataDomain,
 ): RolloutPhase {
-  return config.rollout.domains[domain] ?? config.rollout.phase;
+  return resolveDomainPhases(config.rollout.phase, config.rollout.domains)[domain];
 }
 
 /** The per-region API name, e.g. `eu-west-1.api.example.com`. */

@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config';
 import { GlobalTraffic } from '../constructs/global-traffic';
+import { regionsPrimaryFirst } from '../rollout/model';
 
 /** Properties of {@link GlobalStack}. */
 export interface GlobalStackProps extends StackProps {
@@ -29,7 +30,7 @@ export class GlobalStack extends Stack {
       zone,
       publicName: config.publicName,
       phase: config.rollout.phase,
-      regions: [config.primaryRegion, ...config.secondaryRegions],
+      regions: regionsPrimaryFirst(config),
       primaryRegion: config.primaryRegion,
       recordTtl: Duration.seconds(config.recordTtlSeconds),
     });

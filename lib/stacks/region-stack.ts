@@ -9,7 +9,7 @@ import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
 import { ReplicationHeartbeat } from '../constructs/replication-heartbeat';
 import { sessionKeySecretName } from '../constructs/session-key';
-import { WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
+import { regionsPrimaryFirst, WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
 
 /** Properties of {@link RegionStack}. */
 export interface RegionStackProps extends StackProps {
@@ -47,7 +47,7 @@ export class RegionStack extends Stack {
     this.api = new RegionalApi(this, 'Api', {
       appName: config.appName,
       tableName: config.tableName,
-      regions: [config.primaryRegion, ...config.secondaryRegions],
+      regions: regionsPrimaryFirst(config),
       primaryRegion: config.primaryRegion,
       publicName: config.publicName,
       regionalName,
@@ -64,21 +64,21 @@ export class RegionStack extends Stack {
     this.conflictFeed = new ConflictFeed(this, 'ConflictFeed', {
       appName: config.appName,
       tableName: config.tableName,
-      regions: [config.primaryRegion, ...config.secondaryRegions],
+      regions: regionsPrimaryFirst(config),
       primaryRegion: config.primaryRegion,
     });
 
     this.heartbeat = new ReplicationHeartbeat(this, 'Heartbeat', {
       tableName: config.tableName,
       appName: config.appName,
-      regions: [config.primaryRegion, ...config.secondaryRegions],
+      regions: regionsPrimaryFirst(config),
       criticalEntities: config.observability.criticalEntities,
       divergenceGrace: Duration.seconds(config.observability.divergenceGraceSeconds),
     });
 
     this.alarms = new RegionAlarms(this, 'Alarms', {
       appName: config.appName,
-      regions: [config.primaryRegion, ...config.secondaryRegions],
+      regions: regionsPrimaryFirst(config),
       httpApi: this.api.httpApi,
       apiFunction: this.api.function,
       conflictFeedFunction: this.conflictFeed.function,
