@@ -7,7 +7,7 @@ import {
 } from '../../../lambda/domain/catalog';
 import { dataStackName } from '../../config/naming';
 import { describeAssumptions, estimateMonthlyCost, type CostEstimate } from '../cost/model';
-import { readDeployedRollout } from '../rollout/deployed';
+import { readDeployedData } from '../rollout/deployed';
 import { DEFAULT_THRESHOLDS, type GateThresholds } from '../rollout/gates';
 import { createRolloutGateway, type RolloutGateway } from '../rollout/gateway';
 import { planRollout, startFromConfig, type PlanStart } from '../rollout/plan';
@@ -228,16 +228,13 @@ async function deployedStart(
   ctx: CommandContext,
   makeGateway: RolloutGatewayFactory,
 ): Promise<PlanStart> {
-  const deployed = await readDeployedRollout(makeGateway(ctx), ctx.config);
-  if (!('state' in deployed.data)) {
+  // A plan starts from the data stack's state; the region stacks are not needed.
+  const data = await readDeployedData(makeGateway(ctx), ctx.config);
+  if (!('state' in data)) {
     throw new CliError(
-      `${deployed.data.missing} (${dataStackName(ctx.config.appName)}); or plan from cdk.json with --offline`,
+      `${data.missing} (${dataStackName(ctx.config.appName)}); or plan from cdk.json with --offline`,
       ExitCode.Failed,
     );
   }
-  return {
-    source: 'deployed',
-    state: deployed.data.state,
-    limitedWriteClasses: deployed.data.limitedWriteClasses,
-  };
+  return { source: 'deployed', state: data.state, limitedWriteClasses: data.limitedWriteClasses };
 }

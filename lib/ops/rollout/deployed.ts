@@ -36,6 +36,19 @@ export interface DeployedRollout {
   readonly regions: readonly DeployedRegion[];
 }
 
+/** Read only the data stack's deployed state (what a plan starts from). */
+export async function readDeployedData(
+  gateway: RolloutGateway,
+  config: Pick<AppConfig, 'appName' | 'primaryRegion'>,
+): Promise<DeployedRollout['data']> {
+  const dataName = dataStackName(config.appName);
+  return parseDataOutputs(
+    await gateway.stackOutputs(config.primaryRegion, dataName),
+    dataName,
+    config.primaryRegion,
+  );
+}
+
 /** Read the deployed rollout (stacks are read in parallel). */
 export async function readDeployedRollout(
   gateway: RolloutGateway,
