@@ -78,9 +78,10 @@ export interface ProgressiveRolloutProps {
  * changes, and `cdk deploy --all` stops before any region or DNS change. The deployed state lives in
  * CloudFormation, so the rule holds from a fresh checkout.
  *
- * It also resolves what the other stacks deploy (they are in other regions and take plain values,
- * never references): the DNS front door of the phase (`frontDoor`), and the write policy of each
- * region (`writePolicyFor`), which reaches the API function as `WRITE_POLICY`.
+ * For inspection it also exposes what the phase means elsewhere: the DNS front door (`frontDoor`)
+ * and each region's write policy (`writePolicyFor`). The other stacks, in other regions, compute
+ * the same values from lib/rollout/model.ts (`publicAliasTargetOf`, `writePolicyOf`) rather than
+ * referencing this construct.
  */
 export class ProgressiveRollout extends Construct {
   /** The global phase. */
