@@ -10,9 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { buildSync } from 'esbuild';
-import { BUNDLING } from '../../lib/constructs/lambda-bundling';
+import { esbuildOptionsOf } from '../../lib/constructs/lambda-bundling';
 import { memoryApi, httpEvent } from '../../test/helpers/api-harness';
 import { fixed, type BenchCheck, type BenchSuite } from '../harness';
 
@@ -41,17 +40,9 @@ async function percentiles(count: number, call: (index: number) => Promise<unkno
 function bundle(entry: string, name: string): string {
   const outfile = join(OUT, `${name}.mjs`);
   buildSync({
+    ...esbuildOptionsOf(),
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: BUNDLING.format === OutputFormat.ESM ? 'esm' : 'cjs',
-    minify: BUNDLING.minify ?? false,
-    sourcemap: BUNDLING.sourceMap ?? false,
-    ...(BUNDLING.target === undefined ? {} : { target: BUNDLING.target }),
-    ...(BUNDLING.mainFields === undefined ? {} : { mainFields: BUNDLING.mainFields }),
-    external: BUNDLING.externalModules ?? [],
-    ...(BUNDLING.banner === undefined ? {} : { banner: { js: BUNDLING.banner } }),
     logLevel: 'silent',
   });
   return outfile;

@@ -24,6 +24,8 @@ export const BUNDLING: nodejs.BundlingOptions = {
   banner:
     "import { createRequire as __aaCreateRequire } from 'module';const require = __aaCreateRequire(import.meta.url);",
   forceDockerBundling: false,
+  // esbuild prints its summary only on problems (the output, and so the asset hash, is the same).
+  logLevel: nodejs.LogLevel.WARNING,
   // The AWS SDK v3 ships with the Node.js runtime; bundling it would only grow cold starts.
   externalModules: ['@aws-sdk/*'],
 };
@@ -40,5 +42,43 @@ export function functionDefaults(): Omit<nodejs.NodejsFunctionProps, 'entry'> {
     loggingFormat: lambda.LoggingFormat.JSON,
     projectRoot: path.join(LAMBDA_ROOT, '..'),
     depsLockFilePath: path.join(LAMBDA_ROOT, '..', 'package-lock.json'),
+  };
+}
+
+/** The entry points the app bundles, relative to `lambda/`, with each bundle's size budget. */
+export const LAMBDA_ENTRIES = {
+  api: { entry: 'handlers/api.ts', budgetBytes: 250 * 1024 },
+  'conflict feed': { entry: 'handlers/stream.ts', budgetBytes: 100 * 1024 },
+  heartbeat: { entry: 'handlers/heartbeat.ts', budgetBytes: 100 * 1024 },
+  'rollout guard': { entry: 'rollout-guard/index.ts', budgetBytes: 100 * 1024 },
+} as const;
+
+/**
+ * `BUNDLING` as plain esbuild build options, so a bundle built outside the CDK (the size test,
+ * the benchmarks, the sandbox) is byte for byte what `cdk synth` builds.
+ */
+export function esbuildOptionsOf(bundling: nodejs.BundlingOptions = BUNDLING): {
+  bundle: true;
+  platform: 'node';
+  format: 'esm' | 'cjs';
+  minify: boolean;
+  sourcemap: boolean;
+  target?: string;
+  mainFields?: string[];
+  external: string[];
+  banner?: { js: string };
+  logLevel: 'warning' | 'info' | 'error' | 'silent' | 'debug' | 'verbose';
+} {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: bundling.format === nodejs.OutputFormat.ESM ? 'esm' : 'cjs',
+    minify: bundling.minify ?? false,
+    sourcemap: bundling.sourceMap ?? false,
+    ...(bundling.target === undefined ? {} : { target: bundling.target }),
+    ...(bundling.mainFields === undefined ? {} : { mainFields: bundling.mainFields }),
+    external: bundling.externalModules ?? [],
+    ...(bundling.banner === undefined ? {} : { banner: { js: bundling.banner } }),
+    logLevel: bundling.logLevel ?? 'info',
   };
 }

@@ -1,16 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { TAG_DRILL_LOCK } from '../../lib/config/naming';
-import { writeCdkJson } from '../ops/support/cli-harness';
-import { rawConfig, testConfig } from '../ops/support/config';
-import { describeMoto, useSeededMoto } from '../ops/support/moto';
 
-/** The CLI as a child process: `node --import tsx <entry>` (one process, so signals reach it directly). */
+/** The CLI as a child process, as a user runs it: `node --import tsx bin/aactl.ts`. */
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'aactl.ts');
-const MOTO_ENTRY = join(__dirname, 'fixtures', 'aactl-moto.ts');
 const childEnv = {
   ...process.env,
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -19,143 +12,56 @@ const childEnv = {
   NO_COLOR: '1',
 };
 
-function runSync(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', BIN, ...args], {
-    cwd: ROOT,
-    env: childEnv,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
-describe('bin/aactl.ts', () => {
-  test.each([
-    [['drill', 'fail', '--region']],
-    [['drill', 'fail', '--region', 'eu-west-1', '--method', 'nope']],
-    [['--nope']],
-    [['drill', 'fail', '--region', 'mars-north-1']],
-  ])('bad arguments %j exit 2 with exactly one line', (args) => {
-    const run = runSync(args);
-
-    expect(run.code).toBe(2);
-    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^aactl: .+; .+\n$/);
-    expect(run.stdout).toBe('');
-  });
-
-  test('--help exits 0 and documents the exit codes', () => {
-    const run = runSync(['--help']);
-
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Exit codes:');
-    expect(run.stdout).toContain('drill');
-  });
-});
-
-describeMoto('signals during a drill (child process against moto)', () => {
-  const config = testConfig('read-local');
-  const cdkJson = writeCdkJson(rawConfig('read-local'));
-  const moto = useSeededMoto(config);
-
-  const inverted = async (region: string) =>
-    (await moto.healthCheck(region))?.HealthCheckConfig?.Inverted;
-  const lockTag = async (region: string) => (await moto.tags(region))[TAG_DRILL_LOCK];
-
-  /** Start a drill with a long hold; once it holds, run `during`, send `signal`, await the exit. */
-  async function interruptedDrill(
-    signal: 'SIGINT' | 'SIGTERM',
-    args: string[],
-    during: () => Promise<void>,
-  ) {
-    const reportFile = join(mkdtempSync(join(tmpdir(), 'aactl-report-')), 'report.json');
-    const child = spawn(
+function run(args: readonly string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        MOTO_ENTRY,
-        '--cdk-json',
-        cdkJson,
-        '--endpoint-url',
-        moto.endpoint,
-        'drill',
-        'fail',
-        ...args,
-        '--execute',
-        '--hold',
-        '10m',
-        '--poll',
-        '100ms',
-        '--report-file',
-        reportFile,
-      ],
-      { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+      ['--import', 'tsx', BIN, ...args],
+      { cwd: ROOT, env: childEnv, encoding: 'utf8', timeout: 30_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error.code as number | undefined) ?? null) : 0, stdout, stderr }),
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const holding = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`drill never reached the hold:\n${stderr}`)),
-        40_000,
-      );
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (/out of DNS after/.test(stderr)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
-    try {
-      await holding;
-      await during();
-      child.kill(signal);
-      const code = await exited;
-      return { code, stdout, stderr, report: JSON.parse(readFileSync(reportFile, 'utf8')) };
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-  }
+  });
+}
 
-  test('SIGINT (Ctrl-C) during the hold restores the health check and removes the lock', async () => {
-    const run = await interruptedDrill('SIGINT', ['--region', 'eu-west-1'], async () => {
-      // Mid-drill, as seen from outside: inverted and locked.
-      expect(await inverted('eu-west-1')).toBe(true);
-      expect(await lockTag('eu-west-1')).toMatch(
-        /^v1 id=\S+-eu-west-1-\d+ region=eu-west-1 method=invert inverted=false /,
-      );
-    });
+const BAD_ARGUMENTS = [
+  ['drill', 'fail', '--region'],
+  ['drill', 'fail', '--region', 'eu-west-1', '--method', 'nope'],
+  ['--nope'],
+  ['drill', 'fail', '--region', 'mars-north-1'],
+];
 
-    expect(run.code).toBe(130);
-    expect(run.stderr).toContain('Interrupted by SIGINT: restoring eu-west-1 now');
-    expect(run.report).toMatchObject({
-      outcome: 'interrupted',
-      interruptedBy: 'SIGINT',
-      restore: { configRestored: true, healthyAgain: 'yes', dnsRestored: 'yes', lockRemoved: true },
-    });
-    expect(await inverted('eu-west-1')).toBe(false);
-    expect(await lockTag('eu-west-1')).toBeUndefined();
+describe('bin/aactl.ts', () => {
+  // Every child process starts at once: each pays Node.js and tsx start-up, so run them together.
+  const runs = new Map<string, Promise<Run>>();
+  const runOf = (args: readonly string[]) => runs.get(JSON.stringify(args))!;
+  beforeAll(() => {
+    for (const args of [...BAD_ARGUMENTS, ['--help']]) runs.set(JSON.stringify(args), run(args));
   });
 
-  test('SIGTERM during a drain drill deletes the drain flag', async () => {
-    const drain = moto.drain();
+  test.each(BAD_ARGUMENTS.map((args) => [args]))(
+    'bad arguments %j exit 2 with exactly one line',
+    async (args) => {
+      const result = await runOf(args);
 
-    const run = await interruptedDrill(
-      'SIGTERM',
-      ['--region', 'ap-southeast-2', '--method', 'drain'],
-      async () => {
-        expect(await drain.getDrain('ap-southeast-2')).toMatchObject({ drained: true });
-      },
-    );
+      expect(result.code).toBe(2);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^aactl: .+; .+\n$/);
+      expect(result.stdout).toBe('');
+    },
+  );
 
-    expect(run.code).toBe(143);
-    expect(run.report.outcome).toBe('interrupted');
-    expect(await drain.getDrain('ap-southeast-2')).toBeUndefined();
-    expect(await lockTag('ap-southeast-2')).toBeUndefined();
+  test('--help exits 0 and documents the exit codes', async () => {
+    const result = await runOf(['--help']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Exit codes:');
+    expect(result.stdout).toContain('drill');
   });
 });

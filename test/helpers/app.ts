@@ -34,18 +34,23 @@ export interface TestAppOptions {
   readonly outdir?: string;
 }
 
-/** A test app with the cdk.json feature flags, built from the given config. */
-export function buildTestApp(
-  config: AppConfig,
-  options: TestAppOptions = {},
-): { app: App; stacks: ActiveActiveStacks } {
-  const app = new App({
+/** An empty app with the cdk.json feature flags; bundling is skipped unless `bundle` is set. */
+export function testApp(options: Pick<TestAppOptions, 'bundle' | 'outdir'> = {}): App {
+  return new App({
     outdir: options.outdir,
     context: {
       ...FEATURE_FLAGS,
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
     },
   });
+}
+
+/** A test app with the cdk.json feature flags, built from the given config. */
+export function buildTestApp(
+  config: AppConfig,
+  options: TestAppOptions = {},
+): { app: App; stacks: ActiveActiveStacks } {
+  const app = testApp(options);
   const stacks = buildApp(app, config);
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stacks };

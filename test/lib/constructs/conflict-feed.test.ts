@@ -1,7 +1,7 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ConflictFeed, type ConflictFeedProps } from '../../../lib/constructs/conflict-feed';
-import { FEATURE_FLAGS, TEST_ACCOUNT } from '../../helpers/app';
+import { testApp, TEST_ACCOUNT } from '../../helpers/app';
 
 const PROPS: ConflictFeedProps = {
   appName: 'shop',
@@ -11,7 +11,7 @@ const PROPS: ConflictFeedProps = {
 };
 
 function stackIn(region: string): Stack {
-  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   return new Stack(app, 'Test', { env: { account: TEST_ACCOUNT, region } });
 }
 
@@ -222,7 +222,7 @@ describe('ConflictFeed validation', () => {
   });
 
   test('rejects a stack without an explicit region', () => {
-    const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp();
     expect(() => new ConflictFeed(new Stack(app, 'Agnostic'), 'Feed', PROPS)).toThrow(
       'conflict feed needs a stack with an explicit region; set env.region on the stack',
     );

@@ -1,15 +1,15 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   ProgressiveRollout,
   type ProgressiveRolloutProps,
 } from '../../../lib/constructs/progressive-rollout';
-import { buildTestApp, FEATURE_FLAGS, TEST_ACCOUNT, testConfig } from '../../helpers/app';
+import { buildTestApp, testApp, TEST_ACCOUNT, testConfig } from '../../helpers/app';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 
 function rolloutIn(props: Partial<ProgressiveRolloutProps> = {}) {
-  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   const stack = new Stack(app, 'Test', { env: { account: TEST_ACCOUNT, region: 'us-east-1' } });
   const rollout = new ProgressiveRollout(stack, 'Rollout', {
     phase: 'read-local',

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
@@ -6,10 +6,10 @@ import {
   RegionalApi,
   type RegionalApiProps,
 } from '../../../lib/constructs/regional-api';
-import { FEATURE_FLAGS, TEST_ACCOUNT } from '../../helpers/app';
+import { testApp, TEST_ACCOUNT } from '../../helpers/app';
 
 function stackIn(region?: string): Stack {
-  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   return new Stack(app, 'Test', region ? { env: { account: TEST_ACCOUNT, region } } : {});
 }
 

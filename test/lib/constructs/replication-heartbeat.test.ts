@@ -1,13 +1,13 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ReplicationHeartbeat } from '../../../lib/constructs/replication-heartbeat';
-import { FEATURE_FLAGS } from '../../helpers/app';
+import { testApp } from '../../helpers/app';
 
 describe('ReplicationHeartbeat', () => {
   let template: Template;
   beforeAll(() => {
     // GIVEN a stack in eu-west-1 WHEN the heartbeat is added
-    const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp();
     const stack = new Stack(app, 'Heartbeat', {
       env: { account: '123456789012', region: 'eu-west-1' },
     });
@@ -82,7 +82,7 @@ describe('ReplicationHeartbeat', () => {
   });
 
   test('an interval below one minute is refused with a clear message', () => {
-    const stack = new Stack(new App(), 'Bad', {
+    const stack = new Stack(testApp(), 'Bad', {
       env: { account: '123456789012', region: 'eu-west-1' },
     });
     expect(

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
@@ -6,10 +6,10 @@ import {
   SessionKey,
   sessionKeySecretName,
 } from '../../../lib/constructs/session-key';
-import { FEATURE_FLAGS, TEST_ACCOUNT } from '../../helpers/app';
+import { testApp, TEST_ACCOUNT } from '../../helpers/app';
 
 function stackIn(region: string): Stack {
-  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   return new Stack(app, 'Test', { env: { account: TEST_ACCOUNT, region } });
 }
 

@@ -1,11 +1,10 @@
-import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../../lib/app';
 import { ConfigError, type AppConfigInput } from '../../../lib/config';
-import { FEATURE_FLAGS, testConfig } from '../../helpers/app';
+import { testApp, testConfig } from '../../helpers/app';
 
 describe('rollout rules stop synth as one config line', () => {
   const build = (rollout: AppConfigInput['rollout']) => () =>
-    buildApp(new App({ context: FEATURE_FLAGS }), testConfig({ rollout }));
+    buildApp(testApp(), testConfig({ rollout }));
 
   test('a domain ahead of active-passive DNS', () => {
     // GIVEN counters at read-local while the global phase is active-passive

@@ -1,6 +1,6 @@
 /**
  * Shared fast-check settings: one seed per test file, taken from FC_SEED when set (to replay a
- * failure) and printed once, so any failure can be reproduced with `FC_SEED=<seed> npx jest ...`.
+ * failure) and logged once (shown when a test of the file fails), so any failure can be reproduced with `FC_SEED=<seed> npx jest ...`.
  * fast-check also prints the seed and the counterexample path in every failure message.
  */
 import fc from 'fast-check';
@@ -20,8 +20,9 @@ let announced = false;
 export function runs(numRuns: number): fc.Parameters<unknown> {
   if (!announced) {
     announced = true;
-    process.stdout.write(
-      `fast-check seed ${FC_SEED} (replay with FC_SEED=${FC_SEED}); global config ${JSON.stringify(fc.readConfigureGlobal() ?? {})}\n`,
+    // Buffered by jest and shown with the file's failures only (test/setup/quiet-reporter.cjs).
+    console.log(
+      `fast-check seed ${FC_SEED} (replay with FC_SEED=${FC_SEED}); global config ${JSON.stringify(fc.readConfigureGlobal() ?? {})}`,
     );
   }
   return { numRuns, seed: FC_SEED };

@@ -3,7 +3,6 @@
  * replication simulated item by item, the real DynamoDB adapters (conditional puts, transactions,
  * the open-cases index). Skipped with a message when Java is missing.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,7 +14,11 @@ import { writeHeartbeat } from '../../../lambda/adapters/replication-lag';
 import { divergenceReport } from '../../../lambda/app/divergence';
 import { makeHandler } from '../../../lambda/handlers/api';
 import { apiDeps, call, type CallOptions, type Recorded } from '../../helpers/api-harness';
-import { startDynamoLocal, type DynamoLocal } from '../../helpers/dynamodb-local';
+import {
+  describeWithDynamoLocal,
+  startDynamoLocal,
+  type DynamoLocal,
+} from '../../helpers/dynamodb-local';
 import { createAppTable, replicateLocal, tableSnapshot } from '../../helpers/local-table';
 
 const US = 'us-east-1';
@@ -23,22 +26,7 @@ const EU = 'eu-west-1';
 const REGIONS = [US, EU];
 const TABLE = 'active-active-it';
 
-const javaAvailable = (() => {
-  try {
-    execFileSync('java', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!javaAvailable) {
-  console.warn(
-    'skipping DynamoDB Local integration tests: java is not installed (apt-get install openjdk-17-jre-headless)',
-  );
-}
-const describeLocal = javaAvailable ? describe : describe.skip;
-
-describeLocal('API on DynamoDB Local, two regions', () => {
+describeWithDynamoLocal('API on DynamoDB Local, two regions', () => {
   let local: DynamoLocal;
   const clients = new Map<string, DynamoDBClient>();
   const recorded: Recorded = { metrics: [], errors: [] };
@@ -62,7 +50,7 @@ describeLocal('API on DynamoDB Local, two regions', () => {
   };
 
   beforeAll(async () => {
-    local = await startDynamoLocal();
+    local = await startDynamoLocal('api-two-regions');
     for (const region of REGIONS) {
       const client = local.client(region);
       clients.set(region, client);
@@ -320,13 +308,13 @@ describeLocal('API on DynamoDB Local, two regions', () => {
   });
 });
 
-describeLocal('naughty strings stored in DynamoDB Local', () => {
+describeWithDynamoLocal('naughty strings stored in DynamoDB Local', () => {
   let local: DynamoLocal;
   let handler: ReturnType<typeof makeHandler>;
   const recorded: Recorded = { metrics: [], errors: [] };
 
   beforeAll(async () => {
-    local = await startDynamoLocal();
+    local = await startDynamoLocal('naughty-strings');
     const client = local.client(US);
     await createAppTable(client, TABLE);
     handler = makeHandler(

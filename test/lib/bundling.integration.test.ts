@@ -45,7 +45,21 @@ describe('Lambda bundling (real esbuild, no Docker)', () => {
     mkdirSync(scratch, { recursive: true });
     outdir = mkdtempSync(path.join(scratch, '.test-bundling-'));
     const { app, stacks } = buildTestApp(testConfig(), { bundle: true, outdir });
-    app.synth();
+    // The CDK announces each bundle on stderr: keep it for a failure, not for a passing run.
+    const announced: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      announced.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      app.synth();
+    } catch (error) {
+      write(announced.join(''));
+      throw error;
+    } finally {
+      process.stderr.write = write;
+    }
     assetKeys = {
       api: stacks.regions.map((stack) => s3KeyOf(stack, ENTRIES.api(stack))),
       stream: stacks.regions.map((stack) => s3KeyOf(stack, ENTRIES.stream(stack))),
@@ -95,6 +109,7 @@ describe('Lambda bundling (real esbuild, no Docker)', () => {
       console.log(JSON.stringify(result));`;
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
         // exactly what the stack deploys, plus what the Lambda runtime sets
