@@ -1,7 +1,8 @@
 /**
  * Ports of the application layer: what the API needs from one region's replica of the global table
  * and from the idempotency store. `lambda/adapters` implements them on DynamoDB; tests use the
- * in-memory versions in `lambda/app/memory.ts` or DynamoDB Local.
+ * in-memory versions in `lambda/adapters/memory-replica.ts` (over the replication engine in
+ * `lambda/replication/`) or DynamoDB Local.
  */
 import type { DataType } from '../domain/catalog';
 import type { Ownership } from '../domain/ownership';

@@ -1,4 +1,9 @@
-import { MemoryIdempotencyStore, MemoryWorld } from '../../lambda/app/memory';
+import {
+  MEMORY_TABLE_INDEXES,
+  MemoryIdempotencyStore,
+  MemoryReplica,
+} from '../../lambda/adapters/memory-replica';
+import type { StreamChange } from '../../lambda/app/conflict-feed';
 import type { IdempotencyStore, RegionReplica } from '../../lambda/app/ports';
 import { ActiveActiveService } from '../../lambda/app/service';
 import type { DataDomain, RolloutPhase, WriteClass } from '../../lambda/domain/catalog';
@@ -7,6 +12,10 @@ import type { SessionKeyring } from '../../lambda/domain/session-token';
 import { buildWritePolicy } from '../../lambda/domain/write-policy';
 import { makeHandler, type ApiDeps } from '../../lambda/handlers/api';
 import type { HttpEvent, HttpResult } from '../../lambda/handlers/http';
+import {
+  MemoryGlobalTable,
+  type MemoryGlobalTableOptions,
+} from '../../lambda/replication/memory-table';
 
 export const TEST_KEYRING: SessionKeyring = {
   signing: { id: 'test', secret: 'test-secret-test-secret-test-secret-0123' },
@@ -117,12 +126,42 @@ export async function call(
   };
 }
 
-/** An in-memory multi-region API: one handler per region over one `MemoryWorld`. */
+/** An in-memory global table with the app's index, replicated by the engine. */
+export function memoryTable(
+  regions: readonly string[],
+  options: Omit<MemoryGlobalTableOptions, 'regions' | 'indexes'> = {},
+): MemoryGlobalTable {
+  return new MemoryGlobalTable({ regions, indexes: MEMORY_TABLE_INDEXES, ...options });
+}
+
+/** `region`'s replica of an in-memory table, as a process in `caller` reaches it. */
+export function memoryReplica(
+  table: MemoryGlobalTable,
+  region: string,
+  caller = region,
+): MemoryReplica {
+  return new MemoryReplica({ table, region, caller });
+}
+
+/** A region's stream as the conflict feed's Lambda receives it (images unmarshalled). */
+export function streamChangesOf(table: MemoryGlobalTable, region: string): StreamChange[] {
+  return table
+    .stream(region)
+    .all()
+    .map((record) => ({
+      sequenceNumber: record.sequenceNumber,
+      eventName: record.eventName,
+      ...(record.newImage === undefined ? {} : { newImage: { ...record.newImage } }),
+      approximateCreationMs: record.approximateCreationMs,
+    }));
+}
+
+/** An in-memory multi-region API: one handler per region over one in-memory global table. */
 export function memoryApi(
   regions: readonly string[],
   options: Omit<RegionApiOptions, 'regions' | 'region' | 'replicas' | 'idempotency'> = {},
 ) {
-  const world = new MemoryWorld(regions);
+  const world = memoryTable(regions);
   const recorded: Recorded = { metrics: [], errors: [] };
   const handlers = new Map(
     regions.map((region) => [
@@ -133,7 +172,7 @@ export function memoryApi(
             ...options,
             regions,
             region,
-            replicas: (target) => world.replica(target),
+            replicas: (target) => memoryReplica(world, target, region),
             idempotency: new MemoryIdempotencyStore(world, region),
           },
           recorded,
@@ -170,16 +209,16 @@ export async function conflictedAccount(
   await api.call(oldHome, 'POST', entries, {
     body: { entryId: 'e1', amount: 100, currency: 'EUR' },
   });
-  api.world.replicate();
+  api.world.deliverAll();
   await api.call(oldHome, 'POST', entries, {
     body: { entryId: 'e2', amount: 50, currency: 'EUR' },
   });
   await api.call(oldHome, 'PUT', `/v1/tenants/${tenant}/home`, { body: { home: newHome } });
   // the ownership record arrives before the ledger slot
-  api.world.replicate(oldHome, (item) => String(item.pk).endsWith('#ownership'));
+  api.world.deliver({ from: oldHome, where: (mutation) => mutation.key.pk.endsWith('#ownership') });
   const concurrent = await api.call(newHome, 'POST', entries, {
     body: { entryId: 'e3', amount: -30, currency: 'EUR' },
   });
-  api.world.replicate();
+  api.world.deliverAll();
   return concurrent;
 }

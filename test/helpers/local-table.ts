@@ -1,11 +1,5 @@
-import {
-  CreateTableCommand,
-  ScanCommand,
-  PutItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { writerOf } from '../../lambda/app/memory';
 
 /** Creates the app's table (same keys and index as the CDK app) in one region of DynamoDB Local. */
 export async function createAppTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -36,33 +30,6 @@ export async function createAppTable(client: DynamoDBClient, tableName: string):
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),
   );
-}
-
-/**
- * Stands in for global-table replication between two DynamoDB Local "regions": copies the items
- * written in `from` (optionally a subset) to `to`, item by item.
- */
-export async function replicateLocal(
-  clients: { readonly from: DynamoDBClient; readonly to: DynamoDBClient },
-  tableName: string,
-  fromRegion: string,
-  only: (item: Record<string, unknown>) => boolean = () => true,
-): Promise<number> {
-  let copied = 0;
-  let start: Record<string, never> | undefined;
-  do {
-    const page = await clients.from.send(
-      new ScanCommand({ TableName: tableName, ...(start ? { ExclusiveStartKey: start } : {}) }),
-    );
-    for (const raw of page.Items ?? []) {
-      const item = unmarshall(raw);
-      if (writerOf(item) !== fromRegion || !only(item)) continue;
-      await clients.to.send(new PutItemCommand({ TableName: tableName, Item: raw }));
-      copied += 1;
-    }
-    start = page.LastEvaluatedKey as Record<string, never> | undefined;
-  } while (start !== undefined);
-  return copied;
 }
 
 /** Every item of a region's table, sorted, for "nothing was written" checks. */

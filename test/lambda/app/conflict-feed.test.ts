@@ -6,21 +6,26 @@ import {
   type FeedDeps,
   type StreamChange,
 } from '../../../lambda/app/conflict-feed';
-import type { MemoryWorld } from '../../../lambda/app/memory';
 import { changeOf, makeStreamHandler } from '../../../lambda/handlers/stream';
-import { conflictedAccount, memoryApi } from '../../helpers/api-harness';
+import type { MemoryGlobalTable } from '../../../lambda/replication/memory-table';
+import {
+  conflictedAccount,
+  memoryApi,
+  memoryReplica,
+  streamChangesOf,
+} from '../../helpers/api-harness';
 
 const US = 'us-east-1';
 const EU = 'eu-west-1';
 const REGIONS = [US, EU, 'ap-southeast-2'];
 
-function feed(world: MemoryWorld, region: string) {
+function feed(world: MemoryGlobalTable, region: string) {
   const metrics: Array<{ name: string; value: number; dimensions?: Record<string, string> }> = [];
   const lags: Array<{ origin: string; lagMs: number }> = [];
   const deps: FeedDeps = {
     region,
     primaryRegion: US,
-    replica: world.replica(region),
+    replica: memoryReplica(world, region),
     now: () => 1_700_000_000_000,
     metric: (name, value, _unit, dimensions) =>
       metrics.push({ name, value, ...(dimensions ? { dimensions } : {}) }),
@@ -31,11 +36,9 @@ function feed(world: MemoryWorld, region: string) {
   return { deps, metrics, lags };
 }
 
-/** Stream changes as every region would see them: the region's items. */
-function changesIn(world: MemoryWorld, region: string, pkPrefix: string): StreamChange[] {
-  return (JSON.parse(world.snapshot(region)) as Array<Record<string, unknown>>)
-    .filter((item) => String(item.pk).startsWith(pkPrefix))
-    .map((item, index) => ({ sequenceNumber: String(index), eventName: 'MODIFY', newImage: item }));
+/** Every change of an object in a region's stream (local and replicated writes). */
+function changesIn(world: MemoryGlobalTable, region: string, pk: string): StreamChange[] {
+  return streamChangesOf(world, region).filter((change) => change.newImage?.pk === pk);
 }
 
 describe('conflict feed', () => {
@@ -43,12 +46,12 @@ describe('conflict feed', () => {
     // GIVEN concurrent profile patches resolved by a later write in eu-west-1
     const api = memoryApi(REGIONS);
     await api.call(US, 'PUT', '/v1/tenants/t/profiles/p', { body: { fields: { a: 1 } } });
-    api.world.replicate();
+    api.world.deliverAll();
     await api.call(US, 'PATCH', '/v1/tenants/t/profiles/p', { body: { fields: { a: 2 } } });
     await api.call(EU, 'PATCH', '/v1/tenants/t/profiles/p', { body: { fields: { b: 3 } } });
-    api.world.replicate();
+    api.world.deliverAll();
     await api.call(EU, 'PATCH', '/v1/tenants/t/profiles/p', { body: { fields: { c: 4 } } });
-    api.world.replicate();
+    api.world.deliverAll();
     // WHEN every region's consumer sees every slot of the object
     const counted = [];
     for (const region of REGIONS) {

@@ -19,7 +19,7 @@ describe('counters and sets (CRDTs): every region writes its own slot', () => {
     expect(typeof b.body.version).toBe('string');
     expect(b.headers['x-session-token']).toBe(b.body.sessionToken);
     // THEN after replication every region reads the sum
-    api.world.replicate();
+    api.world.deliverAll();
     for (const region of REGIONS) {
       const read = await api.call(region, 'GET', '/v1/tenants/t1/counters/visits');
       expect(read.body.value).toBe(3);
@@ -30,11 +30,11 @@ describe('counters and sets (CRDTs): every region writes its own slot', () => {
   test('or-set: a concurrent add survives a remove that did not see it (add wins)', async () => {
     const api = memoryApi(REGIONS);
     await api.call(US, 'POST', '/v1/tenants/t1/sets/tags', { body: { add: 'red' } });
-    api.world.replicate();
+    api.world.deliverAll();
     await api.call(EU, 'POST', '/v1/tenants/t1/sets/tags', { body: { remove: 'red' } });
     await api.call(AP, 'POST', '/v1/tenants/t1/sets/tags', { body: { add: 'red' } });
     await api.call(AP, 'POST', '/v1/tenants/t1/sets/tags', { body: { add: 'blue' } });
-    api.world.replicate();
+    api.world.deliverAll();
     const read = await api.call(US, 'GET', '/v1/tenants/t1/sets/tags');
     expect(read.body.elements).toEqual(['blue', 'red']);
   });
@@ -46,14 +46,14 @@ describe('profiles and carts (domain merges)', () => {
     await api.call(US, 'PUT', '/v1/tenants/t1/profiles/p1', {
       body: { fields: { name: 'Ada', city: 'London' } },
     });
-    api.world.replicate();
+    api.world.deliverAll();
     await api.call(US, 'PATCH', '/v1/tenants/t1/profiles/p1', {
       body: { fields: { city: 'Paris' } },
     });
     await api.call(EU, 'PATCH', '/v1/tenants/t1/profiles/p1', {
       body: { fields: { email: 'ada@example.com' } },
     });
-    api.world.replicate();
+    api.world.deliverAll();
     const read = await api.call(AP, 'GET', '/v1/tenants/t1/profiles/p1');
     expect(read.body.fields).toEqual({ city: 'Paris', email: 'ada@example.com', name: 'Ada' });
     expect(read.body.siblingsMerged).toBe(2);
@@ -74,7 +74,7 @@ describe('profiles and carts (domain merges)', () => {
     await api.call(US, 'POST', '/v1/tenants/t1/carts/c1', {
       body: { changes: [{ sku: 'book', delta: 2 }] },
     });
-    api.world.replicate();
+    api.world.deliverAll();
     await api.call(US, 'POST', '/v1/tenants/t1/carts/c1', {
       body: { changes: [{ sku: 'book', delta: 1 }] },
     });
@@ -86,7 +86,7 @@ describe('profiles and carts (domain merges)', () => {
         ],
       },
     });
-    api.world.replicate();
+    api.world.deliverAll();
     const read = await api.call(AP, 'GET', '/v1/tenants/t1/carts/c1');
     expect(read.body.lines).toEqual({ book: 6, pen: 1 });
   });
@@ -147,7 +147,7 @@ describe('write routing by phase and ownership', () => {
     const home = await api.call(US, 'PUT', '/v1/tenants/t2/home', { body: { home: EU } });
     expect(home.status).toBe(200);
     expect(home.body).toMatchObject({ home: EU, epoch: 1 });
-    api.world.replicate();
+    api.world.deliverAll();
     const entry = await api.call(AP, 'POST', '/v1/tenants/t2/accounts/a1/entries', {
       body: { entryId: 'e1', amount: 500, currency: 'EUR' },
     });
@@ -162,7 +162,7 @@ describe('write routing by phase and ownership', () => {
     await api.call(US, 'POST', '/v1/tenants/t3/accounts/a/entries', {
       body: { entryId: 'e0', amount: 1, currency: 'USD' },
     });
-    api.world.replicate();
+    api.world.deliverAll();
     const moved = await api.call(US, 'PUT', '/v1/tenants/t3/home', { body: { home: EU } });
     expect(moved.body).toMatchObject({ home: EU, epoch: 1 });
     // WHEN ap-southeast-2 (still believing us-east-1 is home, epoch 0) forwards a ledger write there
@@ -183,11 +183,11 @@ describe('write routing by phase and ownership', () => {
     const api = memoryApi(REGIONS);
     const first = await api.call(AP, 'PUT', '/v1/tenants/t4/home', { body: { home: AP } });
     expect(first.body).toMatchObject({ home: AP, epoch: 1, forwarded: true });
-    api.world.replicate();
+    api.world.deliverAll();
     const second = await api.call(US, 'PUT', '/v1/tenants/t4/home', { body: { home: EU } });
     expect(second.body).toMatchObject({ home: EU, epoch: 2, forwarded: true });
     expect(second.headers['x-served-region']).toBe(AP);
-    api.world.replicate();
+    api.world.deliverAll();
     const read = await api.call(EU, 'GET', '/v1/tenants/t4/home');
     expect(read.body).toMatchObject({ home: EU, epoch: 2, explicit: true });
     const same = await api.call(EU, 'PUT', '/v1/tenants/t4/home', { body: { home: EU } });
@@ -221,7 +221,7 @@ describe('read consistency', () => {
       'x-staleness-ms': '0',
     });
     // once replicated, the same token is served locally
-    api.world.replicate();
+    api.world.deliverAll();
     const after = await api.call(EU, 'GET', '/v1/tenants/t1/profiles/me', {
       headers: { consistency: 'read-your-writes', 'x-session-token': token },
     });
@@ -368,7 +368,7 @@ describe('reconciliation of money', () => {
     expect(api.recorded.metrics.some((metric) => metric.name === 'ConflictResolutionMs')).toBe(
       true,
     );
-    api.world.replicate();
+    api.world.deliverAll();
     const read = await api.call(AP, 'GET', '/v1/tenants/m/accounts/acc');
     expect(read.body).toMatchObject({ balance: 120, conflicted: false, openCases: [] });
     const after = await api.call(EU, 'GET', '/v1/reconciliation');

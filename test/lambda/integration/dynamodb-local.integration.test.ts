@@ -1,6 +1,6 @@
 /**
- * The API against DynamoDB Local: two "regions" (DynamoDB Local keeps one database per region),
- * replication simulated item by item, the real DynamoDB adapters (conditional puts, transactions,
+ * The API against DynamoDB Local: three "regions" (DynamoDB Local keeps one database per region),
+ * replicated by the global-table replication engine from each region's stream, the real DynamoDB adapters (conditional puts, transactions,
  * the open-cases index). Skipped with a message when Java is missing.
  */
 import { readFileSync } from 'node:fs';
@@ -13,49 +13,51 @@ import { DynamoReplica } from '../../../lambda/adapters/dynamo-replica';
 import { writeHeartbeat } from '../../../lambda/adapters/replication-lag';
 import { divergenceReport } from '../../../lambda/app/divergence';
 import { makeHandler } from '../../../lambda/handlers/api';
+import { DynamoLocalReplicator } from '../../../lambda/replication/dynamo-local';
 import { apiDeps, call, type CallOptions, type Recorded } from '../../helpers/api-harness';
 import {
   describeWithDynamoLocal,
   startDynamoLocal,
   type DynamoLocal,
 } from '../../helpers/dynamodb-local';
-import { createAppTable, replicateLocal, tableSnapshot } from '../../helpers/local-table';
+import { createAppTable, tableSnapshot } from '../../helpers/local-table';
 
 const US = 'us-east-1';
 const EU = 'eu-west-1';
-const REGIONS = [US, EU];
+const AP = 'ap-southeast-2';
+const REGIONS = [US, EU, AP];
 const TABLE = 'active-active-it';
 
-describeWithDynamoLocal('API on DynamoDB Local, two regions', () => {
+describeWithDynamoLocal('API on DynamoDB Local, three regions', () => {
   let local: DynamoLocal;
+  let replicator: DynamoLocalReplicator;
   const clients = new Map<string, DynamoDBClient>();
   const recorded: Recorded = { metrics: [], errors: [] };
   let handlers: Map<string, ReturnType<typeof makeHandler>>;
 
   const api = (region: string, method: string, path: string, options: CallOptions = {}) =>
     call(handlers.get(region) as ReturnType<typeof makeHandler>, method, path, options);
-  const replicate = (from: string, only?: (item: Record<string, unknown>) => boolean) =>
-    replicateLocal(
-      {
-        from: clients.get(from) as DynamoDBClient,
-        to: clients.get(from === US ? EU : US) as DynamoDBClient,
-      },
-      TABLE,
-      from,
-      only,
-    );
-  const replicateAll = async () => {
-    await replicate(US);
-    await replicate(EU);
-  };
+  /** Delivers what `from` wrote (only items `only` accepts), item by item. */
+  const replicate = (
+    from: string,
+    only: (key: { pk: string; sk: string }) => boolean = () => true,
+  ) => replicator.deliver({ from, where: (mutation) => only(mutation.key) });
+  const replicateAll = () => replicator.settle();
 
   beforeAll(async () => {
-    local = await startDynamoLocal('api-two-regions');
+    local = await startDynamoLocal('api-three-regions');
     for (const region of REGIONS) {
       const client = local.client(region);
       clients.set(region, client);
       await createAppTable(client, TABLE);
     }
+    replicator = new DynamoLocalReplicator({
+      regions: REGIONS,
+      tableName: TABLE,
+      client: (region) => clients.get(region) as DynamoDBClient,
+      streams: local.streams,
+    });
+    await replicator.start();
     const replicaFor = (region: string) =>
       new DynamoReplica({
         client: clients.get(region) as DynamoDBClient,
@@ -187,7 +189,7 @@ describeWithDynamoLocal('API on DynamoDB Local, two regions', () => {
     });
     await api(US, 'PUT', '/v1/tenants/rc/home', { body: { home: EU } });
     // the ownership record arrives before the ledger slot
-    await replicate(US, (item) => String(item.pk).endsWith('#ownership'));
+    await replicate(US, (key) => key.pk.endsWith('#ownership'));
     const concurrent = await api(EU, 'POST', '/v1/tenants/rc/accounts/a/entries', {
       body: { entryId: 'e3', amount: -50, currency: 'EUR' },
     });
@@ -230,7 +232,7 @@ describeWithDynamoLocal('API on DynamoDB Local, two regions', () => {
       region: US,
       nowMs: now - 600_000,
     });
-    await replicate(US, (item) => String(item.sk).startsWith('heartbeat#'));
+    await replicate(US, (key) => key.sk.startsWith('heartbeat#'));
     await writeHeartbeat({
       documents: documentsOf(US),
       tableName: TABLE,
@@ -249,12 +251,13 @@ describeWithDynamoLocal('API on DynamoDB Local, two regions', () => {
       });
     expect(divergenceReport(await probe(), now, 300_000)).toMatchObject({
       divergentEntities: 1,
-      checked: 2,
+      // two entities (the heartbeat and the account) compared with two other regions each
+      checked: 4,
     });
-    await replicate(US, (item) => String(item.sk).startsWith('heartbeat#'));
+    await replicate(US, (key) => key.sk.startsWith('heartbeat#'));
     expect(divergenceReport(await probe(), now, 300_000)).toMatchObject({
       divergentEntities: 0,
-      checked: 2,
+      checked: 4,
     });
   });
 

@@ -1,0 +1,337 @@
+/**
+ * `RegionReplica` and `IdempotencyStore` on a region's replica of an in-memory global table
+ * (lambda/replication/memory-table.ts): the same items, keys and conditions as the DynamoDB
+ * adapters, each condition checked against this region's replica only, so tests, the checker and
+ * benchmarks exercise the real write protocol under the real replication model.
+ *
+ * Every table access is one "SDK call" and goes through `calls`, which tests use to interleave
+ * concurrent requests and to inject faults (a call that fails, one that commits and then times
+ * out, one the SDK retries after it had committed).
+ */
+import { decodeCursor, encodeCursor, OPEN_CASES_PARTITION } from '../app/cursor';
+import { caseRecordOf, openCaseItemOf, ownershipItemOf, ownershipSlotOf } from '../app/items';
+import type {
+  CasePage,
+  CaseRecord,
+  CaseRef,
+  ConditionalWriteResult,
+  ConflictAnnotation,
+  IdempotencyClaim,
+  IdempotencyStore,
+  OwnerFence,
+  OwnershipSlot,
+  RegionReplica,
+  StoredResponse,
+} from '../app/ports';
+import type { Ownership } from '../domain/ownership';
+import {
+  caseKeyOf,
+  objectPartitionKey,
+  ownershipPartitionKey,
+  ownershipSlotKeyOf,
+  parseSlotItem,
+  slotWriteCondition,
+  type ObjectKey,
+  type SlotItem,
+} from '../domain/storage-layout';
+import type { Item, ItemKey } from '../replication/engine';
+import type { Condition, MemoryGlobalTable, TransactionPart } from '../replication/memory-table';
+
+/** The open-cases index, as the CDK app defines it. */
+export const MEMORY_TABLE_INDEXES = [
+  { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+] as const;
+
+/** One "SDK call" against a region's replica. */
+export interface ReplicaCall {
+  /** The region whose replica is called. */
+  readonly region: string;
+  /** The region making the call (differs when a write is forwarded or a read goes remote). */
+  readonly caller: string;
+  /** The DynamoDB operation it stands for, e.g. `PutItem`, `TransactWriteItems`, `Query`. */
+  readonly operation: string;
+  /** Whether it writes. */
+  readonly write: boolean;
+}
+
+/** Runs one call: at once by default; tests delay it, fail it, or run it twice. */
+export type CallHook = <T>(call: ReplicaCall, run: () => T) => Promise<T>;
+
+/** Runs every call at once, failing calls to unreachable regions. */
+export const DIRECT_CALLS: CallHook = async (_call, run) => run();
+
+export interface MemoryReplicaOptions {
+  readonly table: MemoryGlobalTable;
+  /** The replica's region. */
+  readonly region: string;
+  /** The region of the process using this replica. @default - the replica's region */
+  readonly caller?: string;
+  /**
+   * How owner-only writes are fenced, as `DynamoReplicaOptions.fencing`.
+   * @default - 'read-then-write' on MRSC tables (no transactions), else 'transaction'
+   */
+  readonly fencing?: 'transaction' | 'read-then-write';
+  /** @default DIRECT_CALLS */
+  readonly calls?: CallHook;
+}
+
+/** `RegionReplica` on one region's in-memory replica. */
+export class MemoryReplica implements RegionReplica {
+  readonly region: string;
+  private readonly table: MemoryGlobalTable;
+  private readonly caller: string;
+  private readonly fencing: 'transaction' | 'read-then-write';
+  private readonly calls: CallHook;
+
+  constructor(options: MemoryReplicaOptions) {
+    this.table = options.table;
+    this.region = options.region;
+    this.caller = options.caller ?? options.region;
+    this.fencing =
+      options.fencing ?? (options.table.mode === 'strong' ? 'read-then-write' : 'transaction');
+    this.calls = options.calls ?? DIRECT_CALLS;
+  }
+
+  async readSlots(key: ObjectKey): Promise<SlotItem[]> {
+    const pk = objectPartitionKey(key);
+    const items = await this.call('Query', false, () => this.table.query(this.region, pk, 'S#'));
+    return items.map((item) => parseSlotItem(item));
+  }
+
+  async writeSlot(
+    item: SlotItem,
+    options: { fence?: OwnerFence; annotation?: ConflictAnnotation } = {},
+  ): Promise<ConditionalWriteResult> {
+    if (item.region !== this.region) {
+      throw new Error(
+        `replica ${this.region} may only write its own slots, got a slot of ${item.region}`,
+      );
+    }
+    const condition = slotWriteCondition(item);
+    const expected = condition.expressionAttributeValues[':expectedRev'];
+    const put: Item = { ...item, ...(options.annotation ?? {}) };
+    return this.fencedPut(
+      put,
+      (current) => (expected === undefined ? current === undefined : current?.rev === expected),
+      options.fence,
+      options.fence?.regions ?? [],
+    );
+  }
+
+  async readOwnership(tenantId: string): Promise<OwnershipSlot[]> {
+    const pk = ownershipPartitionKey(tenantId);
+    const items = await this.call('Query', false, () => this.table.query(this.region, pk));
+    return items.map(ownershipSlotOf);
+  }
+
+  async writeOwnership(
+    ownership: Ownership,
+    expectedRev: number,
+    fence: OwnerFence,
+  ): Promise<ConditionalWriteResult> {
+    return this.fencedPut(
+      ownershipItemOf(ownership, this.region, expectedRev + 1),
+      (current) =>
+        expectedRev === 0
+          ? current === undefined
+          : current !== undefined &&
+            current.rev === expectedRev &&
+            (current.epoch === undefined || Number(current.epoch) <= fence.epoch),
+      fence,
+      fence.regions.filter((region) => region !== this.region),
+    );
+  }
+
+  async putCase(record: CaseRecord): Promise<'created' | 'exists'> {
+    const created = await this.call('PutItem', true, () =>
+      this.table.put(this.region, openCaseItemOf(record), (current) => current === undefined),
+    );
+    return created ? 'created' : 'exists';
+  }
+
+  async getCase(ref: CaseRef): Promise<CaseRecord | undefined> {
+    const key = caseKeyOf(ref, ref.caseId);
+    const item = await this.call('GetItem', false, () => this.table.get(this.region, key));
+    return item === undefined ? undefined : caseRecordOf(item);
+  }
+
+  async listOpenCases(limit: number, cursor?: string): Promise<CasePage> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const open = await this.call('Query', false, () =>
+      this.table.queryIndex(this.region, 'gsi1', OPEN_CASES_PARTITION),
+    );
+    const start =
+      after === undefined
+        ? 0
+        : open.findIndex((item) => String(item.gsi1sk) > String(after.gsi1sk)) === -1
+          ? open.length
+          : open.findIndex((item) => String(item.gsi1sk) > String(after.gsi1sk));
+    const page = open.slice(start, start + limit);
+    const last = page[page.length - 1];
+    return {
+      cases: page.map(caseRecordOf),
+      ...(start + limit < open.length && last !== undefined
+        ? {
+            cursor: encodeCursor({
+              pk: last.pk,
+              sk: last.sk,
+              gsi1pk: last.gsi1pk,
+              gsi1sk: last.gsi1sk,
+            }),
+          }
+        : {}),
+    };
+  }
+
+  async listObjectCases(key: ObjectKey): Promise<CaseRecord[]> {
+    const items = await this.call('Query', false, () =>
+      this.table.query(this.region, `T#${key.tenantId}#cases`, `${key.type}#${key.objectId}#`),
+    );
+    return items.filter((item) => item.status === 'open').map(caseRecordOf);
+  }
+
+  async closeCase(
+    ref: CaseRef,
+    resolvedAtMs: number,
+    resolvedHlc: string,
+  ): Promise<'closed' | 'not-open'> {
+    const key = caseKeyOf(ref, ref.caseId);
+    const closed = await this.call('UpdateItem', true, () => {
+      const current = this.table.get(this.region, key);
+      if (current === undefined || current.status !== 'open') return false;
+      // REMOVE gsi1pk, gsi1sk: a resolved case leaves the sparse index
+      const { gsi1pk: _pk, gsi1sk: _sk, ...rest } = current;
+      return this.table.put(
+        this.region,
+        { ...rest, status: 'resolved', resolvedAtMs, resolvedHlc },
+        (now) => now === current,
+      );
+    });
+    return closed ? 'closed' : 'not-open';
+  }
+
+  /** The put, fenced as the DynamoDB adapter fences it (one transaction, or read then write). */
+  private async fencedPut(
+    put: Item,
+    condition: Condition,
+    fence: OwnerFence | undefined,
+    checkedRegions: readonly string[],
+  ): Promise<ConditionalWriteResult> {
+    if (fence === undefined || this.fencing === 'read-then-write') {
+      if (fence !== undefined) {
+        const slots = await this.readOwnership(fence.tenantId);
+        if (slots.some((slot) => slot.ownership.epoch > fence.epoch)) return 'fenced';
+      }
+      const written = await this.call('PutItem', true, () =>
+        this.table.put(this.region, put, condition),
+      );
+      return written ? 'written' : 'revision-conflict';
+    }
+    const checks: TransactionPart[] = checkedRegions.map((region) => ({
+      kind: 'check',
+      key: ownershipSlotKeyOf(fence.tenantId, region),
+      condition: (current) => current === undefined || Number(current.epoch) <= fence.epoch,
+    }));
+    const result = await this.call('TransactWriteItems', true, () =>
+      this.table.transact(this.region, [...checks, { kind: 'put', item: put, condition }]),
+    );
+    if (result.ok) return 'written';
+    return result.failed.some((index) => index < checks.length) ? 'fenced' : 'revision-conflict';
+  }
+
+  private call<T>(operation: string, write: boolean, run: () => T): Promise<T> {
+    return this.calls({ region: this.region, caller: this.caller, operation, write }, () => {
+      this.table.assertReachable(this.region);
+      return run();
+    });
+  }
+}
+
+/** Idempotency records in one region's in-memory replica (the DynamoDB store's protocol). */
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  private readonly calls: CallHook;
+
+  constructor(
+    private readonly table: MemoryGlobalTable,
+    private readonly region: string,
+    private readonly options: {
+      readonly leaseMs?: number;
+      readonly retentionSeconds?: number;
+      readonly calls?: CallHook;
+    } = {},
+  ) {
+    this.calls = options.calls ?? DIRECT_CALLS;
+  }
+
+  async begin(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    nowMs: number,
+  ): Promise<IdempotencyClaim> {
+    const id = this.keyOf(scope, key);
+    const claimed = await this.call('PutItem', true, () =>
+      this.table.put(
+        this.region,
+        {
+          ...id,
+          status: 'in-progress',
+          fingerprint,
+          leaseUntilMs: nowMs + (this.options.leaseMs ?? 30_000),
+          expiresAt: Math.floor(nowMs / 1000) + this.retentionSeconds,
+        },
+        (current) =>
+          current === undefined ||
+          (current.status === 'in-progress' && Number(current.leaseUntilMs) < nowMs),
+      ),
+    );
+    if (claimed) return { kind: 'claimed' };
+    const item = await this.call('GetItem', false, () => this.table.get(this.region, id));
+    if (item === undefined) return { kind: 'in-progress' };
+    if (item.fingerprint !== fingerprint) return { kind: 'mismatch' };
+    if (item.status === 'completed' && item.response !== undefined) {
+      return { kind: 'completed', response: item.response as StoredResponse };
+    }
+    return { kind: 'in-progress' };
+  }
+
+  async complete(
+    scope: string,
+    key: string,
+    response: StoredResponse,
+    nowMs: number,
+  ): Promise<void> {
+    const id = this.keyOf(scope, key);
+    await this.call('UpdateItem', true, () => {
+      const current = this.table.get(this.region, id);
+      this.table.put(this.region, {
+        ...(current ?? id),
+        status: 'completed',
+        response,
+        expiresAt: Math.floor(nowMs / 1000) + this.retentionSeconds,
+      });
+    });
+  }
+
+  async release(scope: string, key: string): Promise<void> {
+    const id = this.keyOf(scope, key);
+    await this.call('DeleteItem', true, () =>
+      this.table.delete(this.region, id, (current) => current?.status === 'in-progress'),
+    );
+  }
+
+  private get retentionSeconds(): number {
+    return this.options.retentionSeconds ?? 24 * 60 * 60;
+  }
+
+  private keyOf(scope: string, key: string): ItemKey {
+    return { pk: `I#${scope}`, sk: `${this.region}#${key}` };
+  }
+
+  private call<T>(operation: string, write: boolean, run: () => T): Promise<T> {
+    return this.calls({ region: this.region, caller: this.region, operation, write }, () => {
+      this.table.assertReachable(this.region);
+      return run();
+    });
+  }
+}
