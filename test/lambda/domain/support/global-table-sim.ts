@@ -1,143 +1,103 @@
 /**
- * A simulated DynamoDB global table for the convergence tests. Each region holds a replica; a
- * local write is applied at once and queued for every other region; replication messages can be
- * delivered in any order, delivered twice, or held back by a partition. A replica applies an
- * incoming item by item-level last-writer-wins (here: the higher `rev` of the single writer, as
- * DynamoDB's timestamps would), exactly the behaviour the slot layout must survive.
+ * The convergence tests' view of a global table: the product's replication engine
+ * (lambda/replication) in memory, so these tests run against the same model of DynamoDB global
+ * tables as the API tests and the history checker. A local write is applied at once and queued
+ * for every other region on its own; a test delivers any one queued mutation at a time, in any
+ * order, holds links with partitions, and settles at the end. Last writer wins per item by the
+ * engine's true time (the slot layout gives every item a single writer, so it never has to pick).
  *
- * Every item also carries a "ghost": the ids of the operations its writer had observed (unioned
- * from the items it read) plus its own. Ghosts are the test's independent record of causality:
- * operation A happened before B iff A is in B's ghost. The production code never sees them.
+ * Every item also carries a "ghost" attribute: the ids of the operations its writer had observed
+ * (unioned from the items it read) plus its own. Ghosts are the test's independent record of
+ * causality: operation A happened before B iff A is in B's ghost. The production code never sees
+ * them (they are stripped before items reach it).
  */
-import type { ObjectKey, SlotItem } from '../../../../lambda/domain/storage-layout';
-import { objectPartitionKey, slotSortKey } from '../../../../lambda/domain/storage-layout';
+import {
+  parseSlotItem,
+  slotSortKey,
+  type ObjectKey,
+  type SlotItem,
+} from '../../../../lambda/domain/storage-layout';
+import { objectPartitionKey } from '../../../../lambda/domain/storage-layout';
+import { VirtualClock } from '../../../../lambda/replication/engine';
+import { MemoryGlobalTable } from '../../../../lambda/replication/memory-table';
 
-/** A stored item with the test's causality record. */
-export interface StoredItem {
-  readonly item: SlotItem;
-  readonly ghost: ReadonlySet<number>;
-}
-
-interface Message {
-  readonly from: string;
-  readonly to: string;
-  readonly stored: StoredItem;
-}
+const GHOST = '__ghost';
 
 /** The simulated global table. */
 export class GlobalTableSim {
-  private readonly replicas = new Map<string, Map<string, StoredItem>>();
-  private readonly queue: Message[] = [];
-  private readonly cut = new Set<string>();
-  /** Writer regions seen per item: the layout promises exactly one. */
-  private readonly writers = new Map<string, Set<string>>();
+  private readonly table: MemoryGlobalTable;
+  private readonly clock = new VirtualClock();
 
   constructor(readonly regions: readonly string[]) {
-    for (const region of regions) {
-      this.replicas.set(region, new Map());
-    }
+    this.table = new MemoryGlobalTable({ regions, clock: this.clock });
   }
 
   /** Slots of `key` in `region`'s replica, with the union of their ghosts. */
   read(region: string, key: ObjectKey): { items: SlotItem[]; observed: Set<number> } {
-    const pk = objectPartitionKey(key);
-    const items: SlotItem[] = [];
     const observed = new Set<number>();
-    for (const stored of this.replica(region).values()) {
-      if (stored.item.pk === pk) {
-        items.push(stored.item);
-        stored.ghost.forEach((id) => observed.add(id));
-      }
-    }
+    const items = this.table.query(region, objectPartitionKey(key), 'S#').map((raw) => {
+      for (const id of raw[GHOST] as number[]) observed.add(id);
+      return parseSlotItem(raw);
+    });
     return { items, observed };
   }
 
-  /** A local write in `region`; throws if the item is not `region`'s own slot. */
+  /** A local write in `region` under the slot's revision condition; throws if it is not its own slot. */
   write(region: string, item: SlotItem, ghost: ReadonlySet<number>): void {
     if (item.sk !== slotSortKey(region) || item.region !== region) {
       throw new Error(`region ${region} wrote ${item.pk} ${item.sk}, which is not its own slot`);
     }
-    const id = `${item.pk}|${item.sk}`;
-    const writers = this.writers.get(id) ?? new Set<string>();
-    writers.add(region);
-    this.writers.set(id, writers);
-    if (writers.size > 1) {
-      throw new Error(`item ${id} has more than one writing region: ${[...writers].join(', ')}`);
-    }
-    const previous = this.replica(region).get(id);
-    if (previous !== undefined && previous.item.rev !== item.rev - 1) {
+    // time moves on between writes, so last-writer-wins has a true order to follow
+    this.clock.advance(1);
+    const written = this.table.put(
+      region,
+      { ...item, [GHOST]: [...ghost].sort((a, b) => a - b) },
+      (current) => (item.rev === 1 ? current === undefined : current?.rev === item.rev - 1),
+    );
+    if (!written) {
       throw new Error(
-        `conditional write failed: ${id} is at rev ${previous.item.rev}, write expected ${item.rev - 1}`,
+        `conditional write failed: ${item.pk} ${item.sk} is not at rev ${item.rev - 1}`,
       );
     }
-    const stored = { item, ghost };
-    this.replica(region).set(id, stored);
-    for (const to of this.regions) {
-      if (to !== region) {
-        this.queue.push({ from: region, to, stored });
-      }
-    }
   }
 
-  /** Number of queued replication messages. */
+  /** Number of queued (undelivered) mutations. */
   get pending(): number {
-    return this.queue.length;
+    return this.table.pending().length;
   }
 
-  /** Delivers the message at `index` (mod queue length) unless its link is cut. */
+  /**
+   * Delivers the queued mutation at `index` (mod queue length) unless its link is cut. With
+   * `duplicate`, the same mutation is applied again afterwards: a late duplicate, which
+   * last-writer-wins must ignore.
+   */
   deliver(index: number, duplicate: boolean): void {
-    if (this.queue.length === 0) {
-      return;
+    const queue = this.table.pending();
+    if (queue.length === 0) return;
+    const chosen = queue[index % queue.length]!;
+    this.table.deliver({ to: chosen.to, where: (mutation) => mutation === chosen.mutation });
+    if (duplicate) {
+      this.table.engine.requeue([chosen]);
+      this.table.deliver({ to: chosen.to, where: (mutation) => mutation === chosen.mutation });
     }
-    const position = index % this.queue.length;
-    const message = this.queue[position] as Message;
-    if (this.cut.has(`${message.from}>${message.to}`)) {
-      return;
-    }
-    if (!duplicate) {
-      this.queue.splice(position, 1);
-    }
-    this.apply(message);
   }
 
-  /** Cuts or heals the link `from -> to`. */
+  /** Cuts or heals the link between `from` and `to`. */
   togglePartition(from: string, to: string): void {
-    const link = `${from}>${to}`;
-    if (!this.cut.delete(link)) {
-      this.cut.add(link);
-    }
+    if (from === to) return;
+    if (this.table.engine.isCut(from, to)) this.table.heal(from, to);
+    else this.table.partition(from, to);
   }
 
-  /** Heals every partition and delivers everything still queued, in queue order. */
+  /** Heals every partition and delivers everything still queued. */
   settle(): void {
-    this.cut.clear();
-    while (this.queue.length > 0) {
-      this.apply(this.queue.shift() as Message);
-    }
+    this.table.settle();
   }
 
-  /** Every item of a replica, sorted, for equality checks. */
+  /** Every slot of a replica, sorted, for equality checks. */
   snapshot(region: string): SlotItem[] {
-    return [...this.replica(region).entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, stored]) => stored.item);
-  }
-
-  private apply(message: Message): void {
-    const id = `${message.stored.item.pk}|${message.stored.item.sk}`;
-    const replica = this.replica(message.to);
-    const current = replica.get(id);
-    // Item-level last-writer-wins, as DynamoDB replication applies it.
-    if (current === undefined || current.item.rev < message.stored.item.rev) {
-      replica.set(id, message.stored);
-    }
-  }
-
-  private replica(region: string): Map<string, StoredItem> {
-    const replica = this.replicas.get(region);
-    if (replica === undefined) {
-      throw new Error(`no replica in ${region}`);
-    }
-    return replica;
+    return (JSON.parse(this.table.snapshot(region)) as Array<Record<string, unknown>>).map((raw) =>
+      parseSlotItem(raw),
+    );
   }
 }
