@@ -57,6 +57,21 @@ export function makeHandler(deps: ApiDeps): (event: HttpEvent) => Promise<HttpRe
     try {
       return await handle(deps, event);
     } catch (error) {
+      if (isUnreachableStore(error)) {
+        // The region's own replica did not answer (a regional DynamoDB outage): the request may
+        // be retried here later or in another region. Not a bug, so not a 500.
+        deps.log.warn('the local replica did not answer', {
+          requestId,
+          errorName: (error as Error).name,
+        });
+        return errorResponse(
+          503,
+          'replica_unavailable',
+          `this region's replica did not answer (${(error as Error).name}); retry, or send the request to another region`,
+          { 'retry-after': '2' },
+          { requestId },
+        );
+      }
       deps.log.error('unhandled error', {
         requestId,
         errorName: error instanceof Error ? error.name : typeof error,
@@ -229,6 +244,23 @@ function requestFailure(error: unknown): HttpResult {
     return errorResponse(error.status, error.code, error.message, error.headers, error.details);
   }
   throw error;
+}
+
+/** Errors of the storage layer that mean "did not answer", not "wrong request" or "bug". */
+const UNREACHABLE_ERRORS = new Set([
+  'NetworkingError',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+]);
+
+function isUnreachableStore(error: unknown): boolean {
+  return error instanceof Error && UNREACHABLE_ERRORS.has(error.name);
 }
 
 function truncate(path: string): string {
