@@ -3,12 +3,20 @@
  * naming the owner so the caller can retry there). One pure function of the rollout phase, this
  * region, the operation and the tenant's owner; the table it implements:
  *
- * | phase          | global write class          | owner-only class, ownership ops |
- * | -------------- | --------------------------- | ------------------------------- |
- * | active-passive | primary region only         | primary region only             |
- * | read-local     | home region only            | home region only                |
- * | limited-write  | listed: any region; else home | home region only              |
- * | active-active  | any region                  | home region only                |
+ * | phase          | global write class            | owner-only class, ownership ops |
+ * | -------------- | ----------------------------- | ------------------------------- |
+ * | active-passive | primary region only           | home region only                |
+ * | read-local     | home region only              | home region only                |
+ * | limited-write  | listed: any region; else home | home region only                |
+ * | active-active  | any region                    | home region only                |
+ *
+ * Owner-only classes follow the tenant's ownership record in every phase, never the phase: a
+ * rollout step deploys region by region, so a phase-derived owner would give two regions the
+ * authority at once while the step is half deployed. Only a fenced handoff of the ownership record
+ * (a transfer or a takeover) moves where they run; tenants never assigned a home belong to the
+ * write policy's default home (`defaultHome`, pinned, so changing `primaryRegion` moves nobody).
+ * Global classes are CRDTs or domain merges: two regions accepting them during a half-deployed
+ * step converge, so the phase may decide them.
  *
  * "Only" means: another region forwards the write to that region, or rejects it naming that
  * region when the call asks for `whenNotOwner: 'reject'` or the request was already forwarded once
@@ -74,7 +82,12 @@ export function decideWrite(context: WriteContext): WriteDecision {
   if (isWritableInAnyRegion(context.phase, context.operation, context.limitedWriteClasses)) {
     return { kind: 'local' };
   }
-  const owner = ownerRegionOf(context.phase, context.primaryRegion, context.home);
+  const owner = ownerRegionOf(
+    context.phase,
+    context.primaryRegion,
+    context.home,
+    context.operation,
+  );
   if (context.region === owner) {
     return { kind: 'local' };
   }
@@ -84,11 +97,22 @@ export function decideWrite(context: WriteContext): WriteDecision {
   return { kind: 'forward-to-owner', owner };
 }
 
-/** The region that may run writes that are not writable everywhere, in `phase`. */
-export function ownerRegionOf(phase: RolloutPhase, primaryRegion: string, home: string): string {
+/**
+ * The region that may run `operation` where it is not writable everywhere: the tenant's home for
+ * owner-only classes and ownership operations in every phase; for global classes the primary in
+ * `active-passive` (secondaries are standbys) and the home from `read-local` on.
+ */
+export function ownerRegionOf(
+  phase: RolloutPhase,
+  primaryRegion: string,
+  home: string,
+  operation: Operation,
+): string {
+  if (isOwnershipOperation(operation) || WRITE_CLASS_SCOPES[operation] === 'owner-only') {
+    return home;
+  }
   switch (phase) {
     case 'active-passive':
-      // Secondaries are standbys: the tenant's home takes effect from read-local on.
       return primaryRegion;
     case 'read-local':
     case 'limited-write':
@@ -160,11 +184,11 @@ export function explainWriteDecision(decision: WriteDecision, context: WriteCont
     return `${context.operation} runs in ${context.region}`;
   }
   const why =
-    context.phase === 'active-passive'
-      ? `in phase active-passive only the primary region ${decision.owner} writes`
-      : isOwnershipOperation(context.operation) ||
-          WRITE_CLASS_SCOPES[context.operation] === 'owner-only'
-        ? `${context.operation} is owner-only and the tenant's home region is ${decision.owner}`
+    isOwnershipOperation(context.operation) ||
+    WRITE_CLASS_SCOPES[context.operation] === 'owner-only'
+      ? `${context.operation} is owner-only and the tenant's home region is ${decision.owner}`
+      : context.phase === 'active-passive'
+        ? `in phase active-passive only the primary region ${decision.owner} writes`
         : `in phase ${context.phase} ${context.operation} runs in the tenant's home region ${decision.owner}`;
   return decision.kind === 'forward-to-owner'
     ? `${why}; forwarded from ${context.region}`

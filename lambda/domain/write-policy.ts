@@ -35,8 +35,13 @@ export interface WritePolicy {
   readonly version: typeof WRITE_POLICY_VERSION;
   /** The region this policy was deployed to. */
   readonly region: string;
-  /** The primary region: the only writer of a domain in `active-passive`. */
+  /** The primary region: the only writer of a domain's global classes in `active-passive`. */
   readonly primaryRegion: string;
+  /**
+   * The home of every tenant that was never assigned one (its ownership epoch 0). Pinned apart
+   * from the primary, so that changing `primaryRegion` moves no tenant's owner-only writes.
+   */
+  readonly defaultHome: string;
   /** The global phase: the DNS layout, and the phase of ownership operations. */
   readonly globalPhase: RolloutPhase;
   /** The phase of every data domain, resolved: its override, else the global phase. */
@@ -49,6 +54,8 @@ export interface WritePolicy {
 export interface WritePolicyInput {
   readonly region: string;
   readonly primaryRegion: string;
+  /** @default - the primary region */
+  readonly defaultHome?: string;
   readonly phase: RolloutPhase;
   /** Per-domain overrides; a domain without one follows `phase`. */
   readonly domains?: Partial<Record<DataDomain, RolloutPhase>>;
@@ -103,6 +110,7 @@ export function buildWritePolicy(input: WritePolicyInput): WritePolicy {
     version: WRITE_POLICY_VERSION,
     region: input.region,
     primaryRegion: input.primaryRegion,
+    defaultHome: input.defaultHome ?? input.primaryRegion,
     globalPhase: input.phase,
     domains: resolveDomainPhases(input.phase, input.domains),
     limitedWriteClasses: [...(input.limitedWriteClasses ?? [])],
@@ -115,6 +123,8 @@ export function serializeWritePolicy(policy: WritePolicy): string {
     version: policy.version,
     region: policy.region,
     primaryRegion: policy.primaryRegion,
+    // only when pinned apart from the primary, so existing templates stay as they were
+    ...(policy.defaultHome === policy.primaryRegion ? {} : { defaultHome: policy.defaultHome }),
     globalPhase: policy.globalPhase,
     domains: Object.fromEntries(DATA_DOMAINS.map((domain) => [domain, policy.domains[domain]])),
     limitedWriteClasses: policy.limitedWriteClasses,
@@ -145,6 +155,11 @@ export function parseWritePolicy(json: string): WritePolicy {
     if (!isRegionId(value[key])) {
       problems.push(`${key} must be a region name such as eu-west-1, got ${describe(value[key])}`);
     }
+  }
+  if (value.defaultHome !== undefined && !isRegionId(value.defaultHome)) {
+    problems.push(
+      `defaultHome must be a region name such as eu-west-1, got ${describe(value.defaultHome)}`,
+    );
   }
   if (!isRolloutPhase(value.globalPhase)) {
     problems.push(`globalPhase must be one of ${PHASES_TEXT}, got ${describe(value.globalPhase)}`);
@@ -201,6 +216,7 @@ export function parseWritePolicy(json: string): WritePolicy {
     version: WRITE_POLICY_VERSION,
     region: value.region as string,
     primaryRegion: value.primaryRegion as string,
+    defaultHome: (value.defaultHome ?? value.primaryRegion) as string,
     globalPhase: value.globalPhase as RolloutPhase,
     domains: domains as Record<DataDomain, RolloutPhase>,
     limitedWriteClasses: classes,
@@ -246,6 +262,7 @@ const POLICY_KEYS = [
   'version',
   'region',
   'primaryRegion',
+  'defaultHome',
   'globalPhase',
   'domains',
   'limitedWriteClasses',

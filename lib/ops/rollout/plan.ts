@@ -1,6 +1,7 @@
 import {
   DATA_DOMAINS,
   WRITE_CLASS_NAMES,
+  WRITE_CLASS_SCOPES,
   WRITE_CLASSES,
   type DataDomain,
   type RolloutPhase,
@@ -210,16 +211,31 @@ export function describeWrites(
   const anywhere = classes.filter((name) =>
     isWritableInAnyRegion(phase, name, limitedWriteClasses),
   );
-  const rest = classes.filter((name) => !anywhere.includes(name));
-  if (rest.length === 0) return 'all local';
-  const owner =
-    phase === 'active-passive'
-      ? region === primaryRegion
-        ? 'local (primary: the only writer)'
-        : `forwarded to the primary ${primaryRegion}`
-      : "local for tenants homed here, else forwarded to the tenant's home";
-  if (anywhere.length === 0) return owner;
-  return `local: ${anywhere.join(', ')}; ${rest.join(', ')}: ${owner}`;
+  // owner-only classes follow the tenant's home in every phase; the rest follow the phase
+  const atHome = "local for tenants homed here, else forwarded to the tenant's home";
+  const rest: Array<[WriteClass[], string]> = [
+    [
+      classes.filter((name) => !anywhere.includes(name) && WRITE_CLASS_SCOPES[name] === 'global'),
+      phase === 'active-passive'
+        ? region === primaryRegion
+          ? 'local (primary: the only writer)'
+          : `forwarded to the primary ${primaryRegion}`
+        : atHome,
+    ],
+    [classes.filter((name) => WRITE_CLASS_SCOPES[name] === 'owner-only'), atHome],
+  ];
+  const present = rest.filter(([names]) => names.length > 0);
+  if (present.length === 0) return 'all local';
+  const single = present.length === 1 || present.every(([, what]) => what === present[0]?.[1]);
+  const described = single
+    ? [[present.flatMap(([names]) => names), present[0]?.[1] as string] as [WriteClass[], string]]
+    : present;
+  const parts = described.map(([names, what]) =>
+    anywhere.length === 0 && described.length === 1 ? what : `${names.join(', ')}: ${what}`,
+  );
+  return anywhere.length === 0
+    ? parts.join('; ')
+    : `local: ${anywhere.join(', ')}; ${parts.join('; ')}`;
 }
 
 /** The plan's start from the local config (for `--offline`). */

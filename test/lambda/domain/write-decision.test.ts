@@ -54,8 +54,9 @@ const TABLE: readonly [RolloutPhase, Category, readonly [Outcome, Outcome, Outco
     ['local', 'local', 'to primary', 'to primary'],
   ],
   ['active-passive', 'global, not listed', ['local', 'local', 'to primary', 'to primary']],
-  ['active-passive', 'owner-only write class', ['local', 'local', 'to primary', 'to primary']],
-  ['active-passive', 'ownership transfer', ['local', 'local', 'to primary', 'to primary']],
+  // owner-only classes follow the ownership record in every phase ([J]: one owner at a time)
+  ['active-passive', 'owner-only write class', ['local', 'to home', 'local', 'to home']],
+  ['active-passive', 'ownership transfer', ['local', 'to home', 'local', 'to home']],
   ['read-local', 'global, listed for limited-write', ['local', 'to home', 'local', 'to home']],
   ['read-local', 'global, not listed', ['local', 'to home', 'local', 'to home']],
   ['read-local', 'owner-only write class', ['local', 'to home', 'local', 'to home']],
@@ -162,6 +163,7 @@ describe('decideWrite: properties of the table', () => {
     );
     const passive = {
       ...context,
+      operation: 'counter.increment' as const,
       phase: 'active-passive' as const,
       whenNotOwner: 'forward' as const,
     };

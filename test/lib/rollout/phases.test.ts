@@ -82,6 +82,8 @@ describe.each(ROLLOUT_PHASES.map((phase) => [phase]))('phase %s', (phase) => {
         version: 1,
         region,
         primaryRegion: PRIMARY,
+        // unassigned tenants stay with the default home, which the policy carries ([J])
+        defaultHome: PRIMARY,
         globalPhase: phase,
         domains: { counters: phase, sets: phase, profiles: phase, carts: phase, ledger: phase },
         limitedWriteClasses: phase === 'limited-write' || phase === 'active-active' ? LIMITED : [],
@@ -151,10 +153,11 @@ function expectedDecision(
   home: string,
   operation: WriteClass,
 ): WriteDecision {
-  if (phase === 'active-passive') {
+  const global = WRITE_CLASS_SCOPES[operation] === 'global';
+  // owner-only classes follow the tenant's home in every phase ([J]: one owner at a time)
+  if (phase === 'active-passive' && global) {
     return region === PRIMARY ? { kind: 'local' } : { kind: 'forward-to-owner', owner: PRIMARY };
   }
-  const global = WRITE_CLASS_SCOPES[operation] === 'global';
   const anywhere =
     (phase === 'active-active' && global) ||
     (phase === 'limited-write' && global && LIMITED.includes(operation));
@@ -182,9 +185,11 @@ describe('the deployed write policy drives decideWrite: phase x region x write c
     }
   });
 
-  test('a passive region in active-passive never writes locally, not even for its own tenants', () => {
+  test('a passive region in active-passive writes no global class locally, not even for its own tenants', () => {
     const policy = writePolicyIn('active-passive', 'eu-west-1');
-    for (const operation of WRITE_CLASS_NAMES) {
+    for (const operation of WRITE_CLASS_NAMES.filter(
+      (name) => WRITE_CLASS_SCOPES[name] === 'global',
+    )) {
       const context = { ...writeContextOf(policy, operation), home: 'eu-west-1', operation };
       expect(decideWrite(context)).toEqual({ kind: 'forward-to-owner', owner: PRIMARY });
       expect(decideWrite({ ...context, whenNotOwner: 'reject' })).toEqual({
@@ -386,9 +391,11 @@ describe('per-domain phases reach every region', () => {
       kind: 'forward-to-owner',
       owner: 'somewhere-else-1',
     });
-    // ledger: behind, so only the primary writes, even for tenants homed here
-    expect(decide('ledger.entry', region)).toEqual(
-      region === PRIMARY ? { kind: 'local' } : { kind: 'forward-to-owner', owner: PRIMARY },
-    );
+    // ledger entries are owner-only: the tenant's home writes them whatever the phase ([J])
+    expect(decide('ledger.entry', region)).toEqual({ kind: 'local' });
+    expect(decide('ledger.entry', 'somewhere-else-1')).toEqual({
+      kind: 'forward-to-owner',
+      owner: 'somewhere-else-1',
+    });
   });
 });

@@ -45,6 +45,7 @@ describe('buildWritePolicy', () => {
       version: 1,
       region: 'eu-west-1',
       primaryRegion: 'us-east-1',
+      defaultHome: 'us-east-1',
       globalPhase: 'read-local',
       domains: {
         counters: 'active-active',
@@ -84,8 +85,16 @@ describe('buildWritePolicy', () => {
 });
 
 describe('parseWritePolicy', () => {
-  test('accepts a valid policy', () => {
-    expect(parseWritePolicy(JSON.stringify(VALID))).toEqual(VALID);
+  test('accepts a valid policy; the default home is the primary unless pinned', () => {
+    expect(parseWritePolicy(JSON.stringify(VALID))).toEqual({
+      ...VALID,
+      defaultHome: 'us-east-1',
+    });
+    const pinned = { ...VALID, defaultHome: 'eu-west-1' };
+    expect(parseWritePolicy(JSON.stringify(pinned))).toEqual(pinned);
+    expect(
+      parseWritePolicy(serializeWritePolicy(parseWritePolicy(JSON.stringify(pinned)))),
+    ).toEqual(pinned);
   });
 
   test.each([

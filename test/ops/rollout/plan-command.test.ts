@@ -27,7 +27,11 @@ describe('aactl rollout plan', () => {
       /api\.example\.com A\s+global\s+failover\.api\.example\.com\s+latency\.api\.example\.com/,
     );
     expect(run.stdout).toMatch(
-      /eu-west-1\s+ledger\s+active-passive\s+read-local\s+forwarded to the primary us-east-1\s+local for tenants homed here, else forwarded to the tenant's home/,
+      /eu-west-1\s+counters\s+active-passive\s+read-local\s+forwarded to the primary us-east-1\s+local for tenants homed here, else forwarded to the tenant's home/,
+    );
+    // owner-only ledger entries follow the tenant's home in every phase ([J])
+    expect(run.stdout).toMatch(
+      /eu-west-1\s+ledger\s+active-passive\s+read-local\s+local for tenants homed here, else forwarded to the tenant's home\s+local for tenants homed here/,
     );
     expect(run.stdout).toContain(
       'Deploy: npx cdk deploy --all -c activeActive.rollout.phase=read-local',
