@@ -14,13 +14,20 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, OPEN_CASES_PARTITION } from '../app/cursor';
-import { caseRecordOf, openCaseItemOf, ownershipItemOf, ownershipSlotOf } from '../app/items';
+import {
+  caseRecordOf,
+  caseUpdateOf,
+  openCaseItemOf,
+  ownershipItemOf,
+  ownershipSlotOf,
+  resolvedCaseItemOf,
+} from '../app/items';
 import type {
   CasePage,
+  CaseQueued,
   CaseRecord,
   CaseRef,
   ConditionalWriteResult,
@@ -40,6 +47,20 @@ import {
   type ObjectKey,
   type SlotItem,
 } from '../domain/storage-layout';
+
+/** A condition that a case item is still `current` (or still absent). */
+function sameCaseCondition(current: CaseRecord | undefined): {
+  ConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+} {
+  if (current === undefined) return { ConditionExpression: 'attribute_not_exists(pk)' };
+  return {
+    ConditionExpression: 'caseId = :caseId AND #status = :status',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':caseId': current.caseId, ':status': current.status },
+  };
+}
 
 /** Sparse index of open reconciliation cases. */
 export const OPEN_CASES_INDEX = 'gsi1';
@@ -146,27 +167,35 @@ export class DynamoReplica implements RegionReplica {
     );
   }
 
-  async putCase(record: CaseRecord): Promise<'created' | 'exists'> {
-    const created = await this.conditionMet(() =>
-      this.documents.send(
-        new PutCommand({
+  async putCase(record: CaseRecord, fence?: OwnerFence): Promise<CaseQueued | 'fenced'> {
+    // Read, decide, then write on condition that the item is still what was read.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const current = await this.getCase(record, { consistent: true });
+      const update = caseUpdateOf(current, record);
+      if (update.outcome === 'exists') return 'exists';
+      const written = await this.fencedPut(
+        {
           TableName: this.tableName,
-          Item: openCaseItemOf(record),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
-    return created ? 'created' : 'exists';
+          Item: openCaseItemOf(update.record),
+          ...sameCaseCondition(current),
+        },
+        fence,
+        fence?.regions ?? [],
+      );
+      if (written === 'fenced') return 'fenced';
+      if (written === 'written') return update.outcome;
+    }
+    return 'exists';
   }
 
   async getCase(
-    ref: CaseRef,
+    key: ObjectKey,
     options: { consistent?: boolean } = {},
   ): Promise<CaseRecord | undefined> {
     const output = await this.documents.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: caseKeyOf(ref, ref.caseId),
+        Key: caseKeyOf(key),
         ConsistentRead: options.consistent === true,
       }),
     );
@@ -192,46 +221,28 @@ export class DynamoReplica implements RegionReplica {
   }
 
   async listObjectCases(key: ObjectKey): Promise<CaseRecord[]> {
-    const pk = `T#${key.tenantId}#cases`;
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: '#status = :open',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':pk': pk,
-        ':prefix': `${key.type}#${key.objectId}#`,
-        ':open': 'open',
-      },
-      ConsistentRead: true,
-    });
-    return items.map(caseRecordOf);
+    const record = await this.getCase(key, { consistent: true });
+    return record?.status === 'open' ? [record] : [];
   }
 
   async closeCase(
     ref: CaseRef,
     resolvedAtMs: number,
     resolvedHlc: string,
-  ): Promise<'closed' | 'not-open'> {
-    const closed = await this.conditionMet(() =>
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: caseKeyOf(ref, ref.caseId),
-          UpdateExpression:
-            'SET #status = :resolved, resolvedAtMs = :at, resolvedHlc = :hlc REMOVE gsi1pk, gsi1sk',
-          ConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':resolved': 'resolved',
-            ':open': 'open',
-            ':at': resolvedAtMs,
-            ':hlc': resolvedHlc,
-          },
-        }),
-      ),
+    fence?: OwnerFence,
+  ): Promise<'closed' | 'not-open' | 'fenced'> {
+    const current = await this.getCase(ref, { consistent: true });
+    if (current?.status !== 'open' || current.caseId !== ref.caseId) return 'not-open';
+    const written = await this.fencedPut(
+      {
+        TableName: this.tableName,
+        Item: resolvedCaseItemOf(current, resolvedAtMs, resolvedHlc),
+        ...sameCaseCondition(current),
+      },
+      fence,
+      fence?.regions ?? [],
     );
-    return closed ? 'closed' : 'not-open';
+    return written === 'written' ? 'closed' : written === 'fenced' ? 'fenced' : 'not-open';
   }
 
   /**

@@ -9,9 +9,17 @@
  * out, one the SDK retries after it had committed).
  */
 import { decodeCursor, encodeCursor, OPEN_CASES_PARTITION } from '../app/cursor';
-import { caseRecordOf, openCaseItemOf, ownershipItemOf, ownershipSlotOf } from '../app/items';
+import {
+  caseRecordOf,
+  caseUpdateOf,
+  openCaseItemOf,
+  ownershipItemOf,
+  ownershipSlotOf,
+  resolvedCaseItemOf,
+} from '../app/items';
 import type {
   CasePage,
+  CaseQueued,
   CaseRecord,
   CaseRef,
   ConditionalWriteResult,
@@ -36,6 +44,14 @@ import {
 } from '../domain/storage-layout';
 import type { Item, ItemKey } from '../replication/engine';
 import type { Condition, MemoryGlobalTable, TransactionPart } from '../replication/memory-table';
+
+/** A condition that a case item is still `current` (or still absent). */
+function sameCase(current: CaseRecord | undefined): Condition {
+  return (item) =>
+    current === undefined
+      ? item === undefined
+      : item?.caseId === current.caseId && item.status === current.status;
+}
 
 /** The open-cases index, as the CDK app defines it. */
 export const MEMORY_TABLE_INDEXES = [
@@ -142,16 +158,27 @@ export class MemoryReplica implements RegionReplica {
     );
   }
 
-  async putCase(record: CaseRecord): Promise<'created' | 'exists'> {
-    const created = await this.call('PutItem', true, () =>
-      this.table.put(this.region, openCaseItemOf(record), (current) => current === undefined),
-    );
-    return created ? 'created' : 'exists';
+  async putCase(record: CaseRecord, fence?: OwnerFence): Promise<CaseQueued | 'fenced'> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const current = await this.getCase(record);
+      const update = caseUpdateOf(current, record);
+      if (update.outcome === 'exists') return 'exists';
+      const written = await this.fencedPut(
+        openCaseItemOf(update.record),
+        sameCase(current),
+        fence,
+        fence?.regions ?? [],
+      );
+      if (written === 'fenced') return 'fenced';
+      if (written === 'written') return update.outcome;
+    }
+    return 'exists';
   }
 
-  async getCase(ref: CaseRef): Promise<CaseRecord | undefined> {
-    const key = caseKeyOf(ref, ref.caseId);
-    const item = await this.call('GetItem', false, () => this.table.get(this.region, key));
+  async getCase(key: ObjectKey): Promise<CaseRecord | undefined> {
+    const item = await this.call('GetItem', false, () =>
+      this.table.get(this.region, caseKeyOf(key)),
+    );
     return item === undefined ? undefined : caseRecordOf(item);
   }
 
@@ -184,30 +211,25 @@ export class MemoryReplica implements RegionReplica {
   }
 
   async listObjectCases(key: ObjectKey): Promise<CaseRecord[]> {
-    const items = await this.call('Query', false, () =>
-      this.table.query(this.region, `T#${key.tenantId}#cases`, `${key.type}#${key.objectId}#`),
-    );
-    return items.filter((item) => item.status === 'open').map(caseRecordOf);
+    const record = await this.getCase(key);
+    return record?.status === 'open' ? [record] : [];
   }
 
   async closeCase(
     ref: CaseRef,
     resolvedAtMs: number,
     resolvedHlc: string,
-  ): Promise<'closed' | 'not-open'> {
-    const key = caseKeyOf(ref, ref.caseId);
-    const closed = await this.call('UpdateItem', true, () => {
-      const current = this.table.get(this.region, key);
-      if (current === undefined || current.status !== 'open') return false;
-      // REMOVE gsi1pk, gsi1sk: a resolved case leaves the sparse index
-      const { gsi1pk: _pk, gsi1sk: _sk, ...rest } = current;
-      return this.table.put(
-        this.region,
-        { ...rest, status: 'resolved', resolvedAtMs, resolvedHlc },
-        (now) => now === current,
-      );
-    });
-    return closed ? 'closed' : 'not-open';
+    fence?: OwnerFence,
+  ): Promise<'closed' | 'not-open' | 'fenced'> {
+    const current = await this.getCase(ref);
+    if (current?.status !== 'open' || current.caseId !== ref.caseId) return 'not-open';
+    const written = await this.fencedPut(
+      resolvedCaseItemOf(current, resolvedAtMs, resolvedHlc),
+      sameCase(current),
+      fence,
+      fence?.regions ?? [],
+    );
+    return written === 'written' ? 'closed' : written === 'fenced' ? 'fenced' : 'not-open';
   }
 
   /** The put, fenced as the DynamoDB adapter fences it (one transaction, or read then write). */

@@ -38,6 +38,7 @@ export interface StreamChange {
 /** What the feed needs. */
 export interface FeedDeps {
   readonly region: string;
+  /** The home of tenants never assigned one (the write policy's default home). */
   readonly primaryRegion: string;
   readonly replica: RegionReplica;
   readonly now: () => number;
@@ -61,6 +62,7 @@ export type FeedOutcome =
     }
   | { readonly kind: 'case-opened'; readonly caseId: string }
   | { readonly kind: 'case-exists'; readonly caseId: string }
+  | { readonly kind: 'case-superseded'; readonly caseId: string }
   | { readonly kind: 'no-conflict' }
   | { readonly kind: 'not-home'; readonly home: string }
   | { readonly kind: 'lag-measured'; readonly origin: string; readonly lagMs: number };
@@ -100,21 +102,26 @@ async function checkMoney(
   key: ObjectKey & { type: VersionedDataType },
   deps: FeedDeps,
 ): Promise<FeedOutcome> {
-  const { ownership } = effectiveOwnership(
-    key.tenantId,
-    await deps.replica.readOwnership(key.tenantId, { consistent: true }),
-    deps.primaryRegion,
-  );
+  const ownershipSlots = await deps.replica.readOwnership(key.tenantId, { consistent: true });
+  const { ownership } = effectiveOwnership(key.tenantId, ownershipSlots, deps.primaryRegion);
   if (ownership.home !== deps.region) return { kind: 'not-home', home: ownership.home };
   const slots = await deps.replica.readSlots(key, { consistent: true });
   const reconciliation = openCase(mergedRegister(key.type, slots));
   if (reconciliation === undefined) return { kind: 'no-conflict' };
   const codec = MERGE_REGISTRY.versionedPolicyOf(key.type).values as ValueCodec<unknown>;
-  const created = await deps.replica.putCase(
+  // Case items are written by the home under its epoch, like every owner-only write.
+  const queued = await deps.replica.putCase(
     newCaseRecord(key, reconciliation, codec, deps.region, deps.now()),
+    {
+      tenantId: key.tenantId,
+      epoch: ownership.epoch,
+      regions: [...new Set([deps.region, ...ownershipSlots.map((slot) => slot.region)])],
+    },
   );
-  if (created === 'exists') return { kind: 'case-exists', caseId: reconciliation.caseId };
+  if (queued === 'fenced') return { kind: 'not-home', home: ownership.home };
+  if (queued === 'exists') return { kind: 'case-exists', caseId: reconciliation.caseId };
   deps.metric('Conflicts', 1, 'Count', { dataClass: DATA_TYPES[key.type].domain });
+  if (queued === 'superseded') return { kind: 'case-superseded', caseId: reconciliation.caseId };
   deps.metric('ReconciliationCasesOpened', 1, 'Count');
   return { kind: 'case-opened', caseId: reconciliation.caseId };
 }

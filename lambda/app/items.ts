@@ -23,8 +23,15 @@ export function ownershipItemOf(
     home: ownership.home,
     epoch: ownership.epoch,
     hlc: formatHlc(ownership.hlc),
+    ...(ownership.lost === undefined ? {} : { lost: ownership.lost }),
+    // the sparse index lists tenants whose home moved, newest last, for aactl status
+    gsi1pk: MOVED_TENANTS_PARTITION,
+    gsi1sk: `${String(ownership.hlc.wallMs).padStart(15, '0')}#${ownership.tenantId}`,
   };
 }
+
+/** Partition of the sparse index that lists tenants moved by a transfer or a takeover. */
+export const MOVED_TENANTS_PARTITION = 'tenant#moved';
 
 /** Reads an ownership slot item. */
 export function ownershipSlotOf(item: Record<string, unknown>): OwnershipSlot {
@@ -36,13 +43,14 @@ export function ownershipSlotOf(item: Record<string, unknown>): OwnershipSlot {
       home: String(item.home),
       epoch: Number(item.epoch),
       hlc: parseHlc(item.hlc),
+      ...(typeof item.lost === 'string' ? { lost: item.lost } : {}),
     },
   };
 }
 
 /** The item of an open case, with its entry in the sparse open-cases index. */
 export function openCaseItemOf(record: CaseRecord): Record<string, unknown> {
-  const key = caseKeyOf(record, record.caseId);
+  const key = caseKeyOf(record);
   return {
     ...key,
     tenantId: record.tenantId,
@@ -53,9 +61,44 @@ export function openCaseItemOf(record: CaseRecord): Record<string, unknown> {
     openedAtMs: record.openedAtMs,
     openedBy: record.openedBy,
     reconciliation: record.reconciliation,
+    ...(record.supersedes && record.supersedes.length > 0
+      ? { supersedes: [...record.supersedes] }
+      : {}),
     gsi1pk: OPEN_CASES_PARTITION,
     // zero-padded so the index sorts cases oldest first
     gsi1sk: `${String(record.openedAtMs).padStart(15, '0')}#${key.pk}#${key.sk}`,
+  };
+}
+
+/** The item of a resolved case: out of the open-cases index. */
+export function resolvedCaseItemOf(
+  record: CaseRecord,
+  resolvedAtMs: number,
+  resolvedHlc: string,
+): Record<string, unknown> {
+  const { gsi1pk: _partition, gsi1sk: _sort, ...rest } = openCaseItemOf(record);
+  return { ...rest, status: 'resolved', resolvedAtMs, resolvedHlc };
+}
+
+/**
+ * How an open case item changes when `next` (the object's current conflict) is queued: not at
+ * all (`exists`), a new case, or the open case superseded (keeping when it was first opened).
+ */
+export function caseUpdateOf(
+  current: CaseRecord | undefined,
+  next: CaseRecord,
+): { readonly outcome: 'created' | 'superseded' | 'exists'; readonly record: CaseRecord } {
+  if (current === undefined || current.status === 'resolved') {
+    return { outcome: 'created', record: next };
+  }
+  if (current.caseId === next.caseId) return { outcome: 'exists', record: current };
+  return {
+    outcome: 'superseded',
+    record: {
+      ...next,
+      openedAtMs: current.openedAtMs,
+      supersedes: [...(current.supersedes ?? []), current.caseId],
+    },
   };
 }
 
@@ -72,5 +115,6 @@ export function caseRecordOf(item: Record<string, unknown>): CaseRecord {
     reconciliation: item.reconciliation as CaseRecord['reconciliation'],
     ...(item.resolvedAtMs === undefined ? {} : { resolvedAtMs: Number(item.resolvedAtMs) }),
     ...(item.resolvedHlc === undefined ? {} : { resolvedHlc: String(item.resolvedHlc) }),
+    ...(Array.isArray(item.supersedes) ? { supersedes: item.supersedes.map(String) } : {}),
   };
 }

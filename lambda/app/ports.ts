@@ -61,7 +61,12 @@ export interface CaseRecord extends CaseRef {
   readonly resolvedAtMs?: number;
   /** HLC of the resolving write. */
   readonly resolvedHlc?: string;
+  /** Ids of earlier open cases of the object this one superseded (newest last). */
+  readonly supersedes?: readonly string[];
 }
+
+/** What queueing a case did: a new case, a newer conflict replacing the open one, or nothing. */
+export type CaseQueued = 'created' | 'superseded' | 'exists';
 
 /** One page of open cases. */
 export interface CasePage {
@@ -98,23 +103,29 @@ export interface RegionReplica {
     expectedRev: number,
     fence: OwnerFence,
   ): Promise<ConditionalWriteResult>;
-  /** Queues a case; `exists` when the same case (same id) is already queued. */
-  putCase(record: CaseRecord): Promise<'created' | 'exists'>;
-  /** One case by reference. */
+  /**
+   * Queues the case of an object (one item per object, written by the tenant's home under
+   * `fence`): `created` when none was open, `superseded` when an open case of other versions was
+   * replaced (keeping its opening time), `exists` when this very case is open, `fenced` when the
+   * owner epoch moved on.
+   */
+  putCase(record: CaseRecord, fence?: OwnerFence): Promise<CaseQueued | 'fenced'>;
+  /** The object's case (open or resolved), if any. */
   getCase(
-    ref: CaseRef,
+    key: ObjectKey,
     options?: { readonly consistent?: boolean },
   ): Promise<CaseRecord | undefined>;
   /** Open cases, oldest first. */
   listOpenCases(limit: number, cursor?: string): Promise<CasePage>;
-  /** Open cases of one object. */
+  /** Open cases of one object (at most one). */
   listObjectCases(key: ObjectKey): Promise<CaseRecord[]>;
-  /** Marks a case resolved; `not-open` when it was not open. */
+  /** Marks case `ref.caseId` resolved; `not-open` when it is not the object's open case. */
   closeCase(
     ref: CaseRef,
     resolvedAtMs: number,
     resolvedHlc: string,
-  ): Promise<'closed' | 'not-open'>;
+    fence?: OwnerFence,
+  ): Promise<'closed' | 'not-open' | 'fenced'>;
 }
 
 /** Gives the replica of any region (the local one, or the home for forwarding and strong reads). */

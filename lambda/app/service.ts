@@ -4,14 +4,8 @@
  * refused), fences owner-only writes with the tenant's epoch, serves reads at the requested
  * consistency, and keeps each region to its own slot of every object.
  */
-import type { Operation, WriteClass } from '../domain/catalog';
-import {
-  mergeQuorumReplies,
-  planRead,
-  type ConsistencyLevel,
-  type ReplicaReply,
-  type ReplicaWatermark,
-} from '../domain/consistency';
+import { WRITE_CLASS_SCOPES, type Operation, type WriteClass } from '../domain/catalog';
+import type { ConsistencyLevel } from '../domain/consistency';
 import type { Crdt, CrdtCodec } from '../domain/crdt/crdt';
 import type { MVRegister } from '../domain/crdt/mv-register';
 import {
@@ -60,7 +54,9 @@ import {
 } from '../domain/write-decision';
 import { writeContextOf, type WritePolicy } from '../domain/write-policy';
 import { AppError, conflict, notFound, unavailable, wrongRegion } from './errors';
+import { slotsAfterHandoff } from './handoff';
 import type {
+  CaseQueued,
   CaseRecord,
   CaseRef,
   ConflictAnnotation,
@@ -69,6 +65,7 @@ import type {
   RegionReplica,
   ReplicaDirectory,
 } from './ports';
+import { readAtLevel } from './reads';
 
 /** Measured replication lag into this region, per origin region (ms), when known. */
 export type ReplicationLagSource = () => Promise<Readonly<Record<string, number>>>;
@@ -91,6 +88,11 @@ export interface ServiceDeps {
   readonly replicationLag?: ReplicationLagSource;
   /** How many times a write re-reads and retries after a same-region revision conflict. */
   readonly maxWriteAttempts?: number;
+  /**
+   * How long a new home waits after a transfer before its first owner-only write per object, on
+   * tables fenced by read-then-write (see ./handoff.ts). @default 0 (transaction fencing)
+   */
+  readonly handoffSettleMs?: number;
 }
 
 /** Per-request options. */
@@ -128,22 +130,24 @@ export interface WriteResult<T> extends Served {
   readonly sessionToken: string;
   /** Whether the write was forwarded to the tenant's home replica. */
   readonly forwarded: boolean;
+  /** The owner epoch the write was made under (its tenant's, as read before writing). */
+  readonly ownerEpoch: number;
 }
 
-/** Default home of a tenant that was never assigned one: the primary region, epoch 0. */
-function defaultOwnership(tenantId: string, primaryRegion: string): Ownership {
-  return { tenantId, home: primaryRegion, epoch: 0, hlc: hlcTimestamp(0, 0, primaryRegion) };
+/** Ownership of a tenant that was never assigned a home: the default home, epoch 0. */
+function defaultOwnership(tenantId: string, defaultHome: string): Ownership {
+  return { tenantId, home: defaultHome, epoch: 0, hlc: hlcTimestamp(0, 0, defaultHome) };
 }
 
 /** A tenant's ownership from its slots: the merged record, else the default. */
 export function effectiveOwnership(
   tenantId: string,
   slots: readonly OwnershipSlot[],
-  primaryRegion: string,
+  defaultHome: string,
 ): { ownership: Ownership; explicit: boolean } {
   const merged = mergeOwnership(slots.map((slot) => slot.ownership));
   return merged === undefined
-    ? { ownership: defaultOwnership(tenantId, primaryRegion), explicit: false }
+    ? { ownership: defaultOwnership(tenantId, defaultHome), explicit: false }
     : { ownership: merged, explicit: true };
 }
 
@@ -209,7 +213,7 @@ export class ActiveActiveService {
     consistent: boolean,
   ): Promise<{ ownership: Ownership; slots: OwnershipSlot[]; explicit: boolean }> {
     const slots = await replica.readOwnership(tenantId, { consistent });
-    return { ...effectiveOwnership(tenantId, slots, this.deps.policy.primaryRegion), slots };
+    return { ...effectiveOwnership(tenantId, slots, this.deps.policy.defaultHome), slots };
   }
 
   /** `GET /home`: the tenant's home and epoch, read at the requested consistency. */
@@ -310,13 +314,7 @@ export class ActiveActiveService {
         ),
       );
       if (result === 'written') {
-        return this.written(
-          { home: next.home, epoch: next.epoch },
-          hlc,
-          target,
-          next.home,
-          options,
-        );
+        return this.written({ home: next.home, epoch: next.epoch }, hlc, target, next, options);
       }
       if (result === 'fenced') {
         const fresh = await this.guard(target, () => this.ownershipAt(tenantId, replica, true));
@@ -430,17 +428,19 @@ export class ActiveActiveService {
   }
 
   /**
-   * Queues a case for a conflicted `reconcile` object. Only the tenant's home region writes case
-   * items (single writer); the id is derived from the siblings, so opening twice is a no-op.
+   * Queues the case of a conflicted `reconcile` object. Only the tenant's home writes case items,
+   * under the owner epoch; a newer set of versions supersedes the open case (one per object).
    */
   private async queueCase(
     key: ObjectKey,
     reconciliation: ReconciliationCase<unknown>,
     codec: ValueCodec<unknown>,
     replica: RegionReplica,
-  ): Promise<'created' | 'exists'> {
+    fence: OwnerFence,
+  ): Promise<CaseQueued | 'fenced'> {
     return replica.putCase(
       newCaseRecord(key, reconciliation, codec, replica.region, this.deps.now()),
+      fence,
     );
   }
 
@@ -460,9 +460,18 @@ export class ActiveActiveService {
     const record = await this.guard(ownership.home, () =>
       this.deps.replicas(ownership.home).getCase(ref, { consistent: true }),
     );
-    if (record === undefined) {
+    if (
+      record === undefined ||
+      (record.caseId !== ref.caseId && !(record.supersedes ?? []).includes(ref.caseId))
+    ) {
       throw notFound(
         `reconciliation case ${ref.caseId} of ${ref.type} ${ref.objectId} does not exist`,
+      );
+    }
+    if (record.caseId !== ref.caseId && record.status === 'open') {
+      throw conflict(
+        'case_stale',
+        `reconciliation case ${ref.caseId} was superseded by ${record.caseId}, which holds newer versions; review it again`,
       );
     }
     if (record.status !== 'open') {
@@ -500,7 +509,14 @@ export class ActiveActiveService {
     });
     const resolvedAtMs = this.deps.now();
     await this.guard(target, () =>
-      this.deps.replicas(target).closeCase(ref, resolvedAtMs, result.version),
+      this.deps
+        .replicas(target)
+        .closeCase(
+          ref,
+          resolvedAtMs,
+          result.version,
+          this.fenceOf(ref.tenantId, result.ownerEpoch),
+        ),
     );
     return { ...result, resolutionMs: Math.max(0, resolvedAtMs - record.openedAtMs) };
   }
@@ -508,111 +524,24 @@ export class ActiveActiveService {
   // ---------------------------------------------------------------- internals
 
   /** Reads the object's slots at the requested consistency; says who served and how fresh. */
-  private async readSlots(
+  private readSlots(
     key: ObjectKey,
     options: RequestOptions,
   ): Promise<{ slots: SlotItem[]; served: Served }> {
-    const local = this.deps.replicas(this.region);
-    const { ownership } = await this.ownershipAt(key.tenantId, local, false);
-    const home = ownership.home;
-    const localSlots =
-      options.consistency === 'local' || options.consistency === 'read-your-writes'
-        ? await local.readSlots(key, { consistent: options.consistency === 'read-your-writes' })
-        : [];
-    const plan = planRead({
-      level: options.consistency,
-      region: this.region,
-      home,
-      regions: this.deps.regions,
-      session: options.session,
-      watermark: watermarkOf(this.region, localSlots),
-    });
-    switch (plan.kind) {
-      case 'serve-local': {
-        const slots =
-          options.consistency === 'strong'
-            ? await local.readSlots(key, { consistent: true })
-            : localSlots;
-        const stalenessMs =
-          plan.consistentRead && this.region === home ? 0 : await this.localStaleness();
-        return {
-          slots,
-          served: {
-            servedRegion: this.region,
-            homeRegion: home,
-            consistency: options.consistency,
-            stalenessMs,
-          },
-        };
-      }
-      case 'read-from-home': {
-        const slots = await this.guard(plan.home, () =>
-          this.deps.replicas(plan.home).readSlots(key, { consistent: true }),
-        );
-        return {
-          slots,
-          served: {
-            servedRegion: plan.home,
-            homeRegion: home,
-            consistency: options.consistency,
-            stalenessMs: 0,
-          },
-        };
-      }
-      case 'quorum': {
-        const replies = await this.quorumReplies(key, plan.regions, plan.needed);
-        return {
-          slots: mergeQuorumReplies(replies, this.deps.regions.length),
-          served: {
-            servedRegion: replies.map((reply) => reply.region).join(','),
-            homeRegion: home,
-            consistency: 'quorum',
-            stalenessMs: replies.some((reply) => reply.region === home) ? 0 : undefined,
-          },
-        };
-      }
-    }
-  }
-
-  /** Asks every region at once and returns as soon as a majority answered. */
-  private quorumReplies(
-    key: ObjectKey,
-    regions: readonly string[],
-    needed: number,
-  ): Promise<ReplicaReply[]> {
-    return new Promise((resolve, reject) => {
-      const replies: ReplicaReply[] = [];
-      const failures: string[] = [];
-      let settled = false;
-      for (const region of regions) {
-        this.deps
-          .replicas(region)
-          .readSlots(key, { consistent: true })
-          .then(
-            (slots) => {
-              if (settled) return;
-              replies.push({ region, slots });
-              if (replies.length >= needed) {
-                settled = true;
-                resolve(replies);
-              }
-            },
-            (error: unknown) => {
-              if (settled) return;
-              failures.push(`${region} (${error instanceof Error ? error.name : 'error'})`);
-              if (regions.length - failures.length < needed) {
-                settled = true;
-                reject(
-                  unavailable(
-                    'quorum_unavailable',
-                    `quorum read needs ${needed} of ${regions.length} replicas but ${failures.join(', ')} failed; retry or use a weaker consistency`,
-                  ),
-                );
-              }
-            },
-          );
-      }
-    });
+    return readAtLevel(
+      {
+        region: this.region,
+        regions: this.deps.regions,
+        replicas: this.deps.replicas,
+        handoff: this.handoffDeps(),
+        ownershipAt: async (tenantId, replica, consistent) =>
+          (await this.ownershipAt(tenantId, replica, consistent)).ownership,
+        guard: (region, call) => this.guard(region, call),
+        localStaleness: () => this.localStaleness(),
+      },
+      key,
+      options,
+    );
   }
 
   /** The common write path: decide, pick the target replica, read-apply-write with retries. */
@@ -635,42 +564,52 @@ export class ActiveActiveService {
       throw this.refuse(decision.owner, explainWriteDecision(decision, context), options);
     }
     const target = decision.kind === 'local' ? this.region : decision.owner;
-    const ownerOnly = !isWritableInAnyRegion(context.phase, operation, context.limitedWriteClasses);
-    const fence = ownerOnly ? this.fenceOf(key.tenantId, ownership.epoch) : undefined;
+    // Owner-only classes run at the home under its epoch: fenced, caught up after a handoff, and
+    // stamped with the epoch. Other writes that had to go to an owner are fenced too, so a stale
+    // view of ownership is refused rather than obeyed.
+    const ownerOnly = WRITE_CLASS_SCOPES[operation] === 'owner-only';
+    const fenced =
+      ownerOnly || !isWritableInAnyRegion(context.phase, operation, context.limitedWriteClasses);
+    const fence = fenced ? this.fenceOf(key.tenantId, ownership.epoch) : undefined;
     const replica = this.deps.replicas(target);
     const clock = this.clockFor(target);
 
     for (let attempt = 1; attempt <= this.maxWriteAttempts; attempt += 1) {
-      const slots = await this.guard(target, () => replica.readSlots(key, { consistent: true }));
+      let slots = await this.guard(target, () => replica.readSlots(key, { consistent: true }));
+      if (ownerOnly) {
+        slots = await slotsAfterHandoff(this.handoffDeps(), key, target, ownership, slots);
+      }
       const update = apply(slots, clock, target);
       if (update.kind === 'blocked') {
         const policy = MERGE_REGISTRY.versionedPolicyOf(key.type as VersionedDataType);
         const queued = await this.guard(target, () =>
-          this.queueCase(key, update.reconciliation, policy.values as ValueCodec<unknown>, replica),
+          this.queueCase(
+            key,
+            update.reconciliation,
+            policy.values as ValueCodec<unknown>,
+            replica,
+            this.fenceOf(key.tenantId, ownership.epoch),
+          ),
         );
+        if (queued === 'fenced')
+          throw await this.movedOn(key.tenantId, replica, ownership, options);
         throw conflict(
           'reconciliation_pending',
           `${key.type} ${key.objectId} has ${update.reconciliation.siblings.length} concurrent versions waiting in reconciliation case ${update.reconciliation.caseId}; resolve it first`,
           { caseId: update.reconciliation.caseId, queued },
         );
       }
+      const item = ownerOnly ? { ...update.item, epoch: ownership.epoch } : update.item;
       const written = await this.guard(target, () =>
-        replica.writeSlot(update.item, {
+        replica.writeSlot(item, {
           ...(fence ? { fence } : {}),
           ...(update.annotation ? { annotation: update.annotation } : {}),
         }),
       );
       if (written === 'written') {
-        return this.written(update.value, update.hlc, target, ownership.home, options);
+        return this.written(update.value, update.hlc, target, ownership, options);
       }
-      if (written === 'fenced') {
-        const fresh = await this.guard(target, () => this.ownershipAt(key.tenantId, replica, true));
-        throw this.refuse(
-          fresh.ownership.home,
-          `tenant ${key.tenantId} has a newer owner epoch ${fresh.ownership.epoch} than ${ownership.epoch} (a transfer is in flight); its home is ${fresh.ownership.home}`,
-          options,
-        );
-      }
+      if (written === 'fenced') throw await this.movedOn(key.tenantId, replica, ownership, options);
     }
     throw conflict(
       'write_contention',
@@ -678,12 +617,36 @@ export class ActiveActiveService {
     );
   }
 
+  /** The 421 for a write refused by the fence: the tenant's home moved on since it was read. */
+  private async movedOn(
+    tenantId: string,
+    replica: RegionReplica,
+    ownership: Ownership,
+    options: RequestOptions,
+  ): Promise<AppError> {
+    const fresh = await this.guard(replica.region, () => this.ownershipAt(tenantId, replica, true));
+    return this.refuse(
+      fresh.ownership.home,
+      `tenant ${tenantId} has a newer owner epoch ${fresh.ownership.epoch} than ${ownership.epoch} (a transfer is in flight); its home is ${fresh.ownership.home}`,
+      options,
+    );
+  }
+
+  private handoffDeps() {
+    return {
+      regions: this.deps.regions,
+      replicas: this.deps.replicas,
+      now: this.deps.now,
+      settleMs: this.deps.handoffSettleMs ?? 0,
+    };
+  }
+
   /** The answer to a write made in `target`'s replica (read back there, so it is not stale). */
   private written<T>(
     value: T,
     hlc: HlcTimestamp,
     target: string,
-    home: string,
+    ownership: Ownership,
     options: RequestOptions,
   ): WriteResult<T> {
     return {
@@ -692,7 +655,8 @@ export class ActiveActiveService {
       sessionToken: this.sessionAfter(options.session, hlc),
       forwarded: target !== this.region,
       servedRegion: target,
-      homeRegion: home,
+      homeRegion: ownership.home,
+      ownerEpoch: ownership.epoch,
       consistency: 'strong',
       stalenessMs: 0,
     };
@@ -794,15 +758,6 @@ function slotItem(
   slots: readonly SlotItem[],
 ): SlotItem {
   return buildSlotItem({ key, region, state, hlc, previous: ownSlotOf(slots, region) });
-}
-
-/** What this replica has applied from each origin, judged from the object's own slots. */
-function watermarkOf(region: string, slots: readonly SlotItem[]): ReplicaWatermark {
-  const appliedThrough: Record<string, string> = {};
-  for (const slot of slots) {
-    if (slot.region !== region) appliedThrough[slot.region] = slot.hlc;
-  }
-  return { region, appliedThrough };
 }
 
 /** Conflict facts for the feed: how many versions were resolved, and since when. */

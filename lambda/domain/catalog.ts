@@ -74,6 +74,16 @@ export const GLOBAL_WRITE_CLASSES: readonly WriteClass[] = WRITE_CLASS_NAMES.fil
   (name) => WRITE_CLASS_SCOPES[name] === 'global',
 );
 
+/**
+ * Whether every write class of `domain` is owner-only: its objects have a single writer (the
+ * tenant's home), so the home's replica, caught up after a handoff, holds every acknowledged write.
+ */
+export function isOwnerOnlyDomain(domain: DataDomain): boolean {
+  return WRITE_CLASS_NAMES.filter((name) => WRITE_CLASSES[name] === domain).every(
+    (name) => WRITE_CLASS_SCOPES[name] === 'owner-only',
+  );
+}
+
 /** Operations on ownership itself: always owner-only, never listed as write classes. */
 export const OWNERSHIP_OPERATIONS = ['ownership.transfer'] as const;
 export type OwnershipOperation = (typeof OWNERSHIP_OPERATIONS)[number];

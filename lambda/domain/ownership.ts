@@ -24,6 +24,11 @@ export interface Ownership {
   readonly epoch: number;
   /** Stamp of the change that produced this record (orders records of equal epoch). */
   readonly hlc: HlcTimestamp;
+  /**
+   * Set by a forced takeover: the home that was lost. Its writes that had not replicated are not
+   * waited for; they surface as conflicts (money: reconciliation cases) when it returns.
+   */
+  readonly lost?: string;
 }
 
 /** An owner-only write carried an epoch that is no longer current. */
@@ -76,7 +81,13 @@ export function forceTakeover(current: Ownership, hlc: HlcTimestamp): Ownership 
       `region ${hlc.region} already owns tenant ${current.tenantId}; a takeover is made by the region taking over`,
     );
   }
-  return { tenantId: current.tenantId, home: hlc.region, epoch: current.epoch + 1, hlc };
+  return {
+    tenantId: current.tenantId,
+    home: hlc.region,
+    epoch: current.epoch + 1,
+    hlc,
+    lost: current.home,
+  };
 }
 
 /** Merges ownership slots: the highest epoch wins, then the latest HLC. */
@@ -106,13 +117,14 @@ export function assertCurrentEpoch(current: Ownership, epoch: number): void {
   }
 }
 
-/** Serialized ownership: `{ tenant, home, epoch, hlc }`. */
+/** Serialized ownership: `{ tenant, home, epoch, hlc, lost? }`. */
 export function serializeOwnership(ownership: Ownership): JsonObject {
   return {
     tenant: ownership.tenantId,
     home: ownership.home,
     epoch: ownership.epoch,
     hlc: formatHlc(ownership.hlc),
+    ...(ownership.lost === undefined ? {} : { lost: ownership.lost }),
   };
 }
 
@@ -126,5 +138,8 @@ export function deserializeOwnership(json: unknown): Ownership {
     home: object.home,
     epoch: expectPositiveCount(object.epoch, 'ownership epoch'),
     hlc: parseHlc(object.hlc),
+    ...(object.lost === undefined
+      ? {}
+      : { lost: (assertRegionId(object.lost, 'ownership lost home'), object.lost) }),
   };
 }

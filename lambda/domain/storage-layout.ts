@@ -110,19 +110,24 @@ export function ownershipSlotKeyOf(tenantId: string, region: string): ItemKey {
 }
 
 /**
- * Key of a reconciliation case: partition `T#<tenant>#cases`, sort key
- * `<type>#<objectId>#<caseId>`. Written only by the tenant's home region (single writer); the
- * case id is derived from the siblings, so reopening the same conflict rewrites the same item.
+ * Key of an object's reconciliation case: partition `T#<tenant>#cases`, sort key
+ * `<type>#<objectId>`. One item per object: a newer set of concurrent versions supersedes the open
+ * case in place, so an account never has two open cases. Written only by the tenant's home, under
+ * the owner epoch (a handoff moves the writer with the authority).
  */
-export function caseKeyOf(key: ObjectKey, caseId: string): ItemKey {
+export function caseKeyOf(key: ObjectKey): ItemKey {
   objectPartitionKey(key);
-  if (!/^case-[0-9a-f]{20}$/.test(caseId)) {
-    throw new Error(`case id must look like case-<20 hex digits>, got ${describeValue(caseId)}`);
-  }
   return {
     pk: `${TENANT_PREFIX}${key.tenantId}#cases`,
-    sk: `${key.type}#${key.objectId}#${caseId}`,
+    sk: `${key.type}#${key.objectId}`,
   };
+}
+
+/** Throws unless `caseId` looks like a case id (`case-` and 20 hex digits). */
+export function assertCaseId(caseId: unknown): asserts caseId is string {
+  if (typeof caseId !== 'string' || !/^case-[0-9a-f]{20}$/.test(caseId)) {
+    throw new Error(`case id must look like case-<20 hex digits>, got ${describeValue(caseId)}`);
+  }
 }
 
 /** One region's slot of an object, as stored. */
@@ -182,7 +187,10 @@ export function buildSlotItem(write: SlotWrite): SlotItem {
     rev: (write.previous?.rev ?? 0) + 1,
     hlc: formatHlc(write.hlc),
     state: write.state,
-    ...(write.epoch === undefined ? {} : { epoch: write.epoch }),
+    // a later write of the same slot keeps the epoch: the slot still holds what it was caught up on
+    ...((write.epoch ?? write.previous?.epoch) === undefined
+      ? {}
+      : { epoch: (write.epoch ?? write.previous?.epoch) as number }),
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
 }

@@ -13,6 +13,7 @@ import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency';
 import { DynamoReplica } from '../adapters/dynamo-replica';
 import { dynamoReplicationLag } from '../adapters/replication-lag';
 import { loadSessionKeyring } from '../adapters/session-keyring';
+import { readThenWriteSettleMs } from '../app/handoff';
 import { ActiveActiveService } from '../app/service';
 import { HybridLogicalClock } from '../domain/hlc';
 import type { SessionKeyring } from '../domain/session-token';
@@ -94,6 +95,8 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
         keyring: await loadKeyring(),
         now: Date.now,
         regionalUrl: (region) => `https://${region}.${config.publicName}`,
+        handoffSettleMs:
+          config.fencing === 'read-then-write' ? readThenWriteSettleMs(clock.maxSkewMs) : 0,
         replicationLag: dynamoReplicationLag({
           client: clientFor(config.region),
           tableName: config.tableName,

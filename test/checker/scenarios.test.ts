@@ -4,6 +4,7 @@
  * that fixes it ([J]: one owner at a time; [K]: consistency, idempotency and clocks); that issue
  * removes the marker. Fixed seeds; deliveries are explicit, so each history is exactly as written.
  */
+import { readThenWriteSettleMs } from '../../lambda/app/handoff';
 import { finish } from './driver';
 import type { History } from './history';
 import { memoryStore } from './memory-store';
@@ -26,7 +27,11 @@ const SEED = 20261127;
 
 function setup(policy: WorldOptions['policy'], mode: 'eventual' | 'strong' = 'eventual') {
   const store = memoryStore({ regions: REGIONS, seed: SEED, mode });
-  const world = new CheckerWorld(store, { policy });
+  const world = new CheckerWorld(store, {
+    policy,
+    // MRSC tables fence by read-then-write: a new home waits for in-flight writes to land
+    ...(mode === 'strong' ? { handoffSettleMs: readThenWriteSettleMs(60_000) } : {}),
+  });
   const history: History = { operations: [], faults: [] };
   const session = (client: number) => new Session(world, history, client);
   return { store, world, history, session, table: store.table };
@@ -51,164 +56,146 @@ function conflicted(final: FinalState, path: string): boolean {
 }
 
 describe('named scenarios', () => {
-  test.failing(
-    '[J] a rollout step deployed one region at a time: two regions accept ledger entries',
-    async () => {
-      // GIVEN the ledger domain in active-passive, the tenant homed in eu-west-1
-      const { world, history, session, table } = setup({
-        primaryRegion: US,
-        phase: 'read-local',
-        domains: { ledger: 'active-passive' },
-      });
-      await session(1).run(US, transfer('t', EU));
-      table.settle();
-      // WHEN the step to read-local reaches eu-west-1 first
-      world.deployPolicy(EU, { domains: { ledger: 'read-local' } });
-      const [atUs] = await session(2).run(US, entry('t', 'e1', 10));
-      const [atEu] = await session(3).run(EU, entry('t', 'e2', 20));
-      expect([atUs?.status, atEu?.status]).toEqual([201, 201]);
-      const run = await finish(world, history);
-      // THEN one of them must have been refused: one owner, and the account is not conflicted
-      expect(checkOneOwner(run.history)).toEqual([]);
-      expect(conflicted(run.final, '/v1/tenants/t/accounts/a1')).toBe(false);
-    },
-  );
+  test('[J] a rollout step deployed one region at a time: two regions accept ledger entries', async () => {
+    // GIVEN the ledger domain in active-passive, the tenant homed in eu-west-1
+    const { world, history, session, table } = setup({
+      primaryRegion: US,
+      phase: 'read-local',
+      domains: { ledger: 'active-passive' },
+    });
+    await session(1).run(US, transfer('t', EU));
+    table.settle();
+    // WHEN the step to read-local reaches eu-west-1 first
+    world.deployPolicy(EU, { domains: { ledger: 'read-local' } });
+    const [atUs] = await session(2).run(US, entry('t', 'e1', 10));
+    const [atEu] = await session(3).run(EU, entry('t', 'e2', 20));
+    expect([atUs?.status, atEu?.status]).toEqual([201, 201]);
+    const run = await finish(world, history);
+    // THEN one of them must have been refused: one owner, and the account is not conflicted
+    expect(checkOneOwner(run.history)).toEqual([]);
+    expect(conflicted(run.final, '/v1/tenants/t/accounts/a1')).toBe(false);
+  });
 
-  test.failing(
-    '[J] a transfer whose ownership item arrives before the last ledger slot: strong misses an acknowledged entry',
-    async () => {
-      const { world, history, session, table } = setup({
-        primaryRegion: US,
-        phase: 'active-active',
-      });
-      const client = session(1);
-      await client.run(US, entry('t', 'e1', 100));
-      table.settle();
-      await client.run(US, entry('t', 'e2', 50));
-      await client.run(US, transfer('t', EU));
-      // the ownership item reaches eu-west-1 before the ledger slot
-      table.deliver(onlyOwnership);
-      const [strong] = await session(2).run(EU, read('t', 'account', 'a1', 'strong'));
-      expect(strong?.responseHeaders['x-staleness-ms']).toBe('0');
-      await session(2).run(EU, entry('t', 'e3', -30));
-      const run = await finish(world, history);
-      expect(checkReads(run.history)).toEqual([]);
-      expect(conflicted(run.final, '/v1/tenants/t/accounts/a1')).toBe(false);
-    },
-  );
+  test('[J] a transfer whose ownership item arrives before the last ledger slot: strong misses an acknowledged entry', async () => {
+    const { world, history, session, table } = setup({
+      primaryRegion: US,
+      phase: 'active-active',
+    });
+    const client = session(1);
+    await client.run(US, entry('t', 'e1', 100));
+    table.settle();
+    await client.run(US, entry('t', 'e2', 50));
+    await client.run(US, transfer('t', EU));
+    // the ownership item reaches eu-west-1 before the ledger slot
+    table.deliver(onlyOwnership);
+    const [strong] = await session(2).run(EU, read('t', 'account', 'a1', 'strong'));
+    expect(strong?.responseHeaders['x-staleness-ms']).toBe('0');
+    await session(2).run(EU, entry('t', 'e3', -30));
+    const run = await finish(world, history);
+    expect(checkReads(run.history)).toEqual([]);
+    expect(conflicted(run.final, '/v1/tenants/t/accounts/a1')).toBe(false);
+  });
 
-  test.failing(
-    '[J] MRSC read-then-write fencing: a transfer and a new-home entry between the fence read and the put',
-    async () => {
-      const { world, history, session } = setup(
-        { primaryRegion: US, phase: 'active-active' },
-        'strong',
-      );
-      await session(1).run(US, entry('t', 'e1', 100));
-      // WHEN us-east-1's next entry has read the fence, a transfer and an eu-west-1 entry land
-      let injected = false;
-      world.interleaver = {
-        turn: async (label) => {
-          if (!injected && label === `${US}->${US} PutItem` && history.operations.length === 2) {
-            injected = true;
-            world.interleaver = undefined;
-            await session(2).run(US, transfer('t', EU));
-            await session(3).run(EU, entry('t', 'e3', -30));
-          }
-        },
-      };
-      await session(1).run(US, entry('t', 'e2', 50));
-      const run = await finish(world, history);
-      expect(checkOneOwner(run.history)).toEqual([]);
-      expect(conflicted(run.final, '/v1/tenants/t/accounts/a1')).toBe(false);
-    },
-  );
+  test('[J] MRSC read-then-write fencing: a transfer and a new-home entry between the fence read and the put', async () => {
+    const { world, history, session } = setup(
+      { primaryRegion: US, phase: 'active-active' },
+      'strong',
+    );
+    await session(1).run(US, entry('t', 'e1', 100));
+    // WHEN us-east-1's next entry has read the fence, a transfer and an eu-west-1 entry land
+    let injected = false;
+    world.interleaver = {
+      turn: async (label) => {
+        if (!injected && label === `${US}->${US} PutItem` && history.operations.length === 2) {
+          injected = true;
+          world.interleaver = undefined;
+          await session(2).run(US, transfer('t', EU));
+          await session(3).run(EU, entry('t', 'e3', -30));
+        }
+      },
+    };
+    await session(1).run(US, entry('t', 'e2', 50));
+    const run = await finish(world, history);
+    expect(checkOneOwner(run.history)).toEqual([]);
+    expect(conflicted(run.final, '/v1/tenants/t/accounts/a1')).toBe(false);
+  });
 
-  test.failing(
-    '[J] a third sibling after two quick transfers opens a second case that stays open',
-    async () => {
-      const { world, history, session, table } = setup({
-        primaryRegion: US,
-        phase: 'active-active',
-      });
-      await session(1).run(US, entry('t', 'e1', 100));
-      table.settle();
-      await session(1).run(US, entry('t', 'e2', 10));
-      await session(1).run(US, transfer('t', EU));
-      table.deliver(onlyOwnership);
-      await session(2).run(EU, entry('t', 'e3', 20));
-      await session(2).run(EU, transfer('t', AP));
-      table.deliver(onlyOwnership);
-      await session(3).run(AP, entry('t', 'e4', 30));
-      // ap-southeast-2 (the home) sees two versions first, then the third
-      table.deliver({ from: US });
-      await world.runFeeds();
-      table.settle();
-      await world.runFeeds();
-      // a person resolves the account's newest case
-      const listing = await session(4).send(
-        AP,
-        { kind: 'case.resolve', tenant: 't', account: 'a1' },
-        {
-          method: 'GET',
-          path: '/v1/reconciliation',
-          headers: {},
-        },
-      );
-      const cases = listing.response.cases as Array<{
-        caseRef: string;
-        versions: Array<{ region: string; dot: number }>;
-      }>;
-      const newest = [...cases].sort((a, b) => b.versions.length - a.versions.length)[0];
-      const version = newest?.versions[0];
-      await session(4).send(
-        AP,
-        { kind: 'case.resolve', tenant: 't', account: 'a1' },
-        {
-          method: 'POST',
-          path: `/v1/reconciliation/${newest?.caseRef}/resolve`,
-          body: { choose: { region: version?.region, dot: version?.dot } },
-          headers: {},
-        },
-      );
-      const run = await finish(world, history);
-      expect(checkLedger(run.history, run.final)).toEqual([]);
-    },
-  );
+  test('[J] a third sibling after two quick transfers opens a second case that stays open', async () => {
+    const { world, history, session, table } = setup({
+      primaryRegion: US,
+      phase: 'active-active',
+    });
+    await session(1).run(US, entry('t', 'e1', 100));
+    table.settle();
+    await session(1).run(US, entry('t', 'e2', 10));
+    await session(1).run(US, transfer('t', EU));
+    table.deliver(onlyOwnership);
+    await session(2).run(EU, entry('t', 'e3', 20));
+    await session(2).run(EU, transfer('t', AP));
+    table.deliver(onlyOwnership);
+    await session(3).run(AP, entry('t', 'e4', 30));
+    // ap-southeast-2 (the home) sees two versions first, then the third
+    table.deliver({ from: US });
+    await world.runFeeds();
+    table.settle();
+    await world.runFeeds();
+    // a person resolves the account's newest case
+    const listing = await session(4).send(
+      AP,
+      { kind: 'case.resolve', tenant: 't', account: 'a1' },
+      {
+        method: 'GET',
+        path: '/v1/reconciliation',
+        headers: {},
+      },
+    );
+    const cases = listing.response.cases as Array<{
+      caseRef: string;
+      versions: Array<{ region: string; dot: number }>;
+    }>;
+    const newest = [...cases].sort((a, b) => b.versions.length - a.versions.length)[0];
+    const version = newest?.versions[0];
+    await session(4).send(
+      AP,
+      { kind: 'case.resolve', tenant: 't', account: 'a1' },
+      {
+        method: 'POST',
+        path: `/v1/reconciliation/${newest?.caseRef}/resolve`,
+        body: { choose: { region: version?.region, dot: version?.dot } },
+        headers: {},
+      },
+    );
+    const run = await finish(world, history);
+    expect(checkLedger(run.history, run.final)).toEqual([]);
+  });
 
-  test.failing(
-    '[K] read-your-writes and strong with three regions: writes acknowledged in a third region are missing',
-    async () => {
-      const { world, history, session } = setup({ primaryRegion: US, phase: 'active-active' });
-      const client = session(1);
-      // home us-east-1; +7 acknowledged in ap-southeast-2
-      await client.run(AP, { kind: 'counter.add', tenant: 't', counter: 'c1', delta: 7 });
-      await client.run(EU, read('t', 'counter', 'c1', 'read-your-writes'));
-      await client.run(US, read('t', 'counter', 'c1', 'read-your-writes'));
-      // an acknowledged PATCH in ap-southeast-2, then a strong read elsewhere
-      await session(2).run(AP, {
-        kind: 'profile.patch',
-        tenant: 't',
-        profile: 'p1',
-        field: 'name',
-        value: 'ada',
-      });
-      await session(3).run(EU, read('t', 'profile', 'p1', 'strong'));
-      const run = await finish(world, history);
-      expect(checkReads(run.history)).toEqual([]);
-    },
-  );
+  test('[K] read-your-writes and strong with three regions: writes acknowledged in a third region are missing', async () => {
+    const { world, history, session } = setup({ primaryRegion: US, phase: 'active-active' });
+    const client = session(1);
+    // home us-east-1; +7 acknowledged in ap-southeast-2
+    await client.run(AP, { kind: 'counter.add', tenant: 't', counter: 'c1', delta: 7 });
+    await client.run(EU, read('t', 'counter', 'c1', 'read-your-writes'));
+    await client.run(US, read('t', 'counter', 'c1', 'read-your-writes'));
+    // an acknowledged PATCH in ap-southeast-2, then a strong read elsewhere
+    await session(2).run(AP, {
+      kind: 'profile.patch',
+      tenant: 't',
+      profile: 'p1',
+      field: 'name',
+      value: 'ada',
+    });
+    await session(3).run(EU, read('t', 'profile', 'p1', 'strong'));
+    const run = await finish(world, history);
+    expect(checkReads(run.history)).toEqual([]);
+  });
 
-  test.failing(
-    '[K] quorum after an acknowledged write in a third region returns the old value',
-    async () => {
-      const { world, history, session } = setup({ primaryRegion: US, phase: 'active-active' });
-      await session(1).run(AP, { kind: 'counter.add', tenant: 't', counter: 'c1', delta: 1 });
-      await session(2).run(US, read('t', 'counter', 'c1', 'quorum'));
-      const run = await finish(world, history);
-      expect(checkReads(run.history)).toEqual([]);
-    },
-  );
+  test('[K] quorum after an acknowledged write in a third region returns the old value', async () => {
+    const { world, history, session } = setup({ primaryRegion: US, phase: 'active-active' });
+    await session(1).run(AP, { kind: 'counter.add', tenant: 't', counter: 'c1', delta: 1 });
+    await session(2).run(US, read('t', 'counter', 'c1', 'quorum'));
+    const run = await finish(world, history);
+    expect(checkReads(run.history)).toEqual([]);
+  });
 
   test.failing(
     '[K] one Idempotency-Key, two effects: across regions, and after a forwarded write that timed out',

@@ -76,6 +76,8 @@ export interface WorldOptions {
   readonly policy: Omit<WritePolicyInput, 'region'>;
   /** HLC skew bound. @default 60 s */
   readonly maxSkewMs?: number;
+  /** How long a new home waits after a transfer (read-then-write fencing). @default 0 */
+  readonly handoffSettleMs?: number;
 }
 
 /** A timeout, as the SDK reports one. */
@@ -93,6 +95,7 @@ export interface Instant {
 export class CheckerWorld {
   readonly regions: readonly string[];
   readonly maxSkewMs: number;
+  readonly handoffSettleMs: number;
   interleaver: Interleaver | undefined;
   private readonly offsets = new Map<string, number>();
   private readonly policies = new Map<string, WritePolicyInput>();
@@ -114,6 +117,7 @@ export class CheckerWorld {
   ) {
     this.regions = store.regions;
     this.maxSkewMs = options.maxSkewMs ?? 60_000;
+    this.handoffSettleMs = options.handoffSettleMs ?? 0;
     for (const region of this.regions) {
       this.policies.set(region, { ...options.policy, region });
       this.offsets.set(region, 0);
@@ -260,6 +264,7 @@ export class CheckerWorld {
       keyring: TEST_KEYRING,
       now,
       regionalUrl: (target) => `https://${target}.api.example.com`,
+      handoffSettleMs: this.handoffSettleMs,
     });
     return makeHandler({
       config: { region },

@@ -6,6 +6,7 @@ import {
 import type { StreamChange } from '../../lambda/app/conflict-feed';
 import type { IdempotencyStore, RegionReplica } from '../../lambda/app/ports';
 import { ActiveActiveService } from '../../lambda/app/service';
+import { takeOverTenant } from '../../lambda/app/takeover';
 import type { DataDomain, RolloutPhase, WriteClass } from '../../lambda/domain/catalog';
 import { HybridLogicalClock } from '../../lambda/domain/hlc';
 import type { SessionKeyring } from '../../lambda/domain/session-token';
@@ -195,9 +196,10 @@ export function memoryApi(
 }
 
 /**
- * Makes concurrent versions of a ledger account in `memoryApi` (regions[0] home, then moved to
- * regions[1]): entries written at the old home reach the new home only after the transfer, because
- * items replicate independently. Returns the new home's concurrent write.
+ * Makes concurrent versions of a ledger account in `memoryApi` (regions[0] home): an entry the
+ * home acknowledged has not replicated when an operator takes the tenant over into regions[1] (the
+ * home is lost), the new home writes on top of what it has, and then the lost home's entry arrives.
+ * Returns the new home's concurrent write.
  */
 export async function conflictedAccount(
   api: ReturnType<typeof memoryApi>,
@@ -213,12 +215,20 @@ export async function conflictedAccount(
   await api.call(oldHome, 'POST', entries, {
     body: { entryId: 'e2', amount: 50, currency: 'EUR' },
   });
-  await api.call(oldHome, 'PUT', `/v1/tenants/${tenant}/home`, { body: { home: newHome } });
-  // the ownership record arrives before the ledger slot
-  api.world.deliver({ from: oldHome, where: (mutation) => mutation.key.pk.endsWith('#ownership') });
+  // the old home is lost before its last entry replicated: an operator takes the tenant over
+  const taken = await takeOverTenant({
+    tenantId: tenant,
+    replica: memoryReplica(api.world, newHome),
+    regions: api.world.regions,
+    defaultHome: oldHome,
+    clock: new HybridLogicalClock({ region: newHome }),
+  });
+  if (taken.kind !== 'taken-over') throw new Error(`takeover did nothing: ${taken.kind}`);
+  api.world.deliver({ from: newHome });
   const concurrent = await api.call(newHome, 'POST', entries, {
     body: { entryId: 'e3', amount: -30, currency: 'EUR' },
   });
+  // the lost home returns
   api.world.deliverAll();
   return concurrent;
 }

@@ -7,7 +7,6 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import {
   PutCommand,
   TransactWriteCommand,
-  UpdateCommand,
   DeleteCommand,
   GetCommand,
   DynamoDBDocumentClient,
@@ -17,6 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoIdempotencyStore } from '../../../lambda/adapters/dynamo-idempotency';
 import { DynamoReplica } from '../../../lambda/adapters/dynamo-replica';
 import { keyringFromSecret, loadSessionKeyring } from '../../../lambda/adapters/session-keyring';
+import { openCaseItemOf } from '../../../lambda/app/items';
 import { hlcTimestamp } from '../../../lambda/domain/hlc';
 import { buildSlotItem } from '../../../lambda/domain/storage-layout';
 
@@ -161,22 +161,48 @@ describe('DynamoReplica with read-then-write fencing (MRSC tables have no transa
 });
 
 describe('DynamoReplica cases', () => {
-  test('closing a case removes it from the open-cases index, only if it was open', async () => {
-    dynamo.on(UpdateCommand).resolves({});
-    const ref = {
-      tenantId: 't',
-      type: 'ledger-account' as const,
-      objectId: 'a',
-      caseId: `case-${'a'.repeat(20)}`,
-    };
+  const ref = {
+    tenantId: 't',
+    type: 'ledger-account' as const,
+    objectId: 'a',
+    caseId: `case-${'a'.repeat(20)}`,
+  };
+  const open = {
+    ...ref,
+    status: 'open' as const,
+    openedAtMs: 5,
+    openedBy: 'eu-west-1',
+    reconciliation: { caseId: ref.caseId, siblings: [], context: {} },
+  };
+
+  test('closing a case takes it out of the open-cases index, only if it is still that open case', async () => {
+    dynamo.on(GetCommand).resolves({ Item: openCaseItemOf(open) });
+    dynamo.on(PutCommand).resolves({});
     await expect(replica.closeCase(ref, 10, 'hlc')).resolves.toBe('closed');
-    const [call] = dynamo.commandCalls(UpdateCommand);
+    const [call] = dynamo.commandCalls(PutCommand);
     expect(call?.args[0].input).toMatchObject({
-      Key: { pk: 'T#t#cases', sk: `ledger-account#a#case-${'a'.repeat(20)}` },
-      UpdateExpression:
-        'SET #status = :resolved, resolvedAtMs = :at, resolvedHlc = :hlc REMOVE gsi1pk, gsi1sk',
-      ConditionExpression: '#status = :open',
+      Item: { pk: 'T#t#cases', sk: 'ledger-account#a', status: 'resolved', resolvedAtMs: 10 },
+      ConditionExpression: 'caseId = :caseId AND #status = :status',
+      ExpressionAttributeValues: { ':caseId': ref.caseId, ':status': 'open' },
     });
+    expect(call?.args[0].input.Item).not.toHaveProperty('gsi1pk');
+    // a superseded case id is not the open case: nothing is written
+    await expect(
+      replica.closeCase({ ...ref, caseId: `case-${'b'.repeat(20)}` }, 10, 'hlc'),
+    ).resolves.toBe('not-open');
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  test('a newer conflict supersedes the open case in place, keeping when it was opened', async () => {
+    dynamo.on(GetCommand).resolves({ Item: openCaseItemOf(open) });
+    dynamo.on(PutCommand).resolves({});
+    const newer = { ...open, caseId: `case-${'c'.repeat(20)}`, openedAtMs: 99 };
+    await expect(replica.putCase(newer)).resolves.toBe('superseded');
+    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
+      Item: { caseId: newer.caseId, openedAtMs: 5, supersedes: [ref.caseId], gsi1pk: 'case#open' },
+      ConditionExpression: 'caseId = :caseId AND #status = :status',
+    });
+    await expect(replica.putCase(open)).resolves.toBe('exists');
   });
 });
 

@@ -30,9 +30,10 @@ describe('item keys', () => {
       pk: 'T#acme#ownership',
       sk: 'S#us-east-1',
     });
-    expect(caseKeyOf({ ...key, type: 'ledger-account' }, 'case-0123456789abcdef0123')).toEqual({
+    // one case item per object: a newer conflict supersedes the open case in place ([J])
+    expect(caseKeyOf({ ...key, type: 'ledger-account' })).toEqual({
       pk: 'T#acme#cases',
-      sk: 'ledger-account#favourites#case-0123456789abcdef0123',
+      sk: 'ledger-account#favourites',
     });
     expect(parseObjectPartitionKey(objectPartitionKey(key))).toEqual(key);
   });

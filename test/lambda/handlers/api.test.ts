@@ -201,7 +201,7 @@ describe('write routing by phase and ownership', () => {
 });
 
 describe('read consistency', () => {
-  test('read-your-writes: a lagging replica sends the read to the home', async () => {
+  test('read-your-writes: a lagging replica reads the missing slot from the region that wrote it', async () => {
     const api = memoryApi(REGIONS);
     const write = await api.call(US, 'PUT', '/v1/tenants/t1/profiles/me', {
       body: { fields: { name: 'Grace' } },
@@ -215,12 +215,13 @@ describe('read consistency', () => {
     });
     expect(ryw.status).toBe(200);
     expect(ryw.body.fields).toEqual({ name: 'Grace' });
+    // served here, with us-east-1's slot read from us-east-1; no freshness is claimed beyond that
     expect(ryw.headers).toMatchObject({
-      'x-served-region': US,
+      'x-served-region': `${EU},${US}`,
       'x-consistency': 'read-your-writes',
-      'x-staleness-ms': '0',
+      'x-staleness-ms': 'unknown',
     });
-    // once replicated, the same token is served locally
+    // once replicated, the same token is served locally alone
     api.world.deliverAll();
     const after = await api.call(EU, 'GET', '/v1/tenants/t1/profiles/me', {
       headers: { consistency: 'read-your-writes', 'x-session-token': token },
@@ -228,40 +229,58 @@ describe('read consistency', () => {
     expect(after.headers['x-served-region']).toBe(EU);
   });
 
-  test('strong reads come from the home replica', async () => {
+  test('read-your-writes whose writing region does not answer is a 503, not a miss', async () => {
+    const api = memoryApi(REGIONS);
+    const write = await api.call(AP, 'POST', '/v1/tenants/t1/counters/c', { body: { delta: 7 } });
+    api.world.unreachable.add(AP);
+    const read = await api.call(EU, 'GET', '/v1/tenants/t1/counters/c', {
+      headers: {
+        consistency: 'read-your-writes',
+        'x-session-token': write.body.sessionToken as string,
+      },
+    });
+    expect(read.status).toBe(503);
+    expect(read.body.error).toMatchObject({ code: 'session_unavailable' });
+  });
+
+  test('strong reads of globally writable types read every replica', async () => {
     const api = memoryApi(REGIONS);
     await api.call(US, 'POST', '/v1/tenants/t1/counters/c', { body: { delta: 4 } });
+    await api.call(EU, 'POST', '/v1/tenants/t1/counters/c', { body: { delta: 3 } });
     const strong = await api.call(AP, 'GET', '/v1/tenants/t1/counters/c', {
       headers: { consistency: 'strong' },
     });
-    expect(strong.body.value).toBe(4);
-    expect(strong.headers).toMatchObject({ 'x-served-region': US, 'x-consistency': 'strong' });
+    expect(strong.body.value).toBe(7);
+    expect(strong.headers).toMatchObject({
+      'x-served-region': REGIONS.join(','),
+      'x-consistency': 'strong',
+      'x-staleness-ms': '0',
+    });
   });
 
-  test('quorum reads merge a majority and survive one lost region, not two', async () => {
+  test('strong reads of money come from the home replica', async () => {
     const api = memoryApi(REGIONS);
-    await api.call(US, 'POST', '/v1/tenants/t1/counters/q', { body: { delta: 1 } });
-    await api.call(EU, 'POST', '/v1/tenants/t1/counters/q', { body: { delta: 10 } });
-    const full = await api.call(AP, 'GET', '/v1/tenants/t1/counters/q', {
-      headers: { consistency: 'quorum' },
+    await api.call(AP, 'POST', '/v1/tenants/t1/accounts/a/entries', {
+      body: { entryId: 'e1', amount: 5, currency: 'EUR' },
     });
-    expect(full.headers['x-consistency']).toBe('quorum');
-    expect([1, 10, 11]).toContain(full.body.value);
-    api.world.unreachable.add(US);
-    const degraded = await api.call(AP, 'GET', '/v1/tenants/t1/counters/q', {
-      headers: { consistency: 'quorum' },
+    const strong = await api.call(EU, 'GET', '/v1/tenants/t1/accounts/a', {
+      headers: { consistency: 'strong' },
     });
-    expect(degraded.status).toBe(200);
-    expect(degraded.body.value).toBe(10);
-    api.world.unreachable.add(EU);
-    const lost = await api.call(AP, 'GET', '/v1/tenants/t1/counters/q', {
-      headers: { consistency: 'quorum' },
-    });
-    expect(lost.status).toBe(503);
-    expect(lost.body.error).toMatchObject({ code: 'quorum_unavailable' });
+    expect(strong.body.balance).toBe(5);
+    expect(strong.headers).toMatchObject({ 'x-served-region': US, 'x-staleness-ms': '0' });
   });
 
-  test('a strong read whose home is unreachable is a 503, not a stale answer', async () => {
+  test('quorum is not offered: 422 naming the level to use', async () => {
+    const api = memoryApi(REGIONS);
+    const read = await api.call(AP, 'GET', '/v1/tenants/t1/counters/q', {
+      headers: { consistency: 'quorum' },
+    });
+    expect(read.status).toBe(422);
+    expect(read.body.error).toMatchObject({ code: 'consistency_unavailable' });
+    expect((read.body.error as { message: string }).message).toContain('consistency strong');
+  });
+
+  test('a strong read with an unreachable replica is a 503, not a stale answer', async () => {
     const api = memoryApi(REGIONS);
     api.world.unreachable.add(US);
     const read = await api.call(EU, 'GET', '/v1/tenants/t1/counters/c', {
