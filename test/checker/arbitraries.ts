@@ -139,6 +139,7 @@ function chaosArb(mix: FaultMix): fc.Arbitrary<ChaosEvent> {
         },
         order,
       })),
+    fc.record({ kind: fc.constant('takeover' as const), tenant, to: region }),
     fc.record({
       kind: fc.constant('fault' as const),
       fault: fc.record({
@@ -192,6 +193,8 @@ export const initialPolicyArb = fc
   .record({ phase: phaseArb.filter((phase) => phase !== 'active-passive'), ledger: phaseArb })
   .map(({ phase, ledger }) => ({
     primaryRegion: REGIONS[0] as string,
+    // pinned: changing the primary moves no never-assigned tenant
+    defaultHome: REGIONS[0] as string,
     phase,
     domains: {
       ledger: ROLLOUT_PHASES.indexOf(ledger) <= ROLLOUT_PHASES.indexOf(phase) ? ledger : phase,

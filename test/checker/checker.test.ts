@@ -2,12 +2,10 @@
  * The history checker on random histories, in memory: concurrent clients in three regions through
  * the real handler and conflict feed, replication by the engine with seeded random delays, and
  * faults (partitions, paused replication, isolated replicas, clocks up to 5 minutes off, rollout
- * steps reaching one region at a time, ownership transfers, remote writes that commit and then
- * time out). After healing and full delivery, properties (a)-(c) must hold on every history.
- *
- * Properties (d)-(g) are judged here too, but only reported: they become assertions when [J] and
- * [K] land (their named scenarios in scenarios.test.ts fail today). SDK retries of committed
- * conditional writes are injected once [K] makes them safe.
+ * steps and primary changes reaching one region at a time, ownership transfers, operators' forced
+ * takeovers, remote writes that commit and then time out). After healing and full delivery,
+ * properties (a)-(e) must hold on every history. (f) and (g), and SDK retries of committed
+ * conditional writes, join when [K] makes them true (their named scenarios fail until then).
  */
 import fc from 'fast-check';
 import { runs } from '../lambda/domain/support/fast-check';
@@ -15,14 +13,14 @@ import { initialPolicyArb, planArb, REGIONS } from './arbitraries';
 import { runPlan } from './driver';
 import { describeHistory } from './history';
 import { memoryStore } from './memory-store';
-import { checkConvergence, checkCrdts, checkLedger } from './properties';
+import { checkConvergence, checkCrdts, checkLedger, checkOneOwner, checkReads } from './properties';
 import { CheckerWorld } from './world';
 
 /** Random histories per `npm test` run (the issue's budget: at least 200 within 30 s). */
 const HISTORIES = Number(process.env.CHECKER_HISTORIES ?? 200);
 
 describe('history checker, in memory, random histories', () => {
-  test(`${HISTORIES} random histories keep convergence (a), CRDT sums (b) and the ledger (c)`, async () => {
+  test(`${HISTORIES} random histories: convergence (a), CRDT sums (b), the ledger (c), one owner (d), read levels (e)`, async () => {
     await fc.assert(
       fc.asyncProperty(
         planArb({ sdkRetries: false, keyedRetries: true }),
@@ -40,6 +38,8 @@ describe('history checker, in memory, random histories', () => {
             ...checkConvergence(run.final),
             ...checkCrdts(run.history, run.final),
             ...checkLedger(run.history, run.final),
+            ...checkOneOwner(run.history),
+            ...checkReads(run.history),
             ...world.errors.map((error) => `500 in ${error.region}: ${error.message}`),
           ];
           if (violations.length > 0) {

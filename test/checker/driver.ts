@@ -25,7 +25,13 @@ export type ChaosEvent =
       readonly policy: Partial<Omit<WritePolicyInput, 'region'>>;
       readonly order: readonly string[];
     }
-  | { readonly kind: 'fault'; readonly fault: CallFault };
+  | { readonly kind: 'fault'; readonly fault: CallFault }
+  | {
+      /** An operator takes the tenant over into `to` (its home is declared lost). */
+      readonly kind: 'takeover';
+      readonly tenant: string;
+      readonly to: string;
+    };
 
 /** What one run does. */
 export interface Plan {
@@ -89,6 +95,23 @@ async function applyChaos(
     case 'fault':
       world.inject(event.fault);
       return record(`arm fault ${JSON.stringify(event.fault)}`);
+    case 'takeover': {
+      let result: Awaited<ReturnType<CheckerWorld['takeOver']>>;
+      try {
+        result = await world.takeOver(event.tenant, event.to);
+      } catch (error) {
+        // the operator's call failed (e.g. the new home's replica did not answer): nothing changed
+        return record(`takeover of ${event.tenant} into ${event.to} failed: ${String(error)}`);
+      }
+      history.handoffs.push({
+        at: world.instant(),
+        tenant: event.tenant,
+        ...(result.kind === 'taken-over'
+          ? { from: result.previous.home, to: result.next.home, epoch: result.next.epoch }
+          : { from: event.to, to: event.to, epoch: result.ownership.epoch }),
+      });
+      return record(`takeover of ${event.tenant} into ${event.to}: ${result.kind}`);
+    }
   }
 }
 
@@ -98,7 +121,7 @@ export async function runPlan(
   plan: Plan,
   interleaver: Interleaver & { waitFor<T>(task: Promise<T>): Promise<T> },
 ): Promise<Run> {
-  const history: History = { operations: [], faults: [] };
+  const history: History = { operations: [], faults: [], handoffs: [] };
   world.interleaver = interleaver;
   const turn = (label: string) => interleaver.turn(label);
   const clients = plan.clients.map(async (requests, client) => {

@@ -88,10 +88,20 @@ export interface FaultRecord {
   readonly description: string;
 }
 
+/** A handoff an operator forced (a takeover): it ends the old home's authority by decree. */
+export interface ForcedHandoff {
+  readonly at: Instant;
+  readonly tenant: string;
+  readonly from: string;
+  readonly to: string;
+  readonly epoch: number;
+}
+
 /** Everything recorded in one run. */
 export interface History {
   readonly operations: Operation[];
   readonly faults: FaultRecord[];
+  readonly handoffs: ForcedHandoff[];
 }
 
 /** The judgement of an HTTP status. */

@@ -229,24 +229,36 @@ function decidedEntries(history: History): Set<string> {
  * the write was made — in either order, overlapping in time or not. The pair is allowed only if
  * the first region's authority provably ended before the second's began: there is an acknowledged
  * handoff H_out away from the first region and an acknowledged handoff H_in to the second region
- * (the same one for a direct transfer) that can be placed between the two writes in real time:
+ * (the same one for a direct transfer) that can be placed between the two writes in real time
+ * (handoffs are acknowledged transfers and operators' forced takeovers):
  * `first.start < H_out.end`, `H_out.start < H_in.end` (or they are the same), and
  * `H_in.start < second.end`. Anything else means two regions accepted owner-only writes without a
- * handoff between them: two owners.
+ * handoff between them: two owners. Writes a home acknowledges after an operator declared it lost
+ * (a forced takeover) are judged by (c) instead: they must surface in reconciliation.
  */
 export function checkOneOwner(history: History): string[] {
   const violations: string[] = [];
   const writes = history.operations.filter(
     (o) => o.op.kind === 'ledger.entry' && o.outcome === 'ok',
   );
-  const handoffs = history.operations
-    .filter((o) => o.op.kind === 'home.transfer' && o.outcome === 'ok')
-    .map((o) => ({
-      operation: o,
-      tenant: (o.op as { tenant: string }).tenant,
-      from: o.responseHeaders['x-served-region'],
-      to: String(o.response.home),
-    }));
+  const handoffs = [
+    ...history.operations
+      .filter((o) => o.op.kind === 'home.transfer' && o.outcome === 'ok')
+      .map((o) => ({
+        operation: { start: o.start, end: o.end },
+        tenant: (o.op as { tenant: string }).tenant,
+        from: o.responseHeaders['x-served-region'],
+        to: String(o.response.home),
+      })),
+    // an operator's takeover ends the old home's authority by decree (what it acknowledged
+    // afterwards must surface in reconciliation, which (c) checks)
+    ...history.handoffs.map((h) => ({
+      operation: { start: h.at, end: h.at },
+      tenant: h.tenant,
+      from: h.from,
+      to: h.to,
+    })),
+  ];
   const regionOf = (write: Operation) => write.responseHeaders['x-served-region'];
   const tenantOf = (operation: Operation) => (operation.op as { tenant: string }).tenant;
   /** Whether `earlier`'s region provably handed authority on before `later`'s region wrote. */
@@ -266,8 +278,9 @@ export function checkOneOwner(history: History): string[] {
       into.some((i) => o === i || o.operation.start.step < i.operation.end.step),
     );
   };
-  writes.forEach((first, index) => {
-    for (const second of writes.slice(index + 1)) {
+  const judged = writes.filter((write) => !afterDeclaredLost(history, write));
+  judged.forEach((first, index) => {
+    for (const second of judged.slice(index + 1)) {
       if (tenantOf(first) !== tenantOf(second) || regionOf(first) === regionOf(second)) continue;
       if (handedOver(first, second) || handedOver(second, first)) continue;
       violations.push(
@@ -276,6 +289,20 @@ export function checkOneOwner(history: History): string[] {
     }
   });
   return violations;
+}
+
+/**
+ * Whether `write` was acknowledged by a home after an operator declared it lost (a forced
+ * takeover of its tenant away from it). What such a home still acknowledges is covered by
+ * "nothing lost", not by "one owner" or `strong`: it surfaces in reconciliation, which (c) checks.
+ */
+function afterDeclaredLost(history: History, write: Operation): boolean {
+  const tenant = (write.op as { tenant?: string }).tenant;
+  const region = write.responseHeaders['x-served-region'];
+  return history.handoffs.some(
+    (h) =>
+      h.tenant === tenant && h.from === region && h.from !== h.to && h.at.step < write.end.step,
+  );
 }
 
 /** Whether an ok read's answer includes the effect of an acknowledged write. */
@@ -354,7 +381,11 @@ export function checkReads(history: History): string[] {
     if (read.op.kind !== 'read' || (read.outcome !== 'ok' && read.status !== 404)) continue;
     const path = pathOf(read);
     const writes = history.operations.filter(
-      (o) => o.op.kind !== 'read' && o.outcome === 'ok' && pathOf(o) === path,
+      (o) =>
+        o.op.kind !== 'read' &&
+        o.outcome === 'ok' &&
+        pathOf(o) === path &&
+        !afterDeclaredLost(history, o),
     );
     const required = new Map<number, string>();
     if (read.op.consistency === 'read-your-writes') {

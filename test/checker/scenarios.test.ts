@@ -33,7 +33,7 @@ function setup(policy: WorldOptions['policy'], mode: 'eventual' | 'strong' = 'ev
     // MRSC tables fence by read-then-write: a new home waits for in-flight writes to land
     ...(mode === 'strong' ? { handoffSettleMs: readThenWriteSettleMs(60_000) } : {}),
   });
-  const history: History = { operations: [], faults: [] };
+  const history: History = { operations: [], faults: [], handoffs: [] };
   const session = (client: number) => new Session(world, history, client);
   return { store, world, history, session, table: store.table };
 }

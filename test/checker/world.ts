@@ -12,6 +12,7 @@ import type { CallHook, ReplicaCall } from '../../lambda/adapters/memory-replica
 import { processChange, type FeedDeps } from '../../lambda/app/conflict-feed';
 import type { IdempotencyStore, RegionReplica } from '../../lambda/app/ports';
 import { ActiveActiveService } from '../../lambda/app/service';
+import { takeOverTenant, type TakeoverResult } from '../../lambda/app/takeover';
 import { HybridLogicalClock } from '../../lambda/domain/hlc';
 import { buildWritePolicy, type WritePolicyInput } from '../../lambda/domain/write-policy';
 import { makeHandler } from '../../lambda/handlers/api';
@@ -185,6 +186,22 @@ export class CheckerWorld {
       requestContext: { http: { method }, requestId: `checker-${this.requestCounter}` },
     };
     return this.handlerOf(region)(event);
+  }
+
+  /** An operator's forced takeover of `tenant` into `to` (the aactl path: the new home's replica). */
+  takeOver(tenant: string, to: string): Promise<TakeoverResult> {
+    const direct: CallHook = async (_call, run) => run();
+    return takeOverTenant({
+      tenantId: tenant,
+      replica: this.store.replica(to, to, direct),
+      regions: this.regions,
+      defaultHome: buildWritePolicy(this.policyOf(to)).defaultHome,
+      clock: new HybridLogicalClock({
+        region: to,
+        maxSkewMs: this.maxSkewMs,
+        wallClock: () => this.clockOf(to),
+      }),
+    });
   }
 
   /**
