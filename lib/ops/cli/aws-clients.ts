@@ -8,6 +8,7 @@ import { createDrainGateway } from '../gateways/drain';
 import { createMetricsGateway } from '../gateways/metrics';
 import { createRoute53Gateway } from '../gateways/route53';
 import type { OpsGateways } from '../live';
+import { usageError } from './exit-codes';
 
 /**
  * AWS clients for every command group, in one place: the endpoint override for local emulators
@@ -46,6 +47,31 @@ export function resolveEndpointUrl(
 ): string | undefined {
   const value = flag ?? env[ENDPOINT_ENV];
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/**
+ * The endpoint to use, checked: an http(s) URL, else a usage error naming where it came from.
+ * (The SDK would fail later with an unexplained TypeError.)
+ */
+export function checkedEndpointUrl(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const value = resolveEndpointUrl(flag, env);
+  if (value === undefined) return undefined;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    const source = flag !== undefined ? '--endpoint-url' : ENDPOINT_ENV;
+    throw usageError(
+      `${source} ${JSON.stringify(value)} is not an http(s) URL; pass one such as http://127.0.0.1:5000${flag === undefined ? `, or unset ${ENDPOINT_ENV}` : ''}`,
+    );
+  }
+  return value;
 }
 
 /** Build the client factory. */

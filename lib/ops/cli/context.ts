@@ -4,7 +4,7 @@ import { loadConfigFromCdkJson } from '../../config/load';
 import type { AppConfig } from '../../config/schema';
 import type { OpsGateways } from '../live';
 import type { Clock, Sleep, StepReporter } from '../progress';
-import { createAwsClientFactory, createAwsGateways, resolveEndpointUrl } from './aws-clients';
+import { checkedEndpointUrl, createAwsClientFactory, createAwsGateways } from './aws-clients';
 import { usageError } from './exit-codes';
 import { createOutput, PLAIN, type Output, type OutputStream } from './output';
 import { createStepReporter } from './progress';
@@ -115,7 +115,7 @@ export function commandContext(deps: CliDeps, command: Command): CommandContext 
   const output = outputFor(deps, global);
   const path = isAbsolute(global.cdkJson) ? global.cdkJson : join(deps.cwd, global.cdkJson);
   const config = loadConfigFromCdkJson(path, contextOverrides(global.context));
-  const endpointUrl = resolveEndpointUrl(global.endpointUrl, deps.env);
+  const endpointUrl = checkedEndpointUrl(global.endpointUrl, deps.env);
   const progress = createStepReporter({
     stream: deps.stderr,
     interactive: deps.stderr.isTTY === true && deps.env.CI === undefined,

@@ -12,12 +12,12 @@ import {
   type DrillOutcome,
   type DrillReport,
 } from '../drill-runner';
-import { parseDuration } from '../duration';
+import { formatDuration, parseDuration } from '../duration';
 import { findHealthChecks, findLocks, readRegionHealth, type LockFinding } from '../live';
 import { isoSeconds } from '../lock';
 import { vantagePointsFor } from '../vantage-points';
 import type { CommandContext, CommandKit, InterruptSignal } from './context';
-import { CliError, ExitCode, usageError } from './exit-codes';
+import { CliError, DRILL_EXIT_HELP, ExitCode, RESTORE_EXIT_HELP, usageError } from './exit-codes';
 import { paintState, planSteps, renderDrillReport, renderPlan } from './render';
 
 /** Where drill reports go unless `--report-file` says otherwise (git-ignored). */
@@ -52,12 +52,47 @@ export function durationOption(value: string): number {
   return ms;
 }
 
-/** A duration option with a human default shown in --help. */
-export function durationFlag(flags: string, description: string, fallback: string): Option {
-  return new Option(flags, description)
-    .argParser(durationOption)
-    .default(durationOption(fallback), fallback);
+/** Inclusive limits of a duration option, as typed (`100ms`, `6h`). */
+export interface DurationBounds {
+  readonly min: string;
+  readonly max: string;
 }
+
+/** Parse a duration option within bounds (a nonsense value is refused, never clamped). */
+export function boundedDurationOption(bounds: DurationBounds) {
+  const min = durationOption(bounds.min);
+  const max = durationOption(bounds.max);
+  return (value: string): number => {
+    const ms = durationOption(value);
+    if (ms < min || ms > max) {
+      throw new InvalidArgumentError(
+        `expected a duration between ${bounds.min} and ${bounds.max}, got ${JSON.stringify(value)}`,
+      );
+    }
+    return ms;
+  };
+}
+
+/** A duration option with bounds and a human default shown in --help. */
+export function durationFlag(
+  flags: string,
+  description: string,
+  fallback: string,
+  bounds: DurationBounds,
+): Option {
+  const parse = boundedDurationOption(bounds);
+  return new Option(flags, `${description} (${bounds.min} to ${bounds.max})`)
+    .argParser(parse)
+    .default(parse(fallback), fallback);
+}
+
+/** Limits of the drill's durations: long enough to measure, short enough to be a drill. */
+export const DRILL_BOUNDS = {
+  hold: { min: '0s', max: '6h' },
+  poll: { min: '100ms', max: '1m' },
+  observeTimeout: { min: '10s', max: '1h' },
+  restoreTimeout: { min: '30s', max: '1h' },
+} as const satisfies Record<string, DurationBounds>;
 
 /** `aactl drill fail` and `aactl drill restore`. */
 export function registerDrillCommands(program: Command, kit: CommandKit): void {
@@ -84,15 +119,19 @@ export function registerDrillCommands(program: Command, kit: CommandKit): void {
         '--hold <duration>',
         'how long to keep the region out after DNS converged',
         '5m',
+        DRILL_BOUNDS.hold,
       ),
     )
     .option('--execute', 'carry the drill out (default: dry run, print the plan)')
-    .addOption(durationFlag('--poll <duration>', 'time between status polls', '5s'))
+    .addOption(
+      durationFlag('--poll <duration>', 'time between status polls', '5s', DRILL_BOUNDS.poll),
+    )
     .addOption(
       durationFlag(
         '--observe-timeout <duration>',
         'longest wait for detection and DNS convergence',
         '5m',
+        DRILL_BOUNDS.observeTimeout,
       ),
     )
     .addOption(
@@ -100,6 +139,7 @@ export function registerDrillCommands(program: Command, kit: CommandKit): void {
         '--restore-timeout <duration>',
         'longest wait for the region to be healthy and back in DNS',
         '5m',
+        DRILL_BOUNDS.restoreTimeout,
       ),
     )
     .option(
@@ -108,6 +148,7 @@ export function registerDrillCommands(program: Command, kit: CommandKit): void {
     )
     .option('--metric', 'publish CloudWatch metric FailoverSeconds (namespace ActiveActive/Drills)')
     .option('--reason <text>', 'reason stored with the drain flag')
+    .addHelpText('after', DRILL_EXIT_HELP)
     .action(kit.action<FailOptions>((ctx, options) => drillFail(ctx, options)));
 
   drill
@@ -120,6 +161,7 @@ export function registerDrillCommands(program: Command, kit: CommandKit): void {
       '--force',
       'also restore a drill that looks alive (its process on another host is gone)',
     )
+    .addHelpText('after', RESTORE_EXIT_HELP)
     .action(kit.action<RestoreOptions>((ctx, options) => drillRestore(ctx, options)));
 }
 
@@ -145,7 +187,11 @@ function checkRegion(ctx: CommandContext, region: string): void {
 
 async function drillFail(ctx: CommandContext, options: FailOptions): Promise<number> {
   checkRegion(ctx, options.region);
-  if (options.poll < 100) throw usageError('--poll must be at least 100ms');
+  if (options.poll > options.observeTimeout) {
+    throw usageError(
+      `--poll ${formatDuration(options.poll)} is longer than --observe-timeout ${formatDuration(options.observeTimeout)}; poll more often or wait longer`,
+    );
+  }
   const drillCtx = drillContextOf(ctx);
   const step = ctx.progress.start(
     `Preflight: reading live health of ${ctx.config.regions.join(', ')}`,

@@ -11,7 +11,8 @@ import {
 import { registerCostCommands } from './cost-commands';
 import { registerDrillCommands } from './drill-commands';
 import { describeError } from './errors';
-import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
+import { CliError, ExitCode, ROOT_EXIT_HELP } from './exit-codes';
+import type { Output } from './output';
 import { registerRolloutCommands } from './rollout-commands';
 import { registerStatusCommands } from './status-commands';
 
@@ -31,6 +32,8 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
 /** The outcome of a run, filled in by actions. */
 interface RunState {
   exitCode: number;
+  /** The running command's output, once its context is built (to keep `--json` one document). */
+  output?: Output;
 }
 
 /** Build the program with every command group registered. */
@@ -56,7 +59,7 @@ export function buildProgram(
     .addOption(new Option('-q, --quiet', 'no progress on stderr'))
     .showHelpAfterError(false)
     .showSuggestionAfterError(true)
-    .addHelpText('afterAll', EXIT_CODES_HELP)
+    .addHelpText('after', ROOT_EXIT_HELP)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void deps.stdout.write(text),
@@ -74,6 +77,7 @@ export function buildProgram(
         const command = args[args.length - 1] as Command;
         const options = command.opts();
         const ctx = commandContext(deps, command);
+        state.output = ctx.output;
         state.exitCode = await handler(ctx, options as never, command);
       },
   };
@@ -99,12 +103,16 @@ export async function runCli(
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error, argv, deps, program);
     const global = globalOptionsOf(active);
-    const output = outputFor(deps, global);
+    const output = state.output ?? outputFor(deps, global);
     const { message, exitCode } = describeError(error, {
       endpointUrl: resolveEndpointUrl(global.endpointUrl, deps.env),
     });
     output.errLine(`${output.errPalette.red('aactl:')} ${message}`);
-    if (global.json) output.printJson({ error: { message, exitCode } });
+    // One JSON document on stdout, always: a command that fails after printing keeps its document.
+    if (global.json && !output.printedJson) {
+      const partial = error instanceof CliError ? (error.json ?? {}) : {};
+      output.printJson({ ...partial, error: { message, exitCode } });
+    }
     return exitCode;
   }
 }
@@ -116,7 +124,12 @@ function commanderExit(
   deps: CliDeps,
   program: Command,
 ): number {
-  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+  // `aactl help [command]` shows help with exit code 0; a missing subcommand shows it with 1.
+  if (
+    error.code === 'commander.helpDisplayed' ||
+    error.code === 'commander.version' ||
+    (error.code === 'commander.help' && error.exitCode === 0)
+  ) {
     return ExitCode.Ok;
   }
   const path = commandPathOf(program, argv);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { lockObserver } from '../drill-runner';
 import { gatherStatus } from '../status';
 import type { CommandKit } from './context';
-import { ExitCode } from './exit-codes';
+import { ExitCode, STATUS_EXIT_HELP } from './exit-codes';
 import { renderStatus } from './render';
 
 interface StatusCommandOptions {
@@ -19,6 +19,7 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
     )
     .option('--no-dns', 'skip TestDNSAnswer from the vantage points')
     .option('--no-drain', 'skip reading the drain flags (DynamoDB)')
+    .addHelpText('after', STATUS_EXIT_HELP)
     .action(
       kit.action<StatusCommandOptions>(async (ctx, options) => {
         const step = ctx.progress.start('Reading health checks, DNS answers and drill locks');

@@ -467,3 +467,69 @@ describe('colour', () => {
     ).not.toMatch(ANSI);
   });
 });
+
+describe('help', () => {
+  test.each([[['help']], [['help', 'drill']], [['help', 'status']], [['drill', 'help', 'fail']]])(
+    'aactl %j prints help and exits 0',
+    async (argv) => {
+      const run = await runAactl(new FakeWorld(), argv);
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Usage: aactl');
+      expect(run.stderr).toBe('');
+    },
+  );
+
+  test('each command lists only its own exit codes', async () => {
+    const status = await runAactl(new FakeWorld(), ['status', '--help']);
+    const restore = await runAactl(new FakeWorld(), ['drill', 'restore', '--help']);
+    const cost = await runAactl(new FakeWorld(), ['cost', '--help']);
+    const root = await runAactl(new FakeWorld(), ['--help']);
+
+    expect(status.stdout).toContain('8  needs action: a stale drill lock');
+    expect(status.stdout).not.toContain('interrupted by Ctrl-C');
+    expect(restore.stdout).toContain('4  the drill still runs');
+    expect(restore.stdout).not.toContain('130');
+    expect(cost.stdout).not.toMatch(/\n {2}5 {2}/);
+    expect(root.stdout).toContain("other codes are command-specific: see each command's --help");
+    expect(root.stdout).not.toContain('130');
+  });
+});
+
+describe('bad values are usage errors (exit 2, one line), never silently changed', () => {
+  test.each([
+    [
+      ['--endpoint-url', 'not-a-url', 'status'],
+      'aactl: --endpoint-url "not-a-url" is not an http(s) URL; pass one such as http://127.0.0.1:5000',
+    ],
+    [
+      ['drill', 'fail', '--region', 'eu-west-1', '--observe-timeout', '0s'],
+      "aactl: option '--observe-timeout <duration>' argument '0s' is invalid. expected a duration between 10s and 1h, got \"0s\"; run aactl drill fail --help",
+    ],
+    [
+      ['drill', 'fail', '--region', 'eu-west-1', '--hold', '100000h'],
+      "aactl: option '--hold <duration>' argument '100000h' is invalid. expected a duration between 0s and 6h, got \"100000h\"; run aactl drill fail --help",
+    ],
+    [
+      ['drill', 'fail', '--region', 'eu-west-1', '--poll', '50s', '--observe-timeout', '30s'],
+      'aactl: --poll 50s is longer than --observe-timeout 30s; poll more often or wait longer',
+    ],
+  ])('%j', async (argv, line) => {
+    const run = await runAactl(new FakeWorld(), argv);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`${line}\n`);
+    expect(run.stdout).toBe('');
+  });
+
+  test('AACTL_ENDPOINT_URL is checked too and named', async () => {
+    const run = await runAactl(new FakeWorld(), ['status'], {
+      env: { AACTL_ENDPOINT_URL: 'localhost:5000' },
+    });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'aactl: AACTL_ENDPOINT_URL "localhost:5000" is not an http(s) URL; pass one such as http://127.0.0.1:5000, or unset AACTL_ENDPOINT_URL\n',
+    );
+  });
+});

@@ -323,6 +323,14 @@ describe('aactl rollout status options', () => {
     );
   });
 
+  test.each([['0s'], ['90s'], ['30d']])('--window %s is refused, never rounded', async (value) => {
+    const run = await runRollout(healthyWorld(), ['rollout', 'status', '--window', value]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `aactl: option '--window <duration>' argument '${value}' is invalid. expected whole minutes between 1m and 14d (CloudWatch periods are whole minutes), got "${value}"; run aactl rollout status --help\n`,
+    );
+  });
+
   test('thresholds are flags', async () => {
     const world = healthyWorld();
     const run = await runRollout(world, ['rollout', 'status', '--max-lag-ms', '200', '--json']);
