@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GLOBAL_STACK_REGION } from '../../config/naming';
+import { connectTimeoutOf, DEFAULT_CALL_TIMEOUT_MS, SDK_MAX_ATTEMPTS } from '../call-guard';
 import { createDrainGateway } from '../gateways/drain';
 import { createMetricsGateway } from '../gateways/metrics';
 import { createRoute53Gateway } from '../gateways/route53';
@@ -25,6 +26,11 @@ export interface AwsClientOptions {
   readonly endpointUrl?: string;
   /** The process environment (read for credentials when an emulator is used). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Longest wait for one request (one attempt); connecting gets at most 3 s of it.
+   * @default 10 s (`DEFAULT_CALL_TIMEOUT_MS`)
+   */
+  readonly callTimeoutMs?: number;
 }
 
 /**
@@ -122,12 +128,24 @@ export function createAwsGateways(factory: AwsClientFactory, tableName: string):
 }
 
 function clientConfig(options: AwsClientOptions) {
-  if (options.endpointUrl === undefined) return {};
+  const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const bounded = {
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    // Without these a socket that connects and never answers hangs for the SDK's default 5 min
+    // (and the request timeout only warns unless told to throw).
+    requestHandler: {
+      connectionTimeout: connectTimeoutOf(callTimeoutMs),
+      requestTimeout: callTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+  if (options.endpointUrl === undefined) return bounded;
   const { env } = options;
   const hasCredentials =
     (env.AWS_ACCESS_KEY_ID !== undefined && env.AWS_SECRET_ACCESS_KEY !== undefined) ||
     env.AWS_PROFILE !== undefined;
   return {
+    ...bounded,
     endpoint: options.endpointUrl,
     // Emulators accept any key; without this the SDK would look for a real profile.
     ...(hasCredentials ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),

@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { TAG_DRILL_LOCK } from '../../config/naming';
 import { DRILL_METHODS, type DrillMethod } from '../drill-method';
 import {
@@ -12,12 +12,13 @@ import {
   type DrillOutcome,
   type DrillReport,
 } from '../drill-runner';
-import { formatDuration, parseDuration } from '../duration';
+import { formatDuration } from '../duration';
 import { findHealthChecks, findLocks, readRegionHealth, type LockFinding } from '../live';
 import { isoSeconds } from '../lock';
 import { vantagePointsFor } from '../vantage-points';
 import type { CommandContext, CommandKit, InterruptSignal } from './context';
 import { CliError, DRILL_EXIT_HELP, ExitCode, RESTORE_EXIT_HELP, usageError } from './exit-codes';
+import { durationFlag, type DurationBounds } from './options';
 import { paintState, planSteps, renderDrillReport, renderPlan } from './render';
 
 /** Where drill reports go unless `--report-file` says otherwise (git-ignored). */
@@ -39,51 +40,6 @@ interface FailOptions {
 interface RestoreOptions {
   readonly region?: string;
   readonly force?: boolean;
-}
-
-/** Parse a duration option (commander turns the error into exit 2 with one line). */
-export function durationOption(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined) {
-    throw new InvalidArgumentError(
-      `expected a duration such as 30s, 5m or 1h30m, got ${JSON.stringify(value)}`,
-    );
-  }
-  return ms;
-}
-
-/** Inclusive limits of a duration option, as typed (`100ms`, `6h`). */
-export interface DurationBounds {
-  readonly min: string;
-  readonly max: string;
-}
-
-/** Parse a duration option within bounds (a nonsense value is refused, never clamped). */
-export function boundedDurationOption(bounds: DurationBounds) {
-  const min = durationOption(bounds.min);
-  const max = durationOption(bounds.max);
-  return (value: string): number => {
-    const ms = durationOption(value);
-    if (ms < min || ms > max) {
-      throw new InvalidArgumentError(
-        `expected a duration between ${bounds.min} and ${bounds.max}, got ${JSON.stringify(value)}`,
-      );
-    }
-    return ms;
-  };
-}
-
-/** A duration option with bounds and a human default shown in --help. */
-export function durationFlag(
-  flags: string,
-  description: string,
-  fallback: string,
-  bounds: DurationBounds,
-): Option {
-  const parse = boundedDurationOption(bounds);
-  return new Option(flags, `${description} (${bounds.min} to ${bounds.max})`)
-    .argParser(parse)
-    .default(parse(fallback), fallback);
 }
 
 /** Limits of the drill's durations: long enough to measure, short enough to be a drill. */

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../call-guard';
 import { resolveEndpointUrl } from './aws-clients';
 import {
   commandContext,
@@ -12,6 +13,7 @@ import { registerCostCommands } from './cost-commands';
 import { registerDrillCommands } from './drill-commands';
 import { describeError } from './errors';
 import { CliError, ExitCode, ROOT_EXIT_HELP } from './exit-codes';
+import { boundedDurationOption } from './options';
 import type { Output } from './output';
 import { registerRolloutCommands } from './rollout-commands';
 import { registerStatusCommands } from './status-commands';
@@ -54,6 +56,14 @@ export function buildProgram(
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--endpoint-url <url>', 'AWS endpoint for a local emulator (env AACTL_ENDPOINT_URL)')
+    .addOption(
+      new Option(
+        '--call-timeout <duration>',
+        'longest wait for one AWS request, 100ms to 2m (connecting: at most 3s of it; up to 3 attempts)',
+      )
+        .argParser(boundedDurationOption({ min: '100ms', max: '2m' }))
+        .default(DEFAULT_CALL_TIMEOUT_MS, '10s'),
+    )
     .option('--json', 'print one JSON document on stdout (for CI)')
     .option('--no-color', 'no colours (also NO_COLOR; colours only ever on a TTY)')
     .addOption(new Option('-q, --quiet', 'no progress on stderr'))

@@ -6,6 +6,7 @@ import {
   type RolloutPhase,
 } from '../../../lambda/domain/catalog';
 import { dataStackName } from '../../config/naming';
+import { guardGateway } from '../call-guard';
 import { describeAssumptions, estimateMonthlyCost, type CostEstimate } from '../cost/model';
 import { readDeployedData } from '../rollout/deployed';
 import { DEFAULT_THRESHOLDS, type GateThresholds } from '../rollout/gates';
@@ -27,8 +28,8 @@ import {
   trafficOf,
   type TrafficOptions,
 } from './cost-commands';
-import { durationOption } from './drill-commands';
 import { CliError, ExitCode, exitCodesHelp } from './exit-codes';
+import { durationOption } from './options';
 
 /** Exit codes of `aactl rollout` beyond the shared ones (kept as an alias of the shared table). */
 export const RolloutExitCode = { GatesBlocked: ExitCode.GatesBlocked } as const;
@@ -86,7 +87,16 @@ export type RolloutGatewayFactory = (ctx: CommandContext) => RolloutGateway;
 
 /** The AWS gateway, with the same endpoint override as every other command. */
 export const awsRolloutGateway: RolloutGatewayFactory = (ctx) =>
-  createRolloutGateway({ endpointUrl: ctx.endpointUrl, env: ctx.deps.env });
+  createRolloutGateway({
+    endpointUrl: ctx.endpointUrl,
+    env: ctx.deps.env,
+    callTimeoutMs: ctx.global.callTimeoutMs,
+  });
+
+/** The gateway of a command run, every call bounded like the other gateways. */
+function rolloutGatewayOf(ctx: CommandContext, makeGateway: RolloutGatewayFactory) {
+  return guardGateway('rollout', makeGateway(ctx), ctx.callPolicy);
+}
 
 /** `aactl rollout status` and `aactl rollout plan`, on the given gateway. */
 export function rolloutCommandGroup(
@@ -148,7 +158,7 @@ function registerRollout(program: Command, kit: CommandKit, makeGateway: Rollout
         };
         const step = ctx.progress.start('Reading the deployed rollout, metrics and alarms');
         const report = await gatherRolloutStatus(
-          { config: ctx.config, gateway: makeGateway(ctx) },
+          { config: ctx.config, gateway: rolloutGatewayOf(ctx, makeGateway) },
           {
             windowMs: options.window,
             thresholds,
@@ -254,7 +264,7 @@ async function deployedStart(
   makeGateway: RolloutGatewayFactory,
 ): Promise<PlanStart> {
   // A plan starts from the data stack's state; the region stacks are not needed.
-  const data = await readDeployedData(makeGateway(ctx), ctx.config);
+  const data = await readDeployedData(rolloutGatewayOf(ctx, makeGateway), ctx.config);
   if (!('state' in data)) {
     throw new CliError(
       `${data.missing} (${dataStackName(ctx.config.appName)}); or plan from cdk.json with --offline`,

@@ -57,11 +57,13 @@ export interface RolloutGateway {
 export interface RolloutGatewaySettings {
   readonly endpointUrl: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Longest wait for one AWS request. @default 10 s */
+  readonly callTimeoutMs?: number;
 }
 
 /** The gateway on real (or emulated) AWS, built on the shared client factory. */
 export function createRolloutGateway(settings: RolloutGatewaySettings): RolloutGateway {
-  const factory = createAwsClientFactory({ endpointUrl: settings.endpointUrl, env: settings.env });
+  const factory = createAwsClientFactory(settings);
   return {
     async stackOutputs(region, stackName) {
       try {

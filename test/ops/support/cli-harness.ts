@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { CliDeps, InterruptSignal } from '../../../lib/ops/cli/context';
 import { runCli } from '../../../lib/ops/cli/program';
 import { realSleep, systemClock } from '../../../lib/ops/progress';
@@ -14,6 +15,16 @@ export class CapturedStream {
   write(chunk: string): boolean {
     this.text += chunk;
     return true;
+  }
+}
+
+/** A terminal (or pipe) the CLI reads answers from; `answer` types a line. */
+export class FakeInput extends PassThrough {
+  constructor(readonly isTTY = false) {
+    super();
+  }
+  answer(line: string): void {
+    this.write(`${line}\n`);
   }
 }
 
@@ -55,8 +66,10 @@ export function testCliDeps(overrides: Partial<CliDeps> & Pick<CliDeps, 'makeGat
     cwd: '/work/drills',
     stdout: stdout as unknown as CliDeps['stdout'],
     stderr: stderr as unknown as CliDeps['stderr'],
+    stdin: new FakeInput(),
     clock: systemClock,
     sleep: realSleep,
+    timer: realSleep,
     identity: { pid: 4242, hostname: 'oncall' },
     pidAlive: () => false,
     signals: new SignalHub().source,
@@ -76,6 +89,8 @@ export async function runAactl(
     env?: Record<string, string>;
     pidAlive?: (pid: number) => boolean;
     signals?: SignalHub;
+    stdin?: FakeInput;
+    stderrTTY?: boolean;
   } = {},
 ) {
   const signals = options.signals ?? new SignalHub();
@@ -83,6 +98,8 @@ export async function runAactl(
     env: options.env ?? {},
     clock: world.clock,
     sleep: world.sleep,
+    timer: world.timer,
+    ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     pidAlive: options.pidAlive ?? (() => false),
     signals: signals.source,
     makeGateways: () => world.gateways(),

@@ -20,6 +20,11 @@ import { VANTAGE_SUBNETS } from '../../../lib/ops/vantage-points';
  * Model: each region's endpoint is healthy unless `endpointDown` or drained. Checkers notice a
  * change of the endpoint after `detectionDelayMs`; Route 53 applies `Inverted` at once; DNS
  * follows the effective health `dnsDelayMs` later. `sleep` advances the clock instead of waiting.
+ *
+ * Outages: while `unreachable(now)` holds, every gateway call hangs for ever (like an endpoint that
+ * accepts connections and never answers). Deadlines use `timer`, fake timers that fire when
+ * `sleep` passes them or, when everything waits on hung calls, by jumping the clock to the next
+ * one (as a real clock would get there).
  */
 
 /** An error to throw from a gateway method on its next calls. */
@@ -56,6 +61,11 @@ export class FakeWorld {
   dnsFault: (query: DnsQuery) => Error | undefined = () => undefined;
   /** Called as simulated time passes (every second): tests abort or break things mid-drill. */
   onSleep: (world: FakeWorld) => void = () => undefined;
+  /** Whether AWS is unreachable at a time (calls made then never answer). */
+  unreachable: (at: number) => boolean = () => false;
+  /** Calls that hung (method names), in order. */
+  readonly hung: string[] = [];
+  private readonly timers: { at: number; fire: () => void }[] = [];
 
   constructor(options: { regions?: string[]; phase?: RolloutPhase; appName?: string } = {}) {
     this.regions = options.regions ?? ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
@@ -81,10 +91,65 @@ export class FakeWorld {
       const step = Math.min(left, 1000);
       this.now += step;
       left -= step;
+      this.fireDueTimers();
       this.onSleep(this);
     } while (left > 0);
     if (signal?.aborted) throw abortError();
   };
+
+  /** Fake timers for deadlines. */
+  readonly timer: Sleep = (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      const entry = { at: this.now + ms, fire: resolve };
+      this.timers.push(entry);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.removeTimer(entry);
+          reject(abortError());
+        },
+        { once: true },
+      );
+    });
+
+  /** Pending fake timers. */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  private removeTimer(entry: { at: number; fire: () => void }): void {
+    const index = this.timers.indexOf(entry);
+    if (index >= 0) this.timers.splice(index, 1);
+  }
+
+  private fireDueTimers(): void {
+    for (const entry of this.timers.filter((candidate) => candidate.at <= this.now)) {
+      this.removeTimer(entry);
+      entry.fire();
+    }
+  }
+
+  /** Nothing but timers can move on: advance the clock to the next one and fire it. */
+  private advanceToNextTimer(): void {
+    const next = Math.min(...this.timers.map((entry) => entry.at));
+    if (!Number.isFinite(next)) return;
+    this.now = Math.max(this.now, next);
+    this.fireDueTimers();
+    this.onSleep(this);
+  }
+
+  /** Answer, or hang for ever while unreachable. */
+  private async reach(method: string): Promise<void> {
+    if (!this.unreachable(this.now)) return;
+    this.hung.push(method);
+    // Runs once every pending promise job is done, i.e. when all that is left is waiting.
+    setImmediate(() => this.advanceToNextTimer());
+    await new Promise<never>(() => undefined);
+  }
 
   check(region: string): CheckState {
     const found = this.checks.find((check) => check.region === region);
@@ -153,6 +218,7 @@ export class FakeWorld {
   get route53(): Route53Gateway {
     return {
       listAppHealthChecks: async (appName) => {
+        await this.reach('listAppHealthChecks');
         this.fault('listAppHealthChecks');
         this.log.push('listAppHealthChecks');
         return this.checks
@@ -160,10 +226,12 @@ export class FakeWorld {
           .map((check): TaggedHealthCheck => ({ ...this.details(check), tags: { ...check.tags } }));
       },
       getHealthCheck: async (id) => {
+        await this.reach('getHealthCheck');
         this.fault('getHealthCheck');
         return this.details(this.byId(id));
       },
       getHealthCheckStatus: async (id) => {
+        await this.reach('getHealthCheckStatus');
         this.fault('getHealthCheckStatus');
         const check = this.byId(id);
         const ok = this.endpointHealthyAt(check.region, this.now);
@@ -175,6 +243,7 @@ export class FakeWorld {
         }));
       },
       setInverted: async (id, inverted, version) => {
+        await this.reach('setInverted');
         this.fault('setInverted');
         const check = this.byId(id);
         if (version !== check.version) {
@@ -188,20 +257,24 @@ export class FakeWorld {
         return this.details(check);
       },
       getTags: async (ids) => {
+        await this.reach('getTags');
         this.fault('getTags');
         return new Map(ids.map((id) => [id, { ...this.byId(id).tags }]));
       },
       putTag: async (id, key, value) => {
+        await this.reach('putTag');
         this.fault('putTag');
         this.log.push(`putTag ${this.byId(id).region} ${key}`);
         this.byId(id).tags[key] = value;
       },
       removeTag: async (id, key) => {
+        await this.reach('removeTag');
         this.fault('removeTag');
         this.log.push(`removeTag ${this.byId(id).region} ${key}`);
         delete this.byId(id).tags[key];
       },
       testDnsAnswer: async (query) => {
+        await this.reach('testDnsAnswer');
         this.fault('testDnsAnswer');
         const injected = this.dnsFault(query);
         if (injected !== undefined) throw injected;
@@ -232,16 +305,19 @@ export class FakeWorld {
     };
     return {
       setDrain: async (region, flag) => {
+        await this.reach('setDrain');
         this.fault('setDrain');
         this.log.push(`setDrain ${region}`);
         history(region).push({ at: this.now, flag });
       },
       clearDrain: async (region) => {
+        await this.reach('clearDrain');
         this.fault('clearDrain');
         this.log.push(`clearDrain ${region}`);
         history(region).push({ at: this.now, flag: undefined });
       },
       getDrain: async (region): Promise<DrainFlagState | undefined> => {
+        await this.reach('getDrain');
         this.fault('getDrain');
         const flag = history(region).at(-1)?.flag;
         return flag === undefined ? undefined : { ...flag, drained: true };
@@ -252,6 +328,7 @@ export class FakeWorld {
   get metricsGateway(): MetricsGateway {
     return {
       putDrillMetrics: async (metrics) => {
+        await this.reach('putDrillMetrics');
         this.fault('putDrillMetrics');
         this.metrics.push(metrics);
       },
