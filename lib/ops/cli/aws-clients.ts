@@ -5,9 +5,12 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GLOBAL_STACK_REGION } from '../../config/naming';
 import { connectTimeoutOf, DEFAULT_CALL_TIMEOUT_MS, SDK_MAX_ATTEMPTS } from '../call-guard';
+import { createAlarmsGateway } from '../gateways/alarms';
 import { createDrainGateway } from '../gateways/drain';
+import { createDrillHistoryGateway } from '../gateways/drill-history';
 import { createMetricsGateway } from '../gateways/metrics';
 import { createRoute53Gateway } from '../gateways/route53';
+import { createStacksGateway } from '../gateways/stacks';
 import type { OpsGateways } from '../live';
 import { usageError } from './exit-codes';
 
@@ -124,6 +127,9 @@ export function createAwsGateways(factory: AwsClientFactory, tableName: string):
     route53: createRoute53Gateway(factory.route53()),
     drain: createDrainGateway((region) => factory.dynamodb(region), tableName),
     metrics: createMetricsGateway(factory.cloudwatch()),
+    stacks: createStacksGateway((region) => factory.cloudformation(region)),
+    alarms: createAlarmsGateway((region) => factory.cloudwatch(region)),
+    history: createDrillHistoryGateway((region) => factory.dynamodb(region), tableName),
   };
 }
 

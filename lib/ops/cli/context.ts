@@ -56,6 +56,7 @@ export interface CliDeps {
   readonly signals: SignalSource;
   readonly makeGateways: (settings: GatewaySettings) => OpsGateways;
   readonly writeFile: (path: string, text: string) => Promise<void>;
+  readonly readFile: (path: string) => Promise<string>;
   readonly version: string;
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { realSleep, systemClock } from '../progress';
@@ -52,6 +52,7 @@ export function nodeCliDeps(options: { version: string; env: NodeJS.ProcessEnv }
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, text, 'utf8');
     },
+    readFile: (path) => readFile(path, 'utf8'),
     version: options.version,
   };
 }

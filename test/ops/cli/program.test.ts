@@ -233,6 +233,7 @@ describe('aactl drill fail --execute', () => {
       '--region',
       'eu-west-1',
       '--execute',
+      '--yes',
       '--hold',
       '30s',
       '--metric',
@@ -283,7 +284,7 @@ describe('aactl drill fail --execute', () => {
 
       const run = await runAactl(
         world,
-        ['drill', 'fail', '--region', 'eu-west-1', '--execute', '--hold', '1h'],
+        ['drill', 'fail', '--region', 'eu-west-1', '--execute', '--yes', '--hold', '1h'],
         {
           signals: hub,
         },
@@ -313,14 +314,17 @@ describe('aactl drill fail --execute', () => {
       '--region',
       'eu-west-1',
       '--execute',
+      '--yes',
       '--hold',
       '10s',
     ]);
 
     expect(run.code).toBe(5);
-    expect(oneLine(run.stderr).at(-1)).toBe(
-      'aactl: restore of eu-west-1 failed (down); run aactl drill restore --region eu-west-1',
-    );
+    expect(oneLine(run.stderr).slice(-3)).toEqual([
+      'aactl: restore of eu-west-1 not done by 12:05:50 UTC (down); run the printed aws commands now, or aactl drill restore --region eu-west-1',
+      '  aws route53 update-health-check --health-check-id hc-2 --no-inverted',
+      '  aws route53 change-tags-for-resource --resource-type healthcheck --resource-id hc-2 --remove-tag-keys aa:drill-lock',
+    ]);
   });
 });
 

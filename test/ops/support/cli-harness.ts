@@ -74,6 +74,13 @@ export function testCliDeps(overrides: Partial<CliDeps> & Pick<CliDeps, 'makeGat
     pidAlive: () => false,
     signals: new SignalHub().source,
     writeFile: async (path, text) => void files.set(path, text),
+    readFile: async (path) => {
+      const text = files.get(path);
+      if (text === undefined) {
+        throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
+      }
+      return text;
+    },
     version: '0.1.0-test',
     ...overrides,
   };

@@ -1,7 +1,17 @@
 import type { RolloutPhase } from '../../../lambda/domain/catalog';
-import { TAG_APP, TAG_REGION } from '../../../lib/config/naming';
+import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
+import { guardPropertiesOf } from '../../../lambda/rollout-guard/properties';
+import {
+  dataStackName,
+  regionAlarmName,
+  regionStackName,
+  TAG_APP,
+  TAG_REGION,
+} from '../../../lib/config/naming';
 import { HEALTH_CHECKER_REGIONS } from '../../../lib/config/regions';
+import type { AlarmsGateway } from '../../../lib/ops/gateways/alarms';
 import type { DrainFlag, DrainFlagState, DrainGateway } from '../../../lib/ops/gateways/drain';
+import type { DrillHistoryGateway, DrillRecord } from '../../../lib/ops/gateways/drill-history';
 import type { DrillMetrics, MetricsGateway } from '../../../lib/ops/gateways/metrics';
 import type {
   DnsQuery,
@@ -9,10 +19,12 @@ import type {
   Route53Gateway,
   TaggedHealthCheck,
 } from '../../../lib/ops/gateways/route53';
+import type { StackState, StacksGateway } from '../../../lib/ops/gateways/stacks';
 import type { CheckerObservation } from '../../../lib/ops/health';
 import type { OpsGateways } from '../../../lib/ops/live';
 import { abortError, type Clock, type Sleep } from '../../../lib/ops/progress';
 import { VANTAGE_SUBNETS } from '../../../lib/ops/vantage-points';
+import { ROLLOUT_STATE_OUTPUT } from '../../../lib/rollout/model';
 
 /**
  * An in-memory Route 53 + drain flags with a simulated clock, for fast deterministic drills.
@@ -66,6 +78,13 @@ export class FakeWorld {
   /** Calls that hung (method names), in order. */
   readonly hung: string[] = [];
   private readonly timers: { at: number; fire: () => void }[] = [];
+  readonly appName: string;
+  /** Stacks by `region/name`; every region stack and the data stack exist, deployed at `phase`. */
+  readonly stackStates = new Map<string, StackState>();
+  /** Alarm states by `region/name`; each region's api-5xx and api-latency-p99 exist, OK. */
+  readonly alarmStates = new Map<string, string>();
+  /** The shared drill history, per region replica. */
+  readonly drillHistory = new Map<string, DrillRecord[]>();
 
   constructor(options: { regions?: string[]; phase?: RolloutPhase; appName?: string } = {}) {
     this.regions = options.regions ?? ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
@@ -79,6 +98,13 @@ export class FakeWorld {
       tags: { [TAG_APP]: options.appName ?? 'active-active', [TAG_REGION]: region },
       invertedHistory: [{ at: 0, value: false }],
     }));
+    this.appName = options.appName ?? 'active-active';
+    for (const region of this.regions) {
+      this.regionStack(region, 'UPDATE_COMPLETE');
+      this.alarm(region, 'api-5xx', 'OK');
+      this.alarm(region, 'api-latency-p99', 'OK');
+    }
+    this.deployPhase(this.phase);
   }
 
   readonly clock: Clock = { now: () => this.now };
@@ -335,8 +361,91 @@ export class FakeWorld {
     };
   }
 
+  get stacks(): StacksGateway {
+    return {
+      describeStack: async (region, stackName) => {
+        await this.reach('describeStack');
+        this.fault('describeStack');
+        return this.stackStates.get(`${region}/${stackName}`);
+      },
+    };
+  }
+
+  get alarms(): AlarmsGateway {
+    return {
+      alarmStates: async (region, names) => {
+        await this.reach('alarmStates');
+        this.fault('alarmStates');
+        return names.flatMap((name) => {
+          const state = this.alarmStates.get(`${region}/${name}`);
+          return state === undefined ? [] : [{ name, state, reason: `fake ${state}` }];
+        });
+      },
+    };
+  }
+
+  get history(): DrillHistoryGateway {
+    const records = (region: string) => {
+      const list = this.drillHistory.get(region) ?? [];
+      this.drillHistory.set(region, list);
+      return list;
+    };
+    return {
+      putRecord: async (region, record) => {
+        await this.reach('putRecord');
+        this.fault('putRecord');
+        this.log.push(`putRecord ${region} ${record.drillId}`);
+        records(region).push(JSON.parse(JSON.stringify(record)) as DrillRecord);
+      },
+      listRecords: async (region, limit) => {
+        await this.reach('listRecords');
+        this.fault('listRecords');
+        return [...records(region)]
+          .sort((a, b) => b.drillId.localeCompare(a.drillId))
+          .slice(0, limit)
+          .map(({ report: _report, ...summary }) => summary);
+      },
+      getRecord: async (region, drillId) => {
+        await this.reach('getRecord');
+        this.fault('getRecord');
+        return records(region).find((record) => record.drillId === drillId);
+      },
+    };
+  }
+
+  /** Set a region's (or `global`) alarm state, e.g. `alarm('eu-west-1', 'api-5xx', 'ALARM')`. */
+  alarm(region: string, name: string, state: string): void {
+    this.alarmStates.set(`${region}/${regionAlarmName(this.appName, region, name)}`, state);
+  }
+
+  /** Set a region stack's status, e.g. `UPDATE_IN_PROGRESS`. */
+  regionStack(region: string, status: string): void {
+    const key = `${region}/${regionStackName(this.appName, region)}`;
+    this.stackStates.set(key, { status, outputs: this.stackStates.get(key)?.outputs ?? {} });
+  }
+
+  /** Record `phase` as the deployed rollout phase (the data stack's RolloutState output). */
+  deployPhase(phase: RolloutPhase): void {
+    const state = { phase, domains: resolveDomainPhases(phase, {}), regions: this.regions };
+    this.stackStates.set(`${this.primary}/${dataStackName(this.appName)}`, {
+      status: 'UPDATE_COMPLETE',
+      outputs: {
+        [ROLLOUT_STATE_OUTPUT]: JSON.stringify(
+          guardPropertiesOf(state, { allowMultiStep: false, limitedWriteClasses: [] }),
+        ),
+      },
+    });
+  }
+
   gateways(): OpsGateways {
-    return { route53: this.route53, drain: this.drain, metrics: this.metricsGateway };
+    return {
+      route53: this.route53,
+      drain: this.drain,
+      metrics: this.metricsGateway,
+      stacks: this.stacks,
+      alarms: this.alarms,
+      history: this.history,
+    };
   }
 }
 
