@@ -1,11 +1,16 @@
+import type { RolloutPhase } from '../../lambda/domain/catalog';
+import { drainFlagKey, regionStackName } from '../config/naming';
 import type { AppConfig } from '../config/schema';
+import { firstLineOf } from './error-line';
 import type { DrainFlagState } from './gateways/drain';
+import { stackBusy, type StackState } from './gateways/stacks';
 import type { HealthState } from './health';
 import {
   dnsProbeTargetOf,
   findHealthChecks,
   findLocks,
   probeVantages,
+  readDeployedPhase,
   readFingerprints,
   readRegionHealth,
   type LockFinding,
@@ -47,6 +52,8 @@ export interface RegionStatus {
   };
   /** A drill lock on this region's health check. */
   readonly lock: LockStatus | null;
+  /** Status of the region's stack (`UPDATE_IN_PROGRESS` ...), null when not found or not read. */
+  readonly stackStatus: string | null;
 }
 
 /** A drill lock as reported. */
@@ -69,7 +76,12 @@ export interface LockStatus {
 export interface StatusReport {
   readonly appName: string;
   readonly publicName: string;
+  /** The phase that runs: deployed (the data stack's record) when readable, else cdk.json's. */
   readonly rolloutPhase: string;
+  /** Where `rolloutPhase` comes from. */
+  readonly phaseSource: 'deployed' | 'cdk.json';
+  /** What cdk.json (with -c overrides) would deploy. */
+  readonly configPhase: string;
   readonly primaryRegion: string;
   readonly generatedAt: string;
   readonly healthyRegions: number;
@@ -77,14 +89,22 @@ export interface StatusReport {
   readonly regions: readonly RegionStatus[];
   readonly locks: readonly LockStatus[];
   readonly warnings: readonly string[];
+  /** What on-call must act on, each with its fix; non-empty: exit code 8. */
+  readonly needsAction: readonly string[];
 }
 
 /** Raw facts the report is built from. */
 export interface StatusFacts {
   readonly config: Pick<
     AppConfig,
-    'appName' | 'publicName' | 'regions' | 'primaryRegion' | 'rollout' | 'drills'
+    'appName' | 'publicName' | 'regions' | 'primaryRegion' | 'rollout' | 'drills' | 'tableName'
   >;
+  /** The deployed phase, or why it is unknown (null: not read). */
+  readonly deployed: { readonly phase: RolloutPhase } | { readonly error: string } | null;
+  /** Each region stack, or why it could not be read (absent: not found). */
+  readonly stacks: ReadonlyMap<string, StackState | { readonly error: string } | undefined>;
+  /** The emulator endpoint, if any (named in the fix commands). */
+  readonly endpointUrl?: string;
   readonly live: readonly RegionHealthLive[];
   readonly locks: readonly LockFinding[];
   /** Drain flag per region: state, undefined when absent, or an error. */
@@ -100,6 +120,11 @@ export interface StatusFacts {
 export function buildStatusReport(facts: StatusFacts): StatusReport {
   const { config } = facts;
   const warnings: string[] = [];
+  const needsAction: string[] = [];
+  const act = (text: string) => {
+    needsAction.push(text);
+    warnings.push(text);
+  };
   const locks = facts.locks.map(lockStatusOf);
   const regions = facts.live.map((row): RegionStatus => {
     const drain = facts.drains?.get(row.region);
@@ -107,8 +132,8 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
     const drainState = drain !== undefined && !('error' in drain) ? drain : undefined;
     const answer = facts.answers?.find((entry) => entry.vantage.region === row.region);
     if (row.healthCheck === undefined) {
-      warnings.push(
-        `no health check tagged aa:app=${config.appName}, aa:region=${row.region}; deploy that region stack`,
+      act(
+        `no health check tagged aa:app=${config.appName}, aa:region=${row.region}; deploy that region stack (npx cdk deploy ${regionStackName(config.appName, row.region)})`,
       );
     }
     if (row.error !== undefined) warnings.push(`cannot read health of ${row.region}: ${row.error}`);
@@ -145,14 +170,19 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
         ...(answer?.error !== undefined ? { error: answer.error } : {}),
       },
       lock: locks.find((lock) => lock.healthCheckId === row.healthCheck?.id) ?? null,
+      stackStatus: stackStatusOf(facts.stacks.get(row.region)),
     };
   });
   for (const lock of locks) {
-    warnings.push(
-      lock.liveness === 'stale'
-        ? `leftover drill lock on ${lock.region ?? lock.healthCheckId} (${lock.reason}); ${lock.fix}`
-        : `drill ${lock.drillId ?? '?'} is running on ${lock.region ?? lock.healthCheckId} (${lock.reason})`,
-    );
+    if (lock.liveness === 'stale') {
+      act(
+        `leftover drill lock on ${lock.region ?? lock.healthCheckId} (${lock.reason}); ${lock.fix}`,
+      );
+    } else {
+      warnings.push(
+        `drill ${lock.drillId ?? '?'} is running on ${lock.region ?? lock.healthCheckId} (${lock.reason})`,
+      );
+    }
   }
   for (const [region, ids] of facts.duplicates) {
     warnings.push(`${region} has extra health checks (${ids.join(', ')}); remove the extra ones`);
@@ -167,17 +197,62 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
       `no DNS vantage point for ${facts.missingVantages.join(', ')}; add one in lib/ops/vantage-points.ts`,
     );
   }
+  const endpoint = facts.endpointUrl !== undefined ? ` --endpoint-url ${facts.endpointUrl}` : '';
   for (const row of regions) {
-    if (row.drained === true) {
-      warnings.push(
-        `${row.region} is drained (${row.drainReason || 'no reason'}, expires ${row.drainExpiresAt}); clear it with aactl drill restore --region ${row.region}`,
+    const drillRuns = row.lock?.liveness === 'running';
+    const drainState = facts.drains?.get(row.region);
+    const byDrill =
+      drainState !== undefined && !('error' in drainState) && drainState.drillId !== undefined;
+    if (row.drained === true && !drillRuns) {
+      act(
+        `${row.region} is drained with no drill running (${row.drainReason || 'no reason'}, expires ${row.drainExpiresAt}), so Route 53 keeps it out; if it should serve, ${
+          byDrill
+            ? `run aactl drill restore --region ${row.region}`
+            : `run aws dynamodb delete-item${endpoint} --region ${row.region} --table-name ${config.tableName} --key '${JSON.stringify({ pk: { S: drainFlagKey(row.region).pk }, sk: { S: drainFlagKey(row.region).sk } })}'`
+        }`,
       );
     }
-    if (row.inverted === true && row.lock === null) {
-      warnings.push(
-        `the health check of ${row.region} is inverted with no drill running; if that is a leftover, invert it back`,
+    if (row.inverted === true && !drillRuns) {
+      act(
+        `the health check of ${row.region} (${row.healthCheckId}) is inverted with no drill running, so Route 53 reads it upside down; if that is a leftover, run ${
+          row.lock !== null
+            ? `aactl drill restore --region ${row.region}`
+            : `aws route53 update-health-check${endpoint} --health-check-id ${row.healthCheckId} --no-inverted`
+        }`,
       );
     }
+    if (row.disabled === true && !drillRuns) {
+      act(
+        `the health check of ${row.region} (${row.healthCheckId}) is disabled, so Route 53 treats ${row.region} as ${row.inverted === true ? 'unhealthy' : 'healthy'} whatever /health says; run aws route53 update-health-check${endpoint} --health-check-id ${row.healthCheckId} --no-disabled`,
+      );
+    }
+    const stack = facts.stacks.get(row.region);
+    const stackName = regionStackName(config.appName, row.region);
+    if (stack !== undefined && 'error' in stack) {
+      warnings.push(`cannot read stack ${stackName}: ${stack.error}`);
+    } else if (stack !== undefined && stackBusy(stack.status)) {
+      if (row.lock !== null) {
+        act(
+          `stack ${stackName} is ${stack.status} during drill ${row.lock.drillId ?? '?'}: a deploy resets the health check (Inverted=false) under the drill; once it ends, run aactl drill restore --region ${row.region}${row.lock.liveness === 'running' ? ' --force if the drill process is gone' : ''}, then aactl status`,
+        );
+      } else {
+        warnings.push(
+          `stack ${stackName} is ${stack.status}: a deploy runs; drills of ${row.region} are refused until it ends`,
+        );
+      }
+    }
+  }
+  const configPhase = config.rollout.phase;
+  const deployedPhase =
+    facts.deployed !== null && 'phase' in facts.deployed ? facts.deployed.phase : undefined;
+  if (deployedPhase !== undefined && deployedPhase !== configPhase) {
+    warnings.push(
+      `the deployed rollout phase is ${deployedPhase}, but cdk.json says ${configPhase}: the next deploy changes it (see aactl rollout plan --to ${configPhase})`,
+    );
+  } else if (facts.deployed !== null && 'error' in facts.deployed) {
+    warnings.push(
+      `deployed rollout phase unknown (${facts.deployed.error}); showing ${configPhase} from cdk.json`,
+    );
   }
   const healthyRegions = regions.filter((row) => row.state === 'healthy').length;
   if (healthyRegions < config.drills.minHealthyRegions) {
@@ -188,7 +263,9 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
   return {
     appName: config.appName,
     publicName: config.publicName,
-    rolloutPhase: config.rollout.phase,
+    rolloutPhase: deployedPhase ?? configPhase,
+    phaseSource: deployedPhase !== undefined ? 'deployed' : 'cdk.json',
+    configPhase,
     primaryRegion: config.primaryRegion,
     generatedAt: facts.now.toISOString(),
     healthyRegions,
@@ -196,7 +273,12 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
     regions,
     locks,
     warnings,
+    needsAction,
   };
+}
+
+function stackStatusOf(stack: StackState | { readonly error: string } | undefined): string | null {
+  return stack === undefined || 'error' in stack ? null : stack.status;
 }
 
 function lockStatusOf(finding: LockFinding): LockStatus {
@@ -230,14 +312,19 @@ export interface StatusOptions {
 
 /** Read everything `aactl status` shows. */
 export async function gatherStatus(
-  ctx: { config: AppConfig; gateways: OpsGateways; observer: LockObserver },
+  ctx: {
+    config: AppConfig;
+    gateways: OpsGateways;
+    observer: LockObserver;
+    endpointUrl?: string;
+  },
   options: StatusOptions,
 ): Promise<StatusReport> {
   const { config, gateways } = ctx;
   const index = await findHealthChecks(gateways.route53, config);
   const { vantages, missing } = vantagePointsFor(config.regions);
   const probe = dnsProbeTargetOf(config);
-  const [live, answers, drains] = await Promise.all([
+  const [live, answers, drains, deployed, stacks] = await Promise.all([
     readRegionHealth(gateways.route53, config.regions, index),
     options.dns
       ? readFingerprints(gateways.route53, probe).then((current) =>
@@ -245,9 +332,14 @@ export async function gatherStatus(
         )
       : Promise.resolve(null),
     options.drain ? readDrains(gateways, config.regions) : Promise.resolve(null),
+    readDeployedPhase(gateways, config),
+    readStacks(gateways, config),
   ]);
   return buildStatusReport({
     config,
+    deployed,
+    stacks,
+    ...(ctx.endpointUrl !== undefined ? { endpointUrl: ctx.endpointUrl } : {}),
     live,
     locks: findLocks(index, ctx.observer),
     drains,
@@ -257,6 +349,27 @@ export async function gatherStatus(
     strayIds: index.strays.map((check) => check.id),
     now: ctx.observer.now,
   });
+}
+
+async function readStacks(
+  gateways: OpsGateways,
+  config: Pick<AppConfig, 'appName' | 'regions'>,
+): Promise<Map<string, StackState | { error: string } | undefined>> {
+  const entries = await Promise.all(
+    config.regions.map(
+      async (region): Promise<[string, StackState | { error: string } | undefined]> => {
+        try {
+          return [
+            region,
+            await gateways.stacks.describeStack(region, regionStackName(config.appName, region)),
+          ];
+        } catch (error) {
+          return [region, { error: firstLineOf(error) }];
+        }
+      },
+    ),
+  );
+  return new Map(entries);
 }
 
 async function readDrains(

@@ -149,6 +149,7 @@ export function commandContext(deps: CliDeps, command: Command): CommandContext 
     palette: output.errPalette,
     color: output.errPalette !== PLAIN,
     quiet: global.quiet,
+    clock: deps.clock,
   });
   const callPolicy: CallPolicy = {
     timer: deps.timer,

@@ -22,7 +22,7 @@ const yesNo = (value: boolean | null, palette: Palette, alarming = true): string
 export function renderStatus(report: StatusReport, palette: Palette): string {
   const lines: string[] = [];
   lines.push(
-    `${palette.bold(report.appName)}  ${report.publicName}  phase ${palette.bold(report.rolloutPhase)}  primary ${report.primaryRegion}`,
+    `${palette.bold(report.appName)}  ${report.publicName}  phase ${palette.bold(report.rolloutPhase)} (${report.phaseSource === 'deployed' ? 'deployed' : 'cdk.json; deployed phase unknown'})  primary ${report.primaryRegion}`,
   );
   lines.push('');
   lines.push(
@@ -69,7 +69,14 @@ export function renderStatus(report: StatusReport, palette: Palette): string {
   lines.push(
     `Healthy regions: ${report.healthyRegions} of ${report.regions.length} (drills keep at least ${report.minHealthyRegions})   * primary`,
   );
-  for (const warning of report.warnings) lines.push(`${palette.yellow('⚠')} ${warning}`);
+  for (const warning of report.warnings) {
+    if (!report.needsAction.includes(warning)) lines.push(`${palette.yellow('⚠')} ${warning}`);
+  }
+  if (report.needsAction.length > 0) {
+    lines.push('');
+    lines.push(palette.red('Needs action:'));
+    for (const item of report.needsAction) lines.push(`${palette.red('✖')} ${item}`);
+  }
   return lines.join('\n');
 }
 

@@ -28,6 +28,7 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
             config: ctx.config,
             gateways: ctx.gateways,
             observer: lockObserver(ctx.deps),
+            ...(ctx.endpointUrl !== undefined ? { endpointUrl: ctx.endpointUrl } : {}),
           },
           { dns: options.dns, drain: options.drain },
         );
@@ -44,6 +45,13 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
         step.succeed(`Read ${found} health check${found === 1 ? '' : 's'}`);
         if (ctx.output.json) ctx.output.printJson(report);
         else ctx.output.line(renderStatus(report, ctx.output.palette));
+        if (report.needsAction.length > 0) {
+          const count = report.needsAction.length;
+          ctx.output.errLine(
+            `aactl: ${count} item${count === 1 ? ' needs' : 's need'} action: ${report.needsAction[0]}${count > 1 ? ` (and ${count - 1} more above)` : ''}`,
+          );
+          return ExitCode.NeedsAction;
+        }
         return ExitCode.Ok;
       }),
     );

@@ -34,7 +34,7 @@ describe('aactl status', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      'active-active  api.example.com  phase active-active  primary us-east-1',
+      'active-active  api.example.com  phase active-active (deployed)  primary us-east-1',
     );
     expect(run.stdout).toMatch(
       /eu-west-1\s+hc-2\s+healthy\s+8\/8 \(100%\)\s+no\s+no\s+no\s+eu-west-1\s+-/,
@@ -56,11 +56,14 @@ describe('aactl status', () => {
     const run = await runAactl(world, ['status', '--json']);
     const report = JSON.parse(run.stdout);
 
-    expect(run.code).toBe(0);
+    // A drain flag with no drill running needs action.
+    expect(run.code).toBe(8);
     expect(report).toMatchObject({
       appName: 'active-active',
       publicName: 'api.example.com',
       rolloutPhase: 'active-active',
+      phaseSource: 'deployed',
+      configPhase: 'active-active',
       healthyRegions: 2,
       minHealthyRegions: 1,
       locks: [],
@@ -83,6 +86,7 @@ describe('aactl status', () => {
         responseCode: 'NOERROR',
       },
       lock: null,
+      stackStatus: 'UPDATE_COMPLETE',
     });
     expect(report.regions[2]).toMatchObject({
       drained: true,
@@ -97,9 +101,9 @@ describe('aactl status', () => {
 
     const run = await runAactl(world, ['status']);
 
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(8);
     expect(run.stdout).toContain(
-      '⚠ leftover drill lock on ap-southeast-2 (past its deadline 2025-03-01T11:30:00Z); run aactl drill restore --region ap-southeast-2',
+      '✖ leftover drill lock on ap-southeast-2 (past its deadline 2025-03-01T11:30:00Z); run aactl drill restore --region ap-southeast-2',
     );
     expect(run.stdout).toMatch(/ap-southeast-2\s+hc-3 .*stale/);
   });
@@ -443,7 +447,13 @@ describe('usage errors exit 2 with one line', () => {
       '--json',
     ]);
 
-    expect(JSON.parse(run.stdout).rolloutPhase).toBe('read-local');
+    const report = JSON.parse(run.stdout);
+    expect(report.configPhase).toBe('read-local');
+    // What runs is what was deployed; the difference is a warning.
+    expect(report.rolloutPhase).toBe('active-active');
+    expect(report.warnings).toContain(
+      'the deployed rollout phase is active-active, but cdk.json says read-local: the next deploy changes it (see aactl rollout plan --to read-local)',
+    );
   });
 
   test('--help lists the exit codes and exits 0', async () => {
