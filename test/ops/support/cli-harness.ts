@@ -57,10 +57,12 @@ export function writeCdkJson(config: Record<string, unknown> = rawConfig()): str
  * CLI dependencies for a test: captured stdout and stderr, files kept in memory, fake signals, the
  * real clock. Every test names its gateways; anything else can be overridden too.
  */
-export function testCliDeps(overrides: Partial<CliDeps> & Pick<CliDeps, 'makeGateways'>) {
+export function testCliDeps(
+  overrides: Partial<CliDeps> & Pick<CliDeps, 'makeGateways'>,
+  files = new Map<string, string>(),
+) {
   const stdout = new CapturedStream();
   const stderr = new CapturedStream();
-  const files = new Map<string, string>();
   const deps: CliDeps = {
     env: {},
     cwd: '/work/drills',
@@ -97,20 +99,24 @@ export async function runAactl(
     pidAlive?: (pid: number) => boolean;
     signals?: SignalHub;
     stdin?: FakeInput;
-    stderrTTY?: boolean;
+    /** Files written and read, shared between runs (e.g. a plan written, then run). */
+    files?: Map<string, string>;
   } = {},
 ) {
   const signals = options.signals ?? new SignalHub();
-  const { deps, stdout, stderr, files } = testCliDeps({
-    env: options.env ?? {},
-    clock: world.clock,
-    sleep: world.sleep,
-    timer: world.timer,
-    ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
-    pidAlive: options.pidAlive ?? (() => false),
-    signals: signals.source,
-    makeGateways: () => world.gateways(),
-  });
+  const { deps, stdout, stderr, files } = testCliDeps(
+    {
+      env: options.env ?? {},
+      clock: world.clock,
+      sleep: world.sleep,
+      timer: world.timer,
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      pidAlive: options.pidAlive ?? (() => false),
+      signals: signals.source,
+      makeGateways: () => world.gateways(),
+    },
+    options.files,
+  );
   const code = await runCli(['--cdk-json', options.cdkJson ?? writeCdkJson(), ...argv], deps);
   return {
     code,
