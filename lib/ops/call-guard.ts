@@ -121,3 +121,24 @@ export function guardGateway<G extends GatewayObject>(
   }
   return wrapped as G;
 }
+
+/**
+ * Run `work` with a signal that aborts after `ms`: for a sequence of calls that shares one
+ * deadline (each call raced against the signal ends at once when it fires).
+ */
+export async function withDeadline<T>(
+  timer: Sleep,
+  ms: number,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const deadline = new AbortController();
+  const dispose = new AbortController();
+  timer(ms, dispose.signal)
+    .then(() => deadline.abort('deadline'))
+    .catch(() => undefined);
+  try {
+    return await work(deadline.signal);
+  } finally {
+    dispose.abort();
+  }
+}

@@ -419,7 +419,7 @@ export async function executeDrill(
       outcome = 'stopped';
       stoppedBy = caught.message;
       error = caught.message;
-      progress.note(`Stopped (${caught.message}): restoring ${options.target} now`);
+      progress.note(caught.message);
     } else if (caught instanceof InconclusiveError) {
       outcome = 'inconclusive';
       inconclusive = caught.message;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { guardGateways, withDeadline } from '../call-guard';
 import { drillRecordOf, operatorOf, recordDrill } from '../drill-history';
 import { planFileOf, type DrillSettings } from '../drill-plan-file';
 import type { DrillOutcome, DrillReport } from '../drill-report';
@@ -310,12 +311,23 @@ async function finish(
       }
     }
   }
+  // What needs doing now goes out first: a failed restore's commands are not held up by the
+  // history write below.
+  const code = exitCodeOf(report.outcome, report.interruptedBy);
+  if (code !== ExitCode.Ok) {
+    const why = report.error ?? report.inconclusive ?? report.outcome;
+    ctx.output.errLine(`${ctx.output.errPalette.red('aactl:')} ${why}`);
+    for (const command of report.restore.manualCommands ?? []) ctx.output.errLine(`  ${command}`);
+  }
   let history: { region: string } | { error: string };
   try {
-    const region = await recordDrill(
-      ctx.gateways,
-      ctx.config,
-      drillRecordOf(report, operatorOf(ctx.deps.env, ctx.deps.identity)),
+    // One call deadline for the whole write, whichever replicas it tries.
+    const region = await withDeadline(ctx.deps.timer, ctx.callPolicy.deadlineMs, (signal) =>
+      recordDrill(
+        guardGateways(ctx.gateways, { ...ctx.callPolicy, signal }),
+        ctx.config,
+        drillRecordOf(report, operatorOf(ctx.deps.env, ctx.deps.identity)),
+      ),
     );
     history = { region };
   } catch (error) {
@@ -327,12 +339,6 @@ async function finish(
 
   if (ctx.output.json) ctx.output.printJson({ report, reportFile: written, metric, history });
   else ctx.output.line(renderDrillReport(report, written, ctx.output.palette));
-  const code = exitCodeOf(report.outcome, report.interruptedBy);
-  if (code !== ExitCode.Ok) {
-    const why = report.error ?? report.inconclusive ?? report.outcome;
-    ctx.output.errLine(`${ctx.output.errPalette.red('aactl:')} ${why}`);
-    for (const command of report.restore.manualCommands ?? []) ctx.output.errLine(`  ${command}`);
-  }
   return code;
 }
 

@@ -57,8 +57,17 @@ export function nodeCliDeps(options: { version: string; env: NodeJS.ProcessEnv }
   };
 }
 
-/** Run the CLI and set the process exit code (lets stdout drain instead of exiting abruptly). */
+/**
+ * Run the CLI, let stdout and stderr drain, then exit: an AWS call given up on (timed out, or
+ * cancelled by Ctrl-C) may hold a socket until its own timeout, which must not delay the exit.
+ */
 export async function main(argv: readonly string[], deps: CliDeps): Promise<void> {
   const code = await runCli(argv, deps);
   process.exitCode = code;
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }

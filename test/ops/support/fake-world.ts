@@ -159,13 +159,17 @@ export class FakeWorld {
     }
   }
 
-  /** Nothing but timers can move on: advance the clock to the next one and fire it. */
+  /**
+   * Nothing but timers can move on: advance the clock to the next one and fire it, and look
+   * again once its effects have run (a timer of a call given up on may fire first).
+   */
   private advanceToNextTimer(): void {
     const next = Math.min(...this.timers.map((entry) => entry.at));
     if (!Number.isFinite(next)) return;
     this.now = Math.max(this.now, next);
     this.fireDueTimers();
     this.onSleep(this);
+    setImmediate(() => this.advanceToNextTimer());
   }
 
   /** Answer, or hang for ever while unreachable. */
