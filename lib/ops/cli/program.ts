@@ -88,11 +88,24 @@ export function buildProgram(
         const options = command.opts();
         const ctx = commandContext(deps, command);
         state.output = ctx.output;
+        if (ctx.output.json && npmBannerOnStdout(deps.env)) {
+          ctx.output.errLine(
+            `aactl: warning: npm printed its script banner on stdout before this JSON; run npm run -s ${deps.env.npm_lifecycle_event} -- ... (or npx tsx bin/aactl.ts) so stdout is one JSON document`,
+          );
+        }
         state.exitCode = await handler(ctx, options as never, command);
       },
   };
   for (const register of groups) register(program, kit);
   return program;
+}
+
+/**
+ * Whether aactl runs under `npm run` without `-s`: npm then prints a banner on stdout (which
+ * aactl cannot take back), so `--json` output is not one document.
+ */
+export function npmBannerOnStdout(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.npm_lifecycle_event !== undefined && env.npm_config_loglevel !== 'silent';
 }
 
 /** Run `aactl` with arguments (without node and script); resolves to the exit code. */

@@ -547,3 +547,20 @@ describe('bad values are usage errors (exit 2, one line), never silently changed
     );
   });
 });
+
+describe('npm run and --json', () => {
+  test('under npm run without -s, --json warns on stderr that npm put its banner on stdout', async () => {
+    const env = { npm_lifecycle_event: 'aactl' };
+
+    const banner = await runAactl(new FakeWorld(), ['--json', 'cost'], { env });
+    const silent = await runAactl(new FakeWorld(), ['--json', 'cost'], {
+      env: { ...env, npm_config_loglevel: 'silent' },
+    });
+
+    expect(banner.stderr).toBe(
+      'aactl: warning: npm printed its script banner on stdout before this JSON; run npm run -s aactl -- ... (or npx tsx bin/aactl.ts) so stdout is one JSON document\n',
+    );
+    expect(() => JSON.parse(banner.stdout)).not.toThrow();
+    expect(silent.stderr).toBe('');
+  });
+});
