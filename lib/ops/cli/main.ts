@@ -43,6 +43,7 @@ export function nodeCliDeps(options: { version: string; env: NodeJS.ProcessEnv }
     stdin: process.stdin,
     clock: systemClock,
     sleep: realSleep,
+    // Ref'd on purpose: a pending deadline keeps aactl alive until it fires; main() exits at the end.
     timer: realSleep,
     identity: { pid: process.pid, hostname: hostname() },
     pidAlive,

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { defaultGateways } from '../../../lib/ops/cli/context';
 import { runCli } from '../../../lib/ops/cli/program';
-import { realSleep, systemClock } from '../../../lib/ops/progress';
+import { realSleep, realTimer, systemClock } from '../../../lib/ops/progress';
 import { runAactl, testCliDeps, writeCdkJson } from '../support/cli-harness';
 import { FakeWorld } from '../support/fake-world';
 
@@ -57,7 +57,7 @@ describe('every AWS call ends', () => {
       const { deps, stderr } = testCliDeps({
         clock: systemClock,
         sleep: realSleep,
-        timer: realSleep,
+        timer: realTimer,
         env: { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' },
         makeGateways: defaultGateways,
       });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CliDeps, InterruptSignal } from '../../../lib/ops/cli/context';
 import { runCli } from '../../../lib/ops/cli/program';
-import { realSleep, systemClock } from '../../../lib/ops/progress';
+import { realSleep, realTimer, systemClock } from '../../../lib/ops/progress';
 import { rawConfig } from './config';
 import type { FakeWorld } from './fake-world';
 
@@ -71,7 +71,7 @@ export function testCliDeps(
     stdin: new FakeInput(),
     clock: systemClock,
     sleep: realSleep,
-    timer: realSleep,
+    timer: realTimer,
     identity: { pid: 4242, hostname: 'oncall' },
     pidAlive: () => false,
     signals: new SignalHub().source,
