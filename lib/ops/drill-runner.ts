@@ -1,42 +1,24 @@
-import type { RolloutPhase } from '../../lambda/domain/catalog';
-import { regionStackName, TAG_DRILL_LOCK } from '../config/naming';
-import type { AppConfig } from '../config/schema';
+import { TAG_DRILL_LOCK } from '../config/naming';
 import { guardGateways } from './call-guard';
 import { answerIncludes, type RegionFingerprints } from './dns-answer';
-import {
-  defaultStopAlarms,
-  locateAlarms,
-  StopConditionError,
-  stopConditions,
-  type AlarmRef,
-} from './drill-guard';
+import { LockHeldError, type DrillContext } from './drill-context';
+import { StopConditionError, stopConditions } from './drill-guard';
 import type { DrillMethod } from './drill-method';
 import { observe, observeTimeoutMessage } from './drill-observe';
+import type { DrillPreflight } from './drill-preflight';
 import type { DrillOutcome, DrillReport } from './drill-report';
 import { restoreDrill, type RestoreResult } from './drill-restore';
 import { formatDuration, toSeconds } from './duration';
 import { firstLineOf } from './error-line';
 import type { TaggedHealthCheck } from './gateways/route53';
-import type { StackState } from './gateways/stacks';
-import {
-  dnsProbeTargetOf,
-  findHealthChecks,
-  findLocks,
-  probeVantages,
-  readDeployedPhase,
-  readFingerprints,
-  readRegionHealth,
-  type LockFinding,
-  type OpsGateways,
-  type RegionHealthLive,
-  type VantageAnswer,
-} from './live';
-import { formatLock, type DrillLock, type LockObserver } from './lock';
-import { planDrill, type DrillPlan } from './planner';
-import { abortError, isAbortError, type Clock, type Sleep, type StepReporter } from './progress';
+import { dnsProbeTargetOf, probeVantages, readFingerprints, type VantageAnswer } from './live';
+import { formatLock, type DrillLock } from './lock';
+import { abortError, isAbortError } from './progress';
 import { vantagePointsFor, type VantagePoint } from './vantage-points';
 
 export type { DrillOutcome, DrillReport } from './drill-report';
+export { drillIdOf, LockHeldError, lockObserver, type DrillContext } from './drill-context';
+export { preflightDrill, type DrillPreflight, type PreflightOptions } from './drill-preflight';
 
 /**
  * Running a failover drill: preflight from live status, lock, act, observe, hold, and always
@@ -44,139 +26,6 @@ export type { DrillOutcome, DrillReport } from './drill-report';
  * path (drill-restore.ts), then report. Every side effect goes through the injected gateways,
  * clock, sleep and timers, so tests run it in microseconds.
  */
-
-/** What a drill needs from the outside world. */
-export interface DrillContext {
-  readonly config: AppConfig;
-  readonly gateways: OpsGateways;
-  readonly clock: Clock;
-  readonly sleep: Sleep;
-  /** Timers for deadlines (each AWS call, the restore). */
-  readonly timer: Sleep;
-  /** Longest a single AWS call may take. */
-  readonly callDeadlineMs: number;
-  readonly progress: StepReporter;
-  /** This process, for the lock. */
-  readonly identity: { readonly pid: number; readonly hostname: string };
-  /** Whether a pid is alive on this host (to judge locks). */
-  readonly pidAlive: (pid: number) => boolean;
-  /** The emulator endpoint, if any (named in manual restore commands). */
-  readonly endpointUrl?: string;
-}
-
-/** Everything the preflight learnt. */
-export interface DrillPreflight {
-  readonly plan: DrillPlan;
-  readonly live: readonly RegionHealthLive[];
-  /** The target's health check, when found. */
-  readonly targetCheck: TaggedHealthCheck | undefined;
-  /** Every health check of the app, by region. */
-  readonly checks: ReadonlyMap<string, TaggedHealthCheck>;
-  /** Drill locks found on any of the app's health checks. */
-  readonly locks: readonly LockFinding[];
-  /** Problems found besides the plan's refusals (e.g. duplicate health checks). */
-  readonly warnings: readonly string[];
-  /** The phase that runs: deployed when readable, else cdk.json. */
-  readonly phase: RolloutPhase;
-  /** The target's region stack, when read. */
-  readonly targetStack: StackState | undefined;
-  /** Alarms the drill watches as stop conditions. */
-  readonly stopAlarms: readonly AlarmRef[];
-}
-
-/** Stop conditions asked for: alarm names, or the defaults (`undefined`), or none (`[]`). */
-export interface PreflightOptions {
-  readonly stopOnAlarms?: readonly string[];
-}
-
-/** Read live status and plan the drill (no changes). */
-export async function preflightDrill(
-  ctx: DrillContext,
-  target: string,
-  method: DrillMethod,
-  options: PreflightOptions = {},
-): Promise<DrillPreflight> {
-  const { config, gateways } = ctx;
-  const index = await findHealthChecks(gateways.route53, config);
-  const explicit = options.stopOnAlarms;
-  const alarmNames = explicit ?? defaultStopAlarms(config, target).map((ref) => ref.name);
-  const [live, deployed, targetStack, located] = await Promise.all([
-    readRegionHealth(gateways.route53, config.regions, index),
-    readDeployedPhase(gateways, config),
-    gateways.stacks
-      .describeStack(target, regionStackName(config.appName, target))
-      .then((stack) => ({ stack }))
-      .catch((error: unknown) => ({ error: firstLineOf(error) })),
-    locateAlarms(gateways, alarmNames, config.regions),
-  ]);
-  const warnings: string[] = [];
-  const phase = 'phase' in deployed ? deployed.phase : config.rollout.phase;
-  if ('phase' in deployed && deployed.phase !== config.rollout.phase) {
-    warnings.push(
-      `the deployed phase is ${deployed.phase}, cdk.json says ${config.rollout.phase}: the plan predicts DNS for ${deployed.phase}`,
-    );
-  } else if ('error' in deployed) {
-    warnings.push(
-      `deployed phase unknown (${deployed.error}); the plan assumes ${phase} from cdk.json`,
-    );
-  }
-  if ('error' in targetStack) {
-    warnings.push(
-      `cannot read the stack of ${target} (${targetStack.error}), so a running deploy cannot be ruled out`,
-    );
-  }
-  const stopAlarms =
-    explicit === undefined
-      ? located.found
-      : located.found.filter((ref) => explicit.includes(ref.name));
-  if (explicit === undefined && located.missing.length > 0) {
-    warnings.push(
-      `default stop-condition alarm${located.missing.length === 1 ? '' : 's'} not found: ${located.missing.join(', ')}; the drill runs without ${located.missing.length === 1 ? 'it' : 'them'}`,
-    );
-  }
-  for (const error of located.errors) warnings.push(`cannot read alarms in ${error}`);
-  const stack = 'stack' in targetStack ? targetStack.stack : undefined;
-  const plan = planDrill({
-    regions: live.map((row) => ({
-      region: row.region,
-      healthCheckId: row.healthCheck?.id,
-      reading: row.reading,
-      inverted: row.healthCheck?.inverted ?? false,
-      disabled: row.healthCheck?.disabled ?? false,
-    })),
-    target,
-    method,
-    minHealthyRegions: config.drills.minHealthyRegions,
-    phase,
-    primaryRegion: config.primaryRegion,
-    ...(stack !== undefined ? { targetStackStatus: stack.status } : {}),
-    stopAlarmsFiring: located.states
-      .filter(
-        (state) => state.state === 'ALARM' && stopAlarms.some((ref) => ref.name === state.name),
-      )
-      .map((state) => state.name),
-    stopAlarmsMissing: explicit === undefined ? [] : located.missing,
-  });
-  for (const [region, ids] of index.duplicates) {
-    warnings.push(
-      `${region} has more than one health check tagged ${config.appName} (extra: ${ids.join(', ')}); using ${index.byRegion.get(region)?.id}`,
-    );
-  }
-  for (const row of live) {
-    if (row.error !== undefined) warnings.push(`cannot read health of ${row.region}: ${row.error}`);
-  }
-  return {
-    plan,
-    live,
-    targetCheck: index.byRegion.get(target),
-    checks: index.byRegion,
-    locks: findLocks(index, lockObserver(ctx)),
-    warnings,
-    phase,
-    targetStack: stack,
-    stopAlarms,
-  };
-}
 
 /** Where a drill is; the CLI tells the operator what an interrupt does now. */
 export type DrillPhase = 'preparing' | 'observing' | 'holding' | 'restoring' | 'waiting' | 'done';
@@ -204,14 +53,6 @@ export interface DrillOptions {
   readonly onPhase?: (phase: DrillPhase, restoreDeadlineMs?: number) => void;
   /** Why the region is drained (drain method). */
   readonly reason?: string;
-}
-
-/** Another drill holds the lock. */
-export class LockHeldError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LockHeldError';
-  }
 }
 
 /** The drill could not observe what it measures. */
@@ -638,24 +479,4 @@ function throwIfAborted(signal: AbortSignal): void {
 function abortReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   return typeof reason === 'string' ? reason : 'an interrupt';
-}
-
-/** Who observes locks: this process's view of its host. */
-export function lockObserver(
-  ctx: Pick<DrillContext, 'clock' | 'identity' | 'pidAlive'>,
-): LockObserver {
-  return {
-    now: new Date(ctx.clock.now()),
-    hostname: ctx.identity.hostname,
-    pidAlive: ctx.pidAlive,
-  };
-}
-
-/** A drill id: time, region and pid, e.g. `20250101T120000Z-eu-west-1-4242`. */
-export function drillIdOf(nowMs: number, region: string, pid: number): string {
-  const stamp = new Date(nowMs)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  return `${stamp}-${region}-${pid}`;
 }

@@ -1,26 +1,23 @@
 import { join } from 'node:path';
-import { guardGateways, withDeadline } from '../call-guard';
-import { drillRecordOf, operatorOf, recordDrill } from '../drill-history';
+import { operatorOf } from '../drill-history';
 import { planFileOf, type DrillSettings } from '../drill-plan-file';
-import type { DrillOutcome, DrillReport } from '../drill-report';
+import type { DrillReport } from '../drill-report';
 import {
   drillIdOf,
   executeDrill,
   preflightDrill,
-  worstCaseMs,
   type DrillContext,
   type DrillPhase,
   type DrillPreflight,
 } from '../drill-runner';
-import { formatDuration } from '../duration';
-import { firstLineOf } from '../error-line';
 import type { LockFinding } from '../live';
 import { isoSeconds } from '../lock';
 import { vantagePointsFor } from '../vantage-points';
-import { confirmByTyping } from './confirm';
+import { confirmDrill } from './confirm';
 import type { CommandContext, InterruptSignal } from './context';
+import { finishDrill } from './drill-finish';
 import { CliError, ExitCode, usageError } from './exit-codes';
-import { planSteps, renderDrillReport, renderPlan, type PlanMode } from './render';
+import { planSteps, renderPlan, type PlanMode } from './render';
 
 /**
  * What `drill fail` and `drill run` share: preflight, refuse or confirm, execute with signals
@@ -149,53 +146,8 @@ export async function runDrill(ctx: CommandContext, request: DrillRequest): Prom
     return ExitCode.Ok;
   }
 
-  if (!request.yes) await confirm(ctx, preflight, settings, document);
+  if (!request.yes) await confirmDrill(ctx, preflight, settings, document);
   return execute(ctx, drillCtx, preflight, { settings, drillId, reportFile });
-}
-
-/** Show what is about to happen and have the operator type the region name. */
-async function confirm(
-  ctx: CommandContext,
-  preflight: DrillPreflight,
-  settings: DrillSettings,
-  document: Readonly<Record<string, unknown>>,
-): Promise<void> {
-  if (ctx.deps.stdin.isTTY !== true) {
-    throw usageError(
-      `--execute asks to type the region name, but there is no terminal to ask on; pass --yes to go on without asking (CI)`,
-    );
-  }
-  const { plan } = preflight;
-  const check = preflight.targetCheck;
-  const servedAfter = plan.matrix.filter((row) => row.servesAfter).map((row) => row.region);
-  const method =
-    settings.method === 'invert'
-      ? `invert: UpdateHealthCheck ${check?.id ?? '?'} Inverted=${!(check?.inverted ?? false)}`
-      : `drain: drain flag in ${ctx.config.tableName}, replica ${settings.target} (/health answers 503)`;
-  const stops = [
-    `fewer than ${plan.minHealthyRegions} other region(s) healthy`,
-    'a deploy of its stack',
-    ...preflight.stopAlarms.map((ref) => `${ref.name} (${ref.region}) in ALARM`),
-  ];
-  const lines = [
-    '',
-    `About to take ${ctx.output.errPalette.bold(settings.target)} out of DNS (${ctx.config.appName}, phase ${preflight.phase}):`,
-    `  method      ${method}`,
-    `  hold        ${formatDuration(settings.holdMs)} once DNS converged (poll ${formatDuration(settings.pollMs)})`,
-    `  impact      DNS then answers with ${servedAfter.join(', ') || 'none'}; ${plan.healthyAfter} of ${plan.matrix.length} regions stay healthy (minimum ${plan.minHealthyRegions})${plan.failsOpenAfter ? ' - Route 53 FAILS OPEN' : ''}`,
-    `  worst case  ${formatDuration(worstCaseMs(settings))} (observe ${formatDuration(settings.observeTimeoutMs)} + hold ${formatDuration(settings.holdMs)} + restore ${formatDuration(settings.restoreTimeoutMs)}); always restored`,
-    `  stops if    ${stops.join('; ')}`,
-    '',
-  ];
-  ctx.deps.stderr.write(`${lines.join('\n')}\n`);
-  const answer = await confirmByTyping(ctx.deps.stdin, ctx.deps.stderr, settings.target);
-  if (!answer.confirmed) {
-    throw new CliError(
-      `not confirmed: typed ${JSON.stringify(answer.typed)}, not ${settings.target}; nothing was changed`,
-      ExitCode.Refused,
-      document,
-    );
-  }
 }
 
 async function execute(
@@ -266,97 +218,7 @@ async function execute(
   } finally {
     unsubscribe();
   }
-  return finish(ctx, report, { reportFile, metric: settings.metric });
-}
-
-/** Write the report, publish the metric (passed drills only), record the history, print. */
-async function finish(
-  ctx: CommandContext,
-  report: DrillReport,
-  options: { reportFile: string; metric: boolean },
-): Promise<number> {
-  let written: string | null = options.reportFile;
-  try {
-    await ctx.deps.writeFile(options.reportFile, `${JSON.stringify(report, null, 2)}\n`);
-  } catch (error) {
-    written = null;
-    ctx.progress.note(`Could not write ${options.reportFile}: ${firstLineOf(error)}`);
-  }
-  let metric: { published: boolean; reason?: string } = { published: false, reason: 'not asked' };
-  if (options.metric) {
-    if (report.outcome !== 'passed') {
-      metric = { published: false, reason: `the drill is ${report.outcome}` };
-      ctx.progress.note(`Not publishing FailoverSeconds: the drill is ${report.outcome}`);
-    } else {
-      try {
-        await ctx.gateways.metrics.putDrillMetrics({
-          appName: ctx.config.appName,
-          region: report.region,
-          method: report.method,
-          ...(report.timings.dnsConvergenceSeconds !== undefined
-            ? { failoverSeconds: report.timings.dnsConvergenceSeconds }
-            : {}),
-          ...(report.timings.detectionSeconds !== undefined
-            ? { detectionSeconds: report.timings.detectionSeconds }
-            : {}),
-          ...(report.timings.restoreSeconds !== undefined
-            ? { restoreSeconds: report.timings.restoreSeconds }
-            : {}),
-          timestamp: new Date(ctx.deps.clock.now()),
-        });
-        metric = { published: true };
-      } catch (error) {
-        metric = { published: false, reason: firstLineOf(error) };
-        ctx.progress.note(`Could not publish the metric: ${firstLineOf(error)}`);
-      }
-    }
-  }
-  // What needs doing now goes out first: a failed restore's commands are not held up by the
-  // history write below.
-  const code = exitCodeOf(report.outcome, report.interruptedBy);
-  if (code !== ExitCode.Ok) {
-    const why = report.error ?? report.inconclusive ?? report.outcome;
-    ctx.output.errLine(`${ctx.output.errPalette.red('aactl:')} ${why}`);
-    for (const command of report.restore.manualCommands ?? []) ctx.output.errLine(`  ${command}`);
-  }
-  let history: { region: string } | { error: string };
-  try {
-    // One call deadline for the whole write, whichever replicas it tries.
-    const region = await withDeadline(ctx.deps.timer, ctx.callPolicy.deadlineMs, (signal) =>
-      recordDrill(
-        guardGateways(ctx.gateways, { ...ctx.callPolicy, signal }),
-        ctx.config,
-        drillRecordOf(report, operatorOf(ctx.deps.env, ctx.deps.identity)),
-      ),
-    );
-    history = { region };
-  } catch (error) {
-    history = { error: firstLineOf(error) };
-    ctx.progress.note(
-      `Could not write the shared drill history (${firstLineOf(error)}); the report is only in ${written ?? 'this output'}`,
-    );
-  }
-
-  if (ctx.output.json) ctx.output.printJson({ report, reportFile: written, metric, history });
-  else ctx.output.line(renderDrillReport(report, written, ctx.output.palette));
-  return code;
-}
-
-/** Exit code of a finished drill. */
-export function exitCodeOf(outcome: DrillOutcome, interruptedBy?: string): number {
-  switch (outcome) {
-    case 'passed':
-      return ExitCode.Ok;
-    case 'failed':
-    case 'stopped':
-      return ExitCode.Failed;
-    case 'inconclusive':
-      return ExitCode.Inconclusive;
-    case 'restore-failed':
-      return ExitCode.RestoreFailed;
-    case 'interrupted':
-      return interruptedBy === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
-  }
+  return finishDrill(ctx, report, { reportFile, metric: settings.metric });
 }
 
 function planFileRefusal(request: DrillRequest, preflight: DrillPreflight): string | undefined {

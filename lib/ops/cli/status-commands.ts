@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { lockObserver } from '../drill-runner';
-import { gatherStatus } from '../status';
+import { gatherStatus } from '../status-gather';
 import type { CommandKit } from './context';
 import { ExitCode, STATUS_EXIT_HELP } from './exit-codes';
 import { renderStatus } from './render';
