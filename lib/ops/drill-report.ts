@@ -24,10 +24,13 @@ export interface VantageTimeline {
 export interface RestoreReport {
   /** The health check / drain flag is back as before, read back and compared. */
   readonly configRestored: boolean;
-  /** The region reports healthy again: yes, no (timed out) or not waited for. */
-  readonly healthyAgain: 'yes' | 'no' | 'not-waited';
-  /** Every vantage that answered with the region before does so again. */
-  readonly dnsRestored: 'yes' | 'no' | 'not-waited' | 'no-vantages';
+  /**
+   * The region reports healthy again: yes, no (timed out), unknown (its status could not be
+   * read), or not waited for.
+   */
+  readonly healthyAgain: 'yes' | 'no' | 'unknown' | 'not-waited';
+  /** Every vantage that answered with the region before does so again (unknown: none answered). */
+  readonly dnsRestored: 'yes' | 'no' | 'unknown' | 'not-waited' | 'no-vantages';
   readonly lockRemoved: boolean;
   readonly error?: string;
   /** What to run by hand when the restore could not finish (empty when nothing is left). */

@@ -263,11 +263,14 @@ async function waitUntilBack(
       },
     );
     const stoppedByOperator = observed.aborted && wait.signal?.aborted === true;
+    // Not being able to look is not the same as the region staying out: `unknown`, not `no`.
     const healthyAgain: RestoreResult['healthyAgain'] = stoppedByOperator
       ? 'not-waited'
       : observed.healthAtMs !== undefined
         ? 'yes'
-        : 'no';
+        : observed.healthRead
+          ? 'no'
+          : 'unknown';
     const dnsRestored: RestoreResult['dnsRestored'] =
       wait.vantages.length === 0
         ? 'no-vantages'
@@ -275,9 +278,11 @@ async function waitUntilBack(
           ? 'not-waited'
           : observed.dnsAtMs !== undefined
             ? 'yes'
-            : 'no';
+            : observed.dnsAnswered
+              ? 'no'
+              : 'unknown';
     const notBack = healthyAgain === 'no' || dnsRestored === 'no';
-    const back = healthyAgain === 'yes' && dnsRestored !== 'no';
+    const back = healthyAgain === 'yes' && (dnsRestored === 'yes' || dnsRestored === 'no-vantages');
     return {
       ...done,
       healthyAgain,
@@ -288,7 +293,11 @@ async function waitUntilBack(
         ? {
             error: `${target.region} was restored but is ${healthyAgain === 'no' ? 'still unhealthy' : 'still missing from DNS'} after ${formatDuration(request.deadlineMs - startMs)}; check its /health and run aactl status`,
           }
-        : {}),
+        : healthyAgain === 'unknown' || dnsRestored === 'unknown'
+          ? {
+              error: `${target.region} was restored (verified), but whether it is back could not be read (${observed.lastError ?? 'no answer'}); run aactl status`,
+            }
+          : {}),
       lastAnswers: observed.lastAnswers,
     };
   } finally {

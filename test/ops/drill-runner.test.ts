@@ -392,3 +392,39 @@ describe('preflightDrill', () => {
     ]);
   });
 });
+
+describe('inconclusive drills', () => {
+  test('GIVEN the status of the target health check cannot be read after the action THEN detection is not observed: inconclusive, restored', async () => {
+    const { world, ctx } = setup();
+    const route53 = world.route53;
+    let acted = false;
+    const blind: DrillContext = {
+      ...ctx,
+      gateways: {
+        ...ctx.gateways,
+        route53: {
+          ...route53,
+          setInverted: async (id, inverted, version) => {
+            acted = true;
+            return route53.setInverted(id, inverted, version);
+          },
+          getHealthCheckStatus: async (id) => {
+            if (acted && id === 'hc-2') throw awsError('AccessDenied', 'no GetHealthCheckStatus');
+            return route53.getHealthCheckStatus(id);
+          },
+        },
+      },
+    };
+    const preflight = await preflightDrill(blind, 'eu-west-1', 'invert');
+
+    const report = await executeDrill(blind, preflight, options({ observeTimeoutMs: 60_000 }));
+
+    expect(report.outcome).toBe('inconclusive');
+    expect(report.inconclusive).toBe(
+      'detection not observed: the status of health check hc-2 could not be read (no GetHealthCheckStatus)',
+    );
+    expect(report.timings.detectionSeconds).toBeUndefined();
+    expect(report.restore.configRestored).toBe(true);
+    expect(world.invertedAt(world.check('eu-west-1'), world.now)).toBe(false);
+  });
+});
