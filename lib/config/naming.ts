@@ -73,3 +73,16 @@ export function lagPrefix(region: string): string {
 export function lagKey(region: string, origin: string): { pk: string; sk: string } {
   return { pk: CONTROL_PARTITION, sk: `${lagPrefix(region)}${origin}` };
 }
+
+/** Sort-key prefix of the shared drill history (control items, one per executed drill). */
+export const DRILL_RECORD_PREFIX = 'drill#';
+
+/** Key of one drill's record in the history; drill ids start with their UTC start time, so they sort. */
+export function drillRecordKey(drillId: string): { pk: string; sk: string } {
+  return { pk: CONTROL_PARTITION, sk: `${DRILL_RECORD_PREFIX}${drillId}` };
+}
+
+/** Name of a region's alarm `name` (e.g. `api-5xx`), as the region stack creates it. */
+export function regionAlarmName(appName: string, region: string, name: string): string {
+  return `${appName}-${region}-${name}`;
+}

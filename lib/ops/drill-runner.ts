@@ -1,104 +1,36 @@
 import { TAG_DRILL_LOCK } from '../config/naming';
-import type { AppConfig } from '../config/schema';
-import { answerExcludes, answerIncludes, type RegionFingerprints } from './dns-answer';
+import { guardGateways } from './call-guard';
+import { answerIncludes, type RegionFingerprints } from './dns-answer';
+import { LockHeldError, type DrillContext } from './drill-context';
+import { StopConditionError, stopConditions } from './drill-guard';
 import type { DrillMethod } from './drill-method';
+import { observe, observeTimeoutMessage } from './drill-observe';
+import type { DrillPreflight } from './drill-preflight';
+import type { DrillOutcome, DrillReport } from './drill-report';
+import { restoreDrill, type RestoreResult } from './drill-restore';
 import { formatDuration, toSeconds } from './duration';
 import { firstLineOf } from './error-line';
 import type { TaggedHealthCheck } from './gateways/route53';
-import { readHealth, type HealthState } from './health';
-import {
-  dnsProbeTargetOf,
-  findHealthChecks,
-  findLocks,
-  probeVantages,
-  readFingerprints,
-  readRegionHealth,
-  type LockFinding,
-  type OpsGateways,
-  type RegionHealthLive,
-  type VantageAnswer,
-} from './live';
-import { formatLock, type DrillLock, type LockObserver } from './lock';
-import { planDrill, type DrillPlan } from './planner';
-import { abortError, isAbortError, type Clock, type Sleep, type StepReporter } from './progress';
+import { dnsProbeTargetOf, probeVantages, readFingerprints, type VantageAnswer } from './live';
+import { formatLock, type DrillLock } from './lock';
+import { abortError, isAbortError } from './progress';
 import { vantagePointsFor, type VantagePoint } from './vantage-points';
+
+export type { DrillOutcome, DrillReport } from './drill-report';
+export { drillIdOf, LockHeldError, lockObserver, type DrillContext } from './drill-context';
+export { preflightDrill, type DrillPreflight, type PreflightOptions } from './drill-preflight';
 
 /**
  * Running a failover drill: preflight from live status, lock, act, observe, hold, and always
- * restore (on success, errors, timeouts and interrupts), then report. Every side effect goes
- * through the injected gateways, clock and sleep, so tests run it in microseconds.
+ * restore (on success, errors, timeouts, stop conditions and interrupts) through the one restore
+ * path (drill-restore.ts), then report. Every side effect goes through the injected gateways,
+ * clock, sleep and timers, so tests run it in microseconds.
  */
 
-/** What a drill needs from the outside world. */
-export interface DrillContext {
-  readonly config: AppConfig;
-  readonly gateways: OpsGateways;
-  readonly clock: Clock;
-  readonly sleep: Sleep;
-  readonly progress: StepReporter;
-  /** This process, for the lock. */
-  readonly identity: { readonly pid: number; readonly hostname: string };
-  /** Whether a pid is alive on this host (to judge locks). */
-  readonly pidAlive: (pid: number) => boolean;
-}
+/** Where a drill is; the CLI tells the operator what an interrupt does now. */
+export type DrillPhase = 'preparing' | 'observing' | 'holding' | 'restoring' | 'waiting' | 'done';
 
-/** Everything the preflight learnt. */
-export interface DrillPreflight {
-  readonly plan: DrillPlan;
-  readonly live: readonly RegionHealthLive[];
-  /** The target's health check, when found. */
-  readonly targetCheck: TaggedHealthCheck | undefined;
-  /** Every health check of the app, by region. */
-  readonly checks: ReadonlyMap<string, TaggedHealthCheck>;
-  /** Drill locks found on any of the app's health checks. */
-  readonly locks: readonly LockFinding[];
-  /** Problems found besides the plan's refusals (e.g. duplicate health checks). */
-  readonly warnings: readonly string[];
-}
-
-/** Read live status and plan the drill (no changes). */
-export async function preflightDrill(
-  ctx: DrillContext,
-  target: string,
-  method: DrillMethod,
-): Promise<DrillPreflight> {
-  const { config, gateways } = ctx;
-  const index = await findHealthChecks(gateways.route53, config);
-  const live = await readRegionHealth(gateways.route53, config.regions, index);
-  const plan = planDrill({
-    regions: live.map((row) => ({
-      region: row.region,
-      healthCheckId: row.healthCheck?.id,
-      reading: row.reading,
-      inverted: row.healthCheck?.inverted ?? false,
-      disabled: row.healthCheck?.disabled ?? false,
-    })),
-    target,
-    method,
-    minHealthyRegions: config.drills.minHealthyRegions,
-    phase: config.rollout.phase,
-    primaryRegion: config.primaryRegion,
-  });
-  const warnings: string[] = [];
-  for (const [region, ids] of index.duplicates) {
-    warnings.push(
-      `${region} has more than one health check tagged ${config.appName} (extra: ${ids.join(', ')}); using ${index.byRegion.get(region)?.id}`,
-    );
-  }
-  for (const row of live) {
-    if (row.error !== undefined) warnings.push(`cannot read health of ${row.region}: ${row.error}`);
-  }
-  return {
-    plan,
-    live,
-    targetCheck: index.byRegion.get(target),
-    checks: index.byRegion,
-    locks: findLocks(index, lockObserver(ctx)),
-    warnings,
-  };
-}
-
-/** Drill settings from the command line. */
+/** Drill settings from the command line (or a plan file). */
 export interface DrillOptions {
   readonly drillId: string;
   readonly target: string;
@@ -109,96 +41,48 @@ export interface DrillOptions {
   readonly pollMs: number;
   /** Longest wait for detection and DNS convergence. */
   readonly observeTimeoutMs: number;
-  /** Longest wait for the region to be healthy and back in DNS after the restore. */
+  /** The restore's deadline: undo, unlock, and the region healthy and back in DNS. */
   readonly restoreTimeoutMs: number;
-  /** Aborts observe and hold (first Ctrl-C / SIGTERM): the drill goes straight to restore. */
+  /** Ends observing and holding (first Ctrl-C / SIGTERM): the drill goes straight to restore. */
   readonly signal: AbortSignal;
-  /** Aborts the wait after the restore (second Ctrl-C); the restore itself always completes. */
+  /** Stops waiting for the region after the undo (the undo itself completes). */
   readonly restoreSignal?: AbortSignal;
+  /** Stops retrying the undo: the restore fails with the manual commands. */
+  readonly giveUpSignal?: AbortSignal;
+  /** Told when the drill moves on (and, when restoring, until when the restore tries). */
+  readonly onPhase?: (phase: DrillPhase, restoreDeadlineMs?: number) => void;
   /** Why the region is drained (drain method). */
   readonly reason?: string;
 }
 
-/** How a drill ended. */
-export type DrillOutcome = 'passed' | 'failed' | 'interrupted' | 'restore-failed';
-
-/** What one vantage point saw before, during and after the drill. */
-export interface VantageTimeline {
-  readonly region: string;
-  readonly clientSubnet: string;
-  readonly before: string[];
-  readonly during: string[];
-  readonly after: string[];
-}
-
-/** The result of a drill, written as JSON and rendered as a table. */
-export interface DrillReport {
-  readonly drillId: string;
-  readonly appName: string;
-  readonly region: string;
-  readonly method: DrillMethod;
-  readonly phase: string;
-  readonly healthCheckId: string;
-  readonly startedAt: string;
-  readonly endedAt: string;
-  readonly outcome: DrillOutcome;
-  /** The signal that interrupted the drill, if any. */
-  readonly interruptedBy?: string;
-  /** What went wrong, in one line, if anything. */
-  readonly error?: string;
-  readonly timings: {
-    /** Action until the health check reported unhealthy. */
-    readonly detectionSeconds?: number;
-    /** Action until every vantage point stopped answering with the region. */
-    readonly dnsConvergenceSeconds?: number;
-    /** Time the region was held out. */
-    readonly holdSeconds?: number;
-    /** Start of the restore until the region was healthy and back in DNS. */
-    readonly restoreSeconds?: number;
-  };
-  readonly restore: {
-    /** The health check / drain flag is back as before, read back and compared. */
-    readonly configRestored: boolean;
-    /** The region reports healthy again: yes, no (timed out) or not waited for. */
-    readonly healthyAgain: 'yes' | 'no' | 'not-waited';
-    /** Every vantage that answered with the region before does so again. */
-    readonly dnsRestored: 'yes' | 'no' | 'not-waited' | 'no-vantages';
-    readonly lockRemoved: boolean;
-    readonly error?: string;
-  };
-  /** Whether any vantage answered with the region before the drill. */
-  readonly dnsServedRegionBefore: boolean;
-  readonly vantages: readonly VantageTimeline[];
-  /** Regions without a vantage point (not probed). */
-  readonly vantagesMissing: readonly string[];
-  /** Vantage points whose baseline TestDNSAnswer failed (not observed). */
-  readonly vantagesFailed: readonly { readonly region: string; readonly error: string }[];
-  readonly plan: {
-    readonly healthyNow: number;
-    readonly healthyAfter: number;
-    readonly minHealthyRegions: number;
-    readonly matrix: DrillPlan['matrix'];
-  };
-}
-
-/** Another drill holds the lock. */
-export class LockHeldError extends Error {
+/** The drill could not observe what it measures. */
+class InconclusiveError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'LockHeldError';
+    this.name = 'Inconclusive';
   }
 }
 
 /** Safety margin added to a lock's deadline. */
 const LOCK_MARGIN_MS = 10 * 60_000;
-/** Restore calls are retried this many times before the drill gives up and keeps the lock. */
-const RESTORE_ATTEMPTS = 4;
 
 /** The longest a drill can run (observe, hold, restore) plus the safety margin. */
-function longestDrillMs(
+export function longestDrillMs(
   options: Pick<DrillOptions, 'observeTimeoutMs' | 'holdMs' | 'restoreTimeoutMs'>,
 ): number {
   return options.observeTimeoutMs + options.holdMs + options.restoreTimeoutMs + LOCK_MARGIN_MS;
+}
+
+/** The worst case an operator should expect (observe, hold and restore at their limits). */
+export function worstCaseMs(
+  options: Pick<DrillOptions, 'observeTimeoutMs' | 'holdMs' | 'restoreTimeoutMs'>,
+): number {
+  return options.observeTimeoutMs + options.holdMs + options.restoreTimeoutMs;
+}
+
+/** How long the other regions may go unseen before a drill stops to be safe. */
+function blindLimitOf(pollMs: number): number {
+  return Math.max(60_000, 3 * pollMs);
 }
 
 /** Lock, act, observe, hold, restore; never throws after the lock is taken (errors are in the report). */
@@ -207,9 +91,18 @@ export async function executeDrill(
   preflight: DrillPreflight,
   options: DrillOptions,
 ): Promise<DrillReport> {
-  const { config, gateways, clock, progress } = ctx;
+  const { config, clock, progress } = ctx;
   const check = preflight.targetCheck;
   if (check === undefined) throw new Error(`no health check for ${options.target}`);
+  // Every call of the drill (not of its restore) ends at once on the first interrupt.
+  const gateways = guardGateways(ctx.gateways, {
+    timer: ctx.timer,
+    deadlineMs: ctx.callDeadlineMs,
+    signal: options.signal,
+  });
+  const live: DrillContext = { ...ctx, gateways };
+  const phase = (next: DrillPhase, deadline?: number) => options.onPhase?.(next, deadline);
+  phase('preparing');
   const startedAtMs = clock.now();
   const lock: DrillLock = {
     drillId: options.drillId,
@@ -222,6 +115,7 @@ export async function executeDrill(
     originalInverted: check.inverted,
   };
 
+  // Not cancelled by an interrupt: a half-taken lock must be settled (a lock taken is restored).
   await acquireLock(ctx, preflight, check.id, lock);
 
   const probe = dnsProbeTargetOf(config);
@@ -236,9 +130,18 @@ export async function executeDrill(
   let outcome: DrillOutcome = 'passed';
   let error: string | undefined;
   let interruptedBy: string | undefined;
+  let inconclusive: string | undefined;
+  let stoppedBy: string | undefined;
   let acted = false;
   let baseline: VantageAnswer[] = [];
-  const guard = safetyGuard(ctx, preflight, options.target);
+  const guard = stopConditions(live, {
+    config,
+    target: options.target,
+    index: { byRegion: preflight.checks },
+    initial: new Map(preflight.live.map((row) => [row.region, row.reading.state])),
+    stopAlarms: preflight.stopAlarms,
+    blindLimitMs: blindLimitOf(options.pollMs),
+  });
 
   try {
     const dnsStep = progress.start('Reading DNS from every vantage point (baseline)');
@@ -256,12 +159,16 @@ export async function executeDrill(
       const entry = timeline.get(answer.vantage.region);
       if (entry) entry.before = answer.mapped.regions;
     }
-    if (vantagesFailed.length > 0) {
+    if (vantages.length === 0) {
+      inconclusive =
+        vantagesFailed.length > 0
+          ? `DNS convergence not observed: TestDNSAnswer failed from every vantage (${vantagesFailed[0]?.error ?? ''}); check route53:TestDNSAnswer permission`
+          : `DNS convergence not observed: no vantage point for ${config.regions.join(', ')} (add them in lib/ops/vantage-points.ts)`;
+      dnsStep.warn(`${inconclusive}; the drill will be inconclusive`);
+    } else if (vantagesFailed.length > 0) {
       dnsStep.warn(
         `TestDNSAnswer failed from ${vantagesFailed.map((failed) => failed.region).join(', ')} (${vantagesFailed[0]?.error ?? ''}); DNS is observed without ${vantagesFailed.length === 1 ? 'it' : 'them'}`,
       );
-    } else if (vantages.length === 0) {
-      dnsStep.warn('No vantage points for these regions: DNS is not observed');
     } else {
       dnsStep.succeed(
         `Baseline: ${baseline.map((answer) => `${answer.vantage.region}→${answer.mapped.regions.join('+') || '?'}`).join(', ')}`,
@@ -272,13 +179,15 @@ export async function executeDrill(
     await guard();
 
     const actStep = progress.start(describeAction(options.method, options.target, check, true));
-    await applyAction(ctx, options, check);
+    // From here on the action may have happened (a call can succeed and still time out).
     acted = true;
+    await applyAction(live, options, check);
     const actedAtMs = clock.now();
     actStep.succeed(describeAction(options.method, options.target, check, false));
 
+    phase('observing');
     const observeStep = progress.start(`Waiting for ${options.target} to leave DNS`);
-    const observed = await observe(ctx, {
+    const observed = await observe(live, {
       target: options.target,
       check,
       want: 'unhealthy',
@@ -306,20 +215,36 @@ export async function executeDrill(
     throwIfAborted(options.signal);
     if (observed.timedOut) {
       observeStep.fail(`Timed out after ${formatDuration(options.observeTimeoutMs)}`);
-      throw new Error(observeTimeoutMessage(options, observed));
+      if (!observed.healthRead) {
+        throw new InconclusiveError(
+          `detection not observed: the status of health check ${check.id} could not be read (${observed.lastError ?? 'no answer'})`,
+        );
+      }
+      if (observed.healthAtMs !== undefined && !observed.dnsAnswered) {
+        throw new InconclusiveError(
+          `DNS convergence not observed: TestDNSAnswer failed from every vantage during the drill (${observed.lastError ?? 'no answer'})`,
+        );
+      }
+      throw new Error(observeTimeoutMessage(options.target, options.observeTimeoutMs, observed));
     }
     observeStep.succeed(
-      `${options.target} unhealthy after ${timings.detectionSeconds ?? '?'}s, out of DNS after ${timings.dnsConvergenceSeconds ?? '?'}s`,
+      `${options.target} unhealthy after ${timings.detectionSeconds ?? '?'}s, ` +
+        (timings.dnsConvergenceSeconds !== undefined
+          ? `out of DNS after ${timings.dnsConvergenceSeconds}s`
+          : 'DNS not observed'),
     );
 
+    phase('holding');
     const holdUntil = new Date(clock.now() + options.holdMs).toISOString().slice(11, 19);
     const holdStep = progress.start(
       `Holding ${options.target} out for ${formatDuration(options.holdMs)} (until ${holdUntil} UTC; Ctrl-C restores now)`,
     );
     const holdStartMs = clock.now();
     try {
-      // Hold in poll-sized steps, watching the other regions: a real outage elsewhere ends the hold.
+      // Hold in poll-sized steps, checking the stop conditions: a real outage elsewhere, an
+      // alarm or a deploy ends the hold.
       for (let left = options.holdMs; left > 0; left = holdStartMs + options.holdMs - clock.now()) {
+        holdStep.update(`holding ${options.target} out, ${formatDuration(left)} left`);
         await ctx.sleep(Math.min(options.pollMs, left), options.signal);
         await guard();
       }
@@ -331,13 +256,22 @@ export async function executeDrill(
     if (options.signal.aborted || isAbortError(caught)) {
       outcome = 'interrupted';
       interruptedBy = abortReason(options.signal);
-      progress.note(`Interrupted by ${interruptedBy}: restoring ${options.target} now`);
+    } else if (caught instanceof StopConditionError) {
+      outcome = 'stopped';
+      stoppedBy = caught.message;
+      error = caught.message;
+      progress.note(caught.message);
+    } else if (caught instanceof InconclusiveError) {
+      outcome = 'inconclusive';
+      inconclusive = caught.message;
+      progress.note(`Inconclusive (${caught.message}): restoring ${options.target} now`);
     } else {
       outcome = 'failed';
       error = firstLineOf(caught);
       progress.note(`Drill failed (${error}): restoring ${options.target} now`);
     }
   }
+  if (outcome === 'passed' && inconclusive !== undefined) outcome = 'inconclusive';
 
   const restored = await restoreAfterDrill(ctx, {
     options,
@@ -348,28 +282,31 @@ export async function executeDrill(
     baseline,
     probe,
     fingerprints,
+    phase,
   });
+  phase('done');
   for (const answer of restored.lastAnswers) {
     const entry = timeline.get(answer.vantage.region);
     if (entry) entry.after = answer.mapped.regions;
   }
   if (restored.restoreSeconds !== undefined) timings.restoreSeconds = restored.restoreSeconds;
   if (restored.failed) outcome = 'restore-failed';
+  const errors = [error, restored.error].filter((text): text is string => text !== undefined);
 
   return {
     drillId: options.drillId,
     appName: config.appName,
     region: options.target,
     method: options.method,
-    phase: config.rollout.phase,
+    phase: preflight.phase,
     healthCheckId: check.id,
     startedAt: new Date(startedAtMs).toISOString(),
     endedAt: new Date(clock.now()).toISOString(),
     outcome,
     ...(interruptedBy !== undefined ? { interruptedBy } : {}),
-    ...(error !== undefined || restored.error !== undefined
-      ? { error: [error, restored.error].filter(Boolean).join('; ') }
-      : {}),
+    ...(inconclusive !== undefined ? { inconclusive } : {}),
+    ...(stoppedBy !== undefined ? { stoppedBy } : {}),
+    ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
     timings,
     restore: {
       configRestored: restored.configRestored,
@@ -377,6 +314,7 @@ export async function executeDrill(
       dnsRestored: restored.dnsRestored,
       lockRemoved: restored.lockRemoved,
       ...(restored.error !== undefined ? { error: restored.error } : {}),
+      ...(restored.manualCommands.length > 0 ? { manualCommands: restored.manualCommands } : {}),
     },
     dnsServedRegionBefore: baseline.some((answer) => answerIncludes(answer.mapped, options.target)),
     vantages: vantages.map((vantage) => ({
@@ -386,6 +324,7 @@ export async function executeDrill(
     })),
     vantagesMissing: missing,
     vantagesFailed,
+    stopAlarms: preflight.stopAlarms.map((ref) => `${ref.region}/${ref.name}`),
     plan: {
       healthyNow: preflight.plan.healthyNow,
       healthyAfter: preflight.plan.healthyAfter,
@@ -395,41 +334,70 @@ export async function executeDrill(
   };
 }
 
-/** The drill ended early because too few other regions stayed healthy. */
-export class SafetyStopError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SafetyStopError';
-  }
+interface RestoreInput {
+  readonly options: DrillOptions;
+  readonly check: TaggedHealthCheck;
+  readonly lock: DrillLock;
+  readonly acted: boolean;
+  readonly vantages: readonly VantagePoint[];
+  readonly baseline: readonly VantageAnswer[];
+  readonly probe: ReturnType<typeof dnsProbeTargetOf>;
+  readonly fingerprints: { current: RegionFingerprints };
+  readonly phase: (phase: DrillPhase, deadline?: number) => void;
 }
 
-/**
- * Watch the other regions while the target is out: if fewer than `minHealthyRegions` of them are
- * healthy (a real outage elsewhere), throw so the drill restores the target at once. A region
- * whose status cannot be read keeps its last known state, so a throttled call does not end a drill.
- */
-function safetyGuard(
-  ctx: DrillContext,
-  preflight: DrillPreflight,
-  target: string,
-): () => Promise<void> {
-  const known = new Map(preflight.live.map((row) => [row.region, row.reading.state]));
-  const others = ctx.config.regions.filter((region) => region !== target);
-  const index = { byRegion: preflight.checks, duplicates: new Map<string, string[]>(), strays: [] };
-  return async () => {
-    const live = await readRegionHealth(ctx.gateways.route53, others, index);
-    for (const row of live) {
-      if (row.error === undefined) known.set(row.region, row.reading.state);
-    }
-    const healthy = others.filter((region) => known.get(region) === 'healthy');
-    const min = ctx.config.drills.minHealthyRegions;
-    if (healthy.length < min) {
-      const down = others.filter((region) => known.get(region) !== 'healthy');
-      throw new SafetyStopError(
-        `stopped early: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} not healthy, leaving ${healthy.length} healthy besides ${target} (minimum ${min}); ${target} was put back at once, check those regions`,
-      );
-    }
-  };
+async function restoreAfterDrill(ctx: DrillContext, input: RestoreInput): Promise<RestoreResult> {
+  const { options, check, lock } = input;
+  const startMs = ctx.clock.now();
+  const deadlineMs = startMs + options.restoreTimeoutMs;
+  input.phase('restoring', deadlineMs);
+  const step = ctx.progress.start(`Restoring ${options.target}`);
+  // Undo even when the action seemed not to happen: its call may have succeeded before failing.
+  const restored = await restoreDrill(ctx, {
+    target: {
+      method: options.method,
+      region: options.target,
+      healthCheckId: check.id,
+      originalInverted: lock.originalInverted,
+    },
+    deadlineMs,
+    removeLock: true,
+    ...(options.giveUpSignal !== undefined ? { giveUp: options.giveUpSignal } : {}),
+    onRetry: (attempt, problem) =>
+      step.update(
+        `Restoring ${options.target}: attempt ${attempt} failed (${problem}); retrying until ${new Date(deadlineMs).toISOString().slice(11, 19)} UTC`,
+      ),
+    onUndone: () => {
+      input.phase('waiting');
+      step.update(`Restored ${options.target}; waiting for it to be healthy and back in DNS`);
+    },
+    ...(input.acted
+      ? {
+          wait: {
+            check,
+            vantages: input.vantages,
+            baseline: input.baseline,
+            probe: input.probe,
+            fingerprints: input.fingerprints,
+            pollMs: options.pollMs,
+            ...(options.restoreSignal !== undefined ? { signal: options.restoreSignal } : {}),
+            onTick: (text: string) => step.update(`Restored ${options.target}; ${text}`),
+          },
+        }
+      : {}),
+  });
+  if (!restored.configRestored) step.fail(`Restore of ${options.target} could not be verified`);
+  else if (!restored.lockRemoved) step.warn(restored.error);
+  else if (restored.failed) step.fail(restored.error);
+  else
+    step.succeed(
+      `Restored ${options.target}${restored.restoreSeconds !== undefined ? ` (back after ${restored.restoreSeconds}s)` : ''}; lock removed`,
+    );
+  if (!input.acted && restored.configRestored) {
+    // Nothing was changed, so nothing has to come back.
+    return { ...restored, healthyAgain: 'yes', dnsRestored: 'yes' };
+  }
+  return restored;
 }
 
 /** Take the lock, then read all locks back: if another drill slipped in, back off. */
@@ -490,301 +458,6 @@ async function applyAction(
   });
 }
 
-/** What a restore needs to know. */
-export interface UndoTarget {
-  readonly method: DrillMethod;
-  readonly region: string;
-  readonly healthCheckId: string;
-  readonly originalInverted: boolean;
-}
-
-/**
- * Undo a drill's action and read it back: put `Inverted` back (with the current version), or
- * delete the drain flag. Retries transient failures; returns whether the state is verified.
- */
-export async function undoAction(
-  ctx: Pick<DrillContext, 'gateways' | 'sleep'>,
-  target: UndoTarget,
-): Promise<{ verified: boolean; error?: string }> {
-  let lastError: string | undefined;
-  for (let attempt = 1; attempt <= RESTORE_ATTEMPTS; attempt += 1) {
-    try {
-      if (target.method === 'invert') {
-        const current = await ctx.gateways.route53.getHealthCheck(target.healthCheckId);
-        if (current.inverted !== target.originalInverted) {
-          await ctx.gateways.route53.setInverted(
-            target.healthCheckId,
-            target.originalInverted,
-            current.version,
-          );
-        }
-        const after = await ctx.gateways.route53.getHealthCheck(target.healthCheckId);
-        if (after.inverted === target.originalInverted) return { verified: true };
-        lastError = `health check ${target.healthCheckId} still has Inverted=${after.inverted}`;
-      } else {
-        await ctx.gateways.drain.clearDrain(target.region);
-        const after = await ctx.gateways.drain.getDrain(target.region);
-        if (after === undefined) return { verified: true };
-        lastError = `drain flag of ${target.region} is still present`;
-      }
-    } catch (error) {
-      lastError = firstLineOf(error);
-    }
-    // Never aborted: a restore must not be cut short by a second Ctrl-C.
-    if (attempt < RESTORE_ATTEMPTS) await ctx.sleep(1000 * 2 ** (attempt - 1));
-  }
-  return { verified: false, ...(lastError !== undefined ? { error: lastError } : {}) };
-}
-
-interface RestoreInput {
-  readonly options: DrillOptions;
-  readonly check: TaggedHealthCheck;
-  readonly lock: DrillLock;
-  readonly acted: boolean;
-  readonly vantages: readonly VantagePoint[];
-  readonly baseline: readonly VantageAnswer[];
-  readonly probe: ReturnType<typeof dnsProbeTargetOf>;
-  readonly fingerprints: { current: RegionFingerprints };
-}
-
-interface RestoreResult {
-  readonly configRestored: boolean;
-  readonly healthyAgain: DrillReport['restore']['healthyAgain'];
-  readonly dnsRestored: DrillReport['restore']['dnsRestored'];
-  readonly lockRemoved: boolean;
-  readonly restoreSeconds?: number;
-  readonly failed: boolean;
-  readonly error?: string;
-  readonly lastAnswers: readonly VantageAnswer[];
-}
-
-async function restoreAfterDrill(ctx: DrillContext, input: RestoreInput): Promise<RestoreResult> {
-  const { options, check, lock } = input;
-  const step = ctx.progress.start(`Restoring ${options.target}`);
-  const startMs = ctx.clock.now();
-  // Undo even when the action seemed not to happen: its call may have succeeded before failing.
-  const undone = await undoAction(ctx, {
-    method: options.method,
-    region: options.target,
-    healthCheckId: check.id,
-    originalInverted: lock.originalInverted,
-  });
-  if (!undone.verified) {
-    step.fail(`Restore of ${options.target} could not be verified`);
-    return {
-      configRestored: false,
-      healthyAgain: 'no',
-      dnsRestored: 'no',
-      lockRemoved: false,
-      failed: true,
-      error: `restore of ${options.target} failed (${undone.error ?? 'unknown error'}); run aactl drill restore --region ${options.target}`,
-      lastAnswers: [],
-    };
-  }
-  step.update(`Restored ${options.target}; waiting for it to be healthy and back in DNS`);
-
-  let healthyAgain: RestoreResult['healthyAgain'] = 'not-waited';
-  let dnsRestored: RestoreResult['dnsRestored'] =
-    input.vantages.length === 0 ? 'no-vantages' : 'not-waited';
-  let restoreSeconds: number | undefined;
-  let lastAnswers: readonly VantageAnswer[] = [];
-  const restoreSignal = options.restoreSignal ?? new AbortController().signal;
-  if (input.acted && !restoreSignal.aborted) {
-    const observed = await observe(ctx, {
-      target: options.target,
-      check,
-      want: 'healthy',
-      vantages: input.vantages,
-      baseline: input.baseline,
-      probe: input.probe,
-      fingerprints: input.fingerprints,
-      startMs,
-      deadlineMs: startMs + options.restoreTimeoutMs,
-      pollMs: options.pollMs,
-      signal: restoreSignal,
-      onTick: (text) => step.update(`Restored ${options.target}; ${text}`),
-    });
-    lastAnswers = observed.lastAnswers;
-    if (!observed.aborted) {
-      healthyAgain = observed.healthAtMs !== undefined ? 'yes' : 'no';
-      if (input.vantages.length > 0) dnsRestored = observed.dnsAtMs !== undefined ? 'yes' : 'no';
-      if (!observed.timedOut) restoreSeconds = toSeconds(ctx.clock.now() - startMs);
-    }
-  } else if (!input.acted) {
-    healthyAgain = 'yes';
-    if (input.vantages.length > 0) dnsRestored = 'yes';
-  }
-
-  let lockRemoved = false;
-  let lockError: string | undefined;
-  try {
-    await ctx.gateways.route53.removeTag(check.id, TAG_DRILL_LOCK);
-    lockRemoved = true;
-  } catch (error) {
-    lockError = `restored, but could not remove the drill lock (${firstLineOf(error)}); run aactl drill restore --region ${options.target}`;
-  }
-
-  const notBack = healthyAgain === 'no' || dnsRestored === 'no';
-  const error = notBack
-    ? `${options.target} was restored but is ${healthyAgain === 'no' ? 'still unhealthy' : 'still missing from DNS'} after ${formatDuration(options.restoreTimeoutMs)}; check its /health and run aactl status`
-    : lockError;
-  if (notBack) step.fail(error);
-  else if (lockError) step.warn(lockError);
-  else
-    step.succeed(
-      `Restored ${options.target}${restoreSeconds !== undefined ? ` (back after ${restoreSeconds}s)` : ''}; lock removed`,
-    );
-  return {
-    configRestored: true,
-    healthyAgain,
-    dnsRestored,
-    lockRemoved,
-    ...(restoreSeconds !== undefined ? { restoreSeconds } : {}),
-    failed: notBack || !lockRemoved,
-    ...(error !== undefined ? { error } : {}),
-    lastAnswers,
-  };
-}
-
-interface ObserveInput {
-  readonly target: string;
-  readonly check: TaggedHealthCheck;
-  /** The health the target should reach. */
-  readonly want: HealthState;
-  readonly vantages: readonly VantagePoint[];
-  readonly baseline: readonly VantageAnswer[];
-  readonly probe: ReturnType<typeof dnsProbeTargetOf>;
-  readonly fingerprints: { current: RegionFingerprints };
-  readonly startMs: number;
-  readonly deadlineMs: number;
-  readonly pollMs: number;
-  readonly signal: AbortSignal;
-  /** Checked every tick; throws to end the drill (see `safetyGuard`). */
-  readonly guard?: () => Promise<void>;
-  readonly onTick: (text: string) => void;
-}
-
-interface ObserveResult {
-  readonly healthAtMs?: number;
-  readonly dnsAtMs?: number;
-  readonly timedOut: boolean;
-  readonly aborted: boolean;
-  readonly lastState: HealthState | undefined;
-  readonly lastAnswers: readonly VantageAnswer[];
-  readonly lastError?: string;
-}
-
-/**
- * Poll until the target reaches the wanted health and DNS agrees (out of every answer, or back in
- * every answer that had it before), or the deadline passes. Transient API errors are retried.
- */
-async function observe(ctx: DrillContext, input: ObserveInput): Promise<ObserveResult> {
-  const { route53 } = ctx.gateways;
-  let healthAtMs: number | undefined;
-  let dnsAtMs: number | undefined = input.vantages.length === 0 ? input.startMs : undefined;
-  let lastState: HealthState | undefined;
-  let lastAnswers: readonly VantageAnswer[] = [];
-  let lastError: string | undefined;
-  const hadTarget = new Set(
-    input.baseline
-      .filter((answer) => answerIncludes(answer.mapped, input.target))
-      .map((answer) => answer.vantage.region),
-  );
-  for (;;) {
-    await input.guard?.();
-    if (input.signal.aborted) {
-      return {
-        healthAtMs,
-        dnsAtMs,
-        timedOut: false,
-        aborted: true,
-        lastState,
-        lastAnswers,
-        lastError,
-      };
-    }
-    try {
-      if (healthAtMs === undefined) {
-        const details = await route53.getHealthCheck(input.check.id);
-        const observations = await route53.getHealthCheckStatus(input.check.id);
-        lastState = readHealth(observations, details).state;
-        if (lastState === input.want) healthAtMs = ctx.clock.now();
-      }
-      if (dnsAtMs === undefined) {
-        lastAnswers = await probeVantages(route53, input.probe, input.vantages, input.fingerprints);
-        const done =
-          input.want === 'unhealthy'
-            ? lastAnswers.every((answer) => answerExcludes(answer.mapped, input.target))
-            : lastAnswers.every(
-                (answer) =>
-                  !hadTarget.has(answer.vantage.region) ||
-                  answerIncludes(answer.mapped, input.target),
-              );
-        if (done) dnsAtMs = ctx.clock.now();
-      }
-      lastError = undefined;
-    } catch (error) {
-      lastError = firstLineOf(error);
-    }
-    const now = ctx.clock.now();
-    if (healthAtMs !== undefined && dnsAtMs !== undefined) {
-      return { healthAtMs, dnsAtMs, timedOut: false, aborted: false, lastState, lastAnswers };
-    }
-    if (now >= input.deadlineMs) {
-      return {
-        healthAtMs,
-        dnsAtMs,
-        timedOut: true,
-        aborted: false,
-        lastState,
-        lastAnswers,
-        lastError,
-      };
-    }
-    const waiting = input.vantages.length - countSettled(lastAnswers, input);
-    input.onTick(
-      `${formatDuration(now - input.startMs)}: health ${healthAtMs !== undefined ? input.want : (lastState ?? '…')}` +
-        (dnsAtMs === undefined
-          ? `, DNS waiting on ${waiting} vantage point${waiting === 1 ? '' : 's'}`
-          : ', DNS done') +
-        (lastError ? ` (last error: ${lastError})` : ''),
-    );
-    try {
-      await ctx.sleep(Math.min(input.pollMs, Math.max(0, input.deadlineMs - now)), input.signal);
-    } catch (error) {
-      if (!isAbortError(error)) throw error;
-    }
-  }
-}
-
-function countSettled(answers: readonly VantageAnswer[], input: ObserveInput): number {
-  return answers.filter((answer) =>
-    input.want === 'unhealthy'
-      ? answerExcludes(answer.mapped, input.target)
-      : answerIncludes(answer.mapped, input.target),
-  ).length;
-}
-
-function observeTimeoutMessage(
-  options: DrillOptions,
-  observed: {
-    healthAtMs?: number;
-    dnsAtMs?: number;
-    lastError?: string;
-    lastAnswers: readonly VantageAnswer[];
-  },
-): string {
-  const what =
-    observed.healthAtMs === undefined
-      ? `the health check of ${options.target} did not report unhealthy`
-      : `DNS still answered with ${options.target} from ${observed.lastAnswers
-          .filter((answer) => !answerExcludes(answer.mapped, options.target))
-          .map((answer) => answer.vantage.region)
-          .join(', ')}`;
-  const cause = observed.lastError ? ` (last error: ${observed.lastError})` : '';
-  return `${what} within ${formatDuration(options.observeTimeoutMs)}${cause}; raise --observe-timeout or check the health check and records`;
-}
-
 function describeAction(
   method: DrillMethod,
   region: string,
@@ -806,24 +479,4 @@ function throwIfAborted(signal: AbortSignal): void {
 function abortReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   return typeof reason === 'string' ? reason : 'an interrupt';
-}
-
-/** Who observes locks: this process's view of its host. */
-export function lockObserver(
-  ctx: Pick<DrillContext, 'clock' | 'identity' | 'pidAlive'>,
-): LockObserver {
-  return {
-    now: new Date(ctx.clock.now()),
-    hostname: ctx.identity.hostname,
-    pidAlive: ctx.pidAlive,
-  };
-}
-
-/** A drill id: time, region and pid, e.g. `20250101T120000Z-eu-west-1-4242`. */
-export function drillIdOf(nowMs: number, region: string, pid: number): string {
-  const stamp = new Date(nowMs)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  return `${stamp}-${region}-${pid}`;
 }

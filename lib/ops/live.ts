@@ -1,13 +1,18 @@
+import type { RolloutPhase } from '../../lambda/domain/catalog';
 import { TAG_DRILL_LOCK, TAG_REGION } from '../config/naming';
 import type { AppConfig } from '../config/schema';
 import { regionalNameOf } from '../config/schema';
 import { regionsInAnswer, type AnswerRegions, type RegionFingerprints } from './dns-answer';
 import { firstLineOf } from './error-line';
+import type { AlarmsGateway } from './gateways/alarms';
 import type { DrainGateway } from './gateways/drain';
+import type { DrillHistoryGateway } from './gateways/drill-history';
 import type { MetricsGateway } from './gateways/metrics';
 import type { Route53Gateway, TaggedHealthCheck } from './gateways/route53';
+import type { StacksGateway } from './gateways/stacks';
 import { readHealth, type CheckerObservation, type HealthReading } from './health';
 import { assessLock, parseLock, type DrillLock, type LockObserver } from './lock';
+import { readDeployedData } from './rollout/deployed';
 import type { VantagePoint } from './vantage-points';
 
 /**
@@ -21,6 +26,12 @@ export interface OpsGateways {
   readonly route53: Route53Gateway;
   readonly drain: DrainGateway;
   readonly metrics: MetricsGateway;
+  /** CloudFormation: deployed phase, stacks being deployed. */
+  readonly stacks: StacksGateway;
+  /** CloudWatch alarms: a drill's stop conditions. */
+  readonly alarms: AlarmsGateway;
+  /** The shared drill history in the table's control partition. */
+  readonly history: DrillHistoryGateway;
 }
 
 /** The app's health checks, by region. */
@@ -250,4 +261,23 @@ export async function probeVantages(
     answers = map();
   }
   return answers;
+}
+
+/** The rollout phase the data stack recorded (what runs), or why it is not known. */
+export async function readDeployedPhase(
+  gateways: Pick<OpsGateways, 'stacks'>,
+  config: Pick<AppConfig, 'appName' | 'primaryRegion'>,
+): Promise<{ readonly phase: RolloutPhase } | { readonly error: string }> {
+  try {
+    const data = await readDeployedData(
+      {
+        stackOutputs: async (region, stackName) =>
+          (await gateways.stacks.describeStack(region, stackName))?.outputs,
+      },
+      config,
+    );
+    return 'state' in data ? { phase: data.state.phase } : { error: data.missing };
+  } catch (error) {
+    return { error: firstLineOf(error) };
+  }
 }

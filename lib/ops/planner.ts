@@ -40,6 +40,16 @@ export interface PlanInput {
   readonly phase: RolloutPhase;
   /** The primary region (the failover PRIMARY in active-passive). */
   readonly primaryRegion: string;
+  /**
+   * Status of the target's region stack; `*_IN_PROGRESS` refuses (a deploy resets the health
+   * check's `Inverted`).
+   * @default - not known (not checked)
+   */
+  readonly targetStackStatus?: string;
+  /** Stop-condition alarms in ALARM now (`name (region)`): the drill would stop at once. */
+  readonly stopAlarmsFiring?: readonly string[];
+  /** Stop-condition alarms asked for by name and found in no region. */
+  readonly stopAlarmsMissing?: readonly string[];
 }
 
 /** Why a plan is refused. */
@@ -48,7 +58,10 @@ export type RefusalCode =
   | 'target-not-healthy'
   | 'no-health-check'
   | 'unknown-region'
-  | 'drain-disabled-check';
+  | 'drain-disabled-check'
+  | 'stack-updating'
+  | 'stop-alarm-firing'
+  | 'stop-alarm-missing';
 
 /** One reason to refuse, told as a line with the fix. */
 export interface Refusal {
@@ -123,6 +136,24 @@ export function planDrill(input: PlanInput): DrillPlan {
     refusals.push({
       code: 'drain-disabled-check',
       message: `the health check of ${target} is disabled, so Route 53 ignores /health and a drain changes nothing; use --method invert`,
+    });
+  }
+  if (input.targetStackStatus?.endsWith('_IN_PROGRESS') === true) {
+    refusals.push({
+      code: 'stack-updating',
+      message: `the stack of ${target} is ${input.targetStackStatus}: a deploy resets the health check (Inverted) while it runs; wait for it to finish, then drill`,
+    });
+  }
+  if ((input.stopAlarmsFiring ?? []).length > 0) {
+    refusals.push({
+      code: 'stop-alarm-firing',
+      message: `stop-condition alarm${(input.stopAlarmsFiring ?? []).length === 1 ? '' : 's'} ${(input.stopAlarmsFiring ?? []).join(', ')} in ALARM already; fix what it reports first, or pick other --stop-on-alarm`,
+    });
+  }
+  if ((input.stopAlarmsMissing ?? []).length > 0) {
+    refusals.push({
+      code: 'stop-alarm-missing',
+      message: `--stop-on-alarm ${(input.stopAlarmsMissing ?? []).join(', ')} not found in any configured region; check the alarm name (aws cloudwatch describe-alarms)`,
     });
   }
   if (healthyAfter < minHealthyRegions) {

@@ -59,6 +59,29 @@ export const realSleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/**
+ * A real deadline timer that never keeps the process alive on its own: for tests in a shared
+ * worker, where a deadline of a call given up on must not outlive the test. (aactl itself uses
+ * `realSleep`: a pending deadline must keep it alive.)
+ */
+export const realTimer: Sleep = (ms, signal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError());
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    timer.unref();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
 /** The error an aborted wait rejects with. */
 export function abortError(): Error {
   const error = new Error('aborted');

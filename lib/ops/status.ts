@@ -1,24 +1,15 @@
+import type { RolloutPhase } from '../../lambda/domain/catalog';
+import { drainFlagKey, regionStackName } from '../config/naming';
 import type { AppConfig } from '../config/schema';
 import type { DrainFlagState } from './gateways/drain';
+import { stackBusy, type StackState } from './gateways/stacks';
 import type { HealthState } from './health';
-import {
-  dnsProbeTargetOf,
-  findHealthChecks,
-  findLocks,
-  probeVantages,
-  readFingerprints,
-  readRegionHealth,
-  type LockFinding,
-  type OpsGateways,
-  type RegionHealthLive,
-  type VantageAnswer,
-} from './live';
-import { isoSeconds, type LockObserver } from './lock';
-import { vantagePointsFor } from './vantage-points';
+import type { LockFinding, RegionHealthLive, VantageAnswer } from './live';
+import { isoSeconds } from './lock';
 
 /**
- * `aactl status`: gather live facts (thin, through gateways), then build the report with a pure
- * function that tests can feed directly.
+ * `aactl status`: the report, built by a pure function that tests can feed directly (the facts
+ * are read in status-gather.ts), including what needs action (exit code 8).
  */
 
 /** One region in the status report. */
@@ -47,6 +38,8 @@ export interface RegionStatus {
   };
   /** A drill lock on this region's health check. */
   readonly lock: LockStatus | null;
+  /** Status of the region's stack (`UPDATE_IN_PROGRESS` ...), null when not found or not read. */
+  readonly stackStatus: string | null;
 }
 
 /** A drill lock as reported. */
@@ -69,7 +62,12 @@ export interface LockStatus {
 export interface StatusReport {
   readonly appName: string;
   readonly publicName: string;
+  /** The phase that runs: deployed (the data stack's record) when readable, else cdk.json's. */
   readonly rolloutPhase: string;
+  /** Where `rolloutPhase` comes from. */
+  readonly phaseSource: 'deployed' | 'cdk.json';
+  /** What cdk.json (with -c overrides) would deploy. */
+  readonly configPhase: string;
   readonly primaryRegion: string;
   readonly generatedAt: string;
   readonly healthyRegions: number;
@@ -77,14 +75,22 @@ export interface StatusReport {
   readonly regions: readonly RegionStatus[];
   readonly locks: readonly LockStatus[];
   readonly warnings: readonly string[];
+  /** What on-call must act on, each with its fix; non-empty: exit code 8. */
+  readonly needsAction: readonly string[];
 }
 
 /** Raw facts the report is built from. */
 export interface StatusFacts {
   readonly config: Pick<
     AppConfig,
-    'appName' | 'publicName' | 'regions' | 'primaryRegion' | 'rollout' | 'drills'
+    'appName' | 'publicName' | 'regions' | 'primaryRegion' | 'rollout' | 'drills' | 'tableName'
   >;
+  /** The deployed phase, or why it is unknown (null: not read). */
+  readonly deployed: { readonly phase: RolloutPhase } | { readonly error: string } | null;
+  /** Each region stack, or why it could not be read (absent: not found). */
+  readonly stacks: ReadonlyMap<string, StackState | { readonly error: string } | undefined>;
+  /** The emulator endpoint, if any (named in the fix commands). */
+  readonly endpointUrl?: string;
   readonly live: readonly RegionHealthLive[];
   readonly locks: readonly LockFinding[];
   /** Drain flag per region: state, undefined when absent, or an error. */
@@ -100,6 +106,11 @@ export interface StatusFacts {
 export function buildStatusReport(facts: StatusFacts): StatusReport {
   const { config } = facts;
   const warnings: string[] = [];
+  const needsAction: string[] = [];
+  const act = (text: string) => {
+    needsAction.push(text);
+    warnings.push(text);
+  };
   const locks = facts.locks.map(lockStatusOf);
   const regions = facts.live.map((row): RegionStatus => {
     const drain = facts.drains?.get(row.region);
@@ -107,8 +118,8 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
     const drainState = drain !== undefined && !('error' in drain) ? drain : undefined;
     const answer = facts.answers?.find((entry) => entry.vantage.region === row.region);
     if (row.healthCheck === undefined) {
-      warnings.push(
-        `no health check tagged aa:app=${config.appName}, aa:region=${row.region}; deploy that region stack`,
+      act(
+        `no health check tagged aa:app=${config.appName}, aa:region=${row.region}; deploy that region stack (npx cdk deploy ${regionStackName(config.appName, row.region)})`,
       );
     }
     if (row.error !== undefined) warnings.push(`cannot read health of ${row.region}: ${row.error}`);
@@ -145,14 +156,19 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
         ...(answer?.error !== undefined ? { error: answer.error } : {}),
       },
       lock: locks.find((lock) => lock.healthCheckId === row.healthCheck?.id) ?? null,
+      stackStatus: stackStatusOf(facts.stacks.get(row.region)),
     };
   });
   for (const lock of locks) {
-    warnings.push(
-      lock.liveness === 'stale'
-        ? `leftover drill lock on ${lock.region ?? lock.healthCheckId} (${lock.reason}); ${lock.fix}`
-        : `drill ${lock.drillId ?? '?'} is running on ${lock.region ?? lock.healthCheckId} (${lock.reason})`,
-    );
+    if (lock.liveness === 'stale') {
+      act(
+        `leftover drill lock on ${lock.region ?? lock.healthCheckId} (${lock.reason}); ${lock.fix}`,
+      );
+    } else {
+      warnings.push(
+        `drill ${lock.drillId ?? '?'} is running on ${lock.region ?? lock.healthCheckId} (${lock.reason})`,
+      );
+    }
   }
   for (const [region, ids] of facts.duplicates) {
     warnings.push(`${region} has extra health checks (${ids.join(', ')}); remove the extra ones`);
@@ -167,17 +183,62 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
       `no DNS vantage point for ${facts.missingVantages.join(', ')}; add one in lib/ops/vantage-points.ts`,
     );
   }
+  const endpoint = facts.endpointUrl !== undefined ? ` --endpoint-url ${facts.endpointUrl}` : '';
   for (const row of regions) {
-    if (row.drained === true) {
-      warnings.push(
-        `${row.region} is drained (${row.drainReason || 'no reason'}, expires ${row.drainExpiresAt}); clear it with aactl drill restore --region ${row.region}`,
+    const drillRuns = row.lock?.liveness === 'running';
+    const drainState = facts.drains?.get(row.region);
+    const byDrill =
+      drainState !== undefined && !('error' in drainState) && drainState.drillId !== undefined;
+    if (row.drained === true && !drillRuns) {
+      act(
+        `${row.region} is drained with no drill running (${row.drainReason || 'no reason'}, expires ${row.drainExpiresAt}), so Route 53 keeps it out; if it should serve, ${
+          byDrill
+            ? `run aactl drill restore --region ${row.region}`
+            : `run aws dynamodb delete-item${endpoint} --region ${row.region} --table-name ${config.tableName} --key '${JSON.stringify({ pk: { S: drainFlagKey(row.region).pk }, sk: { S: drainFlagKey(row.region).sk } })}'`
+        }`,
       );
     }
-    if (row.inverted === true && row.lock === null) {
-      warnings.push(
-        `the health check of ${row.region} is inverted with no drill running; if that is a leftover, invert it back`,
+    if (row.inverted === true && !drillRuns) {
+      act(
+        `the health check of ${row.region} (${row.healthCheckId}) is inverted with no drill running, so Route 53 reads it upside down; if that is a leftover, run ${
+          row.lock !== null
+            ? `aactl drill restore --region ${row.region}`
+            : `aws route53 update-health-check${endpoint} --health-check-id ${row.healthCheckId} --no-inverted`
+        }`,
       );
     }
+    if (row.disabled === true && !drillRuns) {
+      act(
+        `the health check of ${row.region} (${row.healthCheckId}) is disabled, so Route 53 treats ${row.region} as ${row.inverted === true ? 'unhealthy' : 'healthy'} whatever /health says; run aws route53 update-health-check${endpoint} --health-check-id ${row.healthCheckId} --no-disabled`,
+      );
+    }
+    const stack = facts.stacks.get(row.region);
+    const stackName = regionStackName(config.appName, row.region);
+    if (stack !== undefined && 'error' in stack) {
+      warnings.push(`cannot read stack ${stackName}: ${stack.error}`);
+    } else if (stack !== undefined && stackBusy(stack.status)) {
+      if (row.lock !== null) {
+        act(
+          `stack ${stackName} is ${stack.status} during drill ${row.lock.drillId ?? '?'}: a deploy resets the health check (Inverted=false) under the drill; once it ends, run aactl drill restore --region ${row.region}${row.lock.liveness === 'running' ? ' --force if the drill process is gone' : ''}, then aactl status`,
+        );
+      } else {
+        warnings.push(
+          `stack ${stackName} is ${stack.status}: a deploy runs; drills of ${row.region} are refused until it ends`,
+        );
+      }
+    }
+  }
+  const configPhase = config.rollout.phase;
+  const deployedPhase =
+    facts.deployed !== null && 'phase' in facts.deployed ? facts.deployed.phase : undefined;
+  if (deployedPhase !== undefined && deployedPhase !== configPhase) {
+    warnings.push(
+      `the deployed rollout phase is ${deployedPhase}, but cdk.json says ${configPhase}: the next deploy changes it (see aactl rollout plan --to ${configPhase})`,
+    );
+  } else if (facts.deployed !== null && 'error' in facts.deployed) {
+    warnings.push(
+      `deployed rollout phase unknown (${facts.deployed.error}); showing ${configPhase} from cdk.json`,
+    );
   }
   const healthyRegions = regions.filter((row) => row.state === 'healthy').length;
   if (healthyRegions < config.drills.minHealthyRegions) {
@@ -188,7 +249,9 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
   return {
     appName: config.appName,
     publicName: config.publicName,
-    rolloutPhase: config.rollout.phase,
+    rolloutPhase: deployedPhase ?? configPhase,
+    phaseSource: deployedPhase !== undefined ? 'deployed' : 'cdk.json',
+    configPhase,
     primaryRegion: config.primaryRegion,
     generatedAt: facts.now.toISOString(),
     healthyRegions,
@@ -196,7 +259,12 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
     regions,
     locks,
     warnings,
+    needsAction,
   };
+}
+
+function stackStatusOf(stack: StackState | { readonly error: string } | undefined): string | null {
+  return stack === undefined || 'error' in stack ? null : stack.status;
 }
 
 function lockStatusOf(finding: LockFinding): LockStatus {
@@ -218,60 +286,4 @@ function lockStatusOf(finding: LockFinding): LockStatus {
         ? `run aactl drill restore${region ? ` --region ${region}` : ''}`
         : 'wait for it to finish (or aactl drill restore --force if its process is gone)',
   };
-}
-
-/** What to read besides Route 53 health. */
-export interface StatusOptions {
-  /** Ask TestDNSAnswer from each vantage point. */
-  readonly dns: boolean;
-  /** Read each region's drain flag. */
-  readonly drain: boolean;
-}
-
-/** Read everything `aactl status` shows. */
-export async function gatherStatus(
-  ctx: { config: AppConfig; gateways: OpsGateways; observer: LockObserver },
-  options: StatusOptions,
-): Promise<StatusReport> {
-  const { config, gateways } = ctx;
-  const index = await findHealthChecks(gateways.route53, config);
-  const { vantages, missing } = vantagePointsFor(config.regions);
-  const probe = dnsProbeTargetOf(config);
-  const [live, answers, drains] = await Promise.all([
-    readRegionHealth(gateways.route53, config.regions, index),
-    options.dns
-      ? readFingerprints(gateways.route53, probe).then((current) =>
-          probeVantages(gateways.route53, probe, vantages, { current }),
-        )
-      : Promise.resolve(null),
-    options.drain ? readDrains(gateways, config.regions) : Promise.resolve(null),
-  ]);
-  return buildStatusReport({
-    config,
-    live,
-    locks: findLocks(index, ctx.observer),
-    drains,
-    answers,
-    missingVantages: missing,
-    duplicates: index.duplicates,
-    strayIds: index.strays.map((check) => check.id),
-    now: ctx.observer.now,
-  });
-}
-
-async function readDrains(
-  gateways: OpsGateways,
-  regions: readonly string[],
-): Promise<Map<string, DrainFlagState | undefined | { error: string }>> {
-  type DrainRead = DrainFlagState | undefined | { error: string };
-  const entries = await Promise.all(
-    regions.map(async (region): Promise<[string, DrainRead]> => {
-      try {
-        return [region, await gateways.drain.getDrain(region)];
-      } catch (error) {
-        return [region, { error: (error as Error).message.split('\n')[0] ?? 'error' }];
-      }
-    }),
-  );
-  return new Map(entries);
 }

@@ -3,14 +3,17 @@
  * EDNS0 client subnet so that it answers as it would for a user near that region.
  *
  * Each prefix is a published EC2 public address block of the region itself (taken from the
- * regional update-server lists that cloud vendors publish), so IP geolocation and Route 53 latency
- * data place it in the region's metro area. Only the /24 is sent, never a host address.
- * Regions missing here get no DNS probe (`aactl status` says so): add a line to support one.
+ * regional update-server lists that cloud vendors publish; the four newest regions from AWS's
+ * ip-ranges.json, service EC2), so IP geolocation and Route 53 latency data place it in the
+ * region's metro area. Only the /24 is sent, never a host address. Every region in
+ * lib/config/regions.ts has one (a test keeps it so); a region missing here gets no DNS probe,
+ * and a drill there is inconclusive and says so.
  * @see https://docs.aws.amazon.com/Route53/latest/APIReference/API_TestDNSAnswer.html
  */
 export const VANTAGE_SUBNETS: Readonly<Record<string, string>> = {
   'af-south-1': '13.244.54.0',
   'ap-east-1': '18.162.90.0',
+  'ap-east-2': '43.212.16.0',
   'ap-northeast-1': '54.248.86.0',
   'ap-northeast-2': '52.79.38.0',
   'ap-northeast-3': '13.208.100.0',
@@ -20,6 +23,8 @@ export const VANTAGE_SUBNETS: Readonly<Record<string, string>> = {
   'ap-southeast-2': '54.253.249.0',
   'ap-southeast-3': '108.136.0.0',
   'ap-southeast-4': '16.50.164.0',
+  'ap-southeast-5': '43.216.16.0',
+  'ap-southeast-7': '43.210.16.0',
   'ca-central-1': '52.60.53.0',
   'ca-west-1': '40.176.165.0',
   'eu-central-1': '54.93.130.0',
@@ -33,6 +38,7 @@ export const VANTAGE_SUBNETS: Readonly<Record<string, string>> = {
   'il-central-1': '51.16.120.0',
   'me-central-1': '3.28.92.0',
   'me-south-1': '157.175.138.0',
+  'mx-central-1': '78.12.16.0',
   'sa-east-1': '54.232.112.0',
   'us-east-1': '54.197.240.0',
   'us-east-2': '52.15.49.0',

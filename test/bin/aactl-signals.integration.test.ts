@@ -48,6 +48,7 @@ describeMoto('signals during a drill (child process against moto)', () => {
         'fail',
         ...args,
         '--execute',
+        '--yes',
         '--hold',
         '10m',
         '--poll',

@@ -48,9 +48,13 @@ describe('vantage points', () => {
   });
 
   test('regions without a vantage are listed apart', () => {
-    expect(vantagePointsFor(['eu-west-1', 'mx-central-1'])).toEqual({
+    expect(vantagePointsFor(['eu-west-1', 'xx-test-1'])).toEqual({
       vantages: [{ region: 'eu-west-1', clientSubnet: '54.246.90.0', mask: 24 }],
-      missing: ['mx-central-1'],
+      missing: ['xx-test-1'],
     });
+  });
+
+  test('every region the config accepts has one (ap-east-2, ap-southeast-5/7, mx-central-1 too)', () => {
+    expect(vantagePointsFor(KNOWN_REGIONS).missing).toEqual([]);
   });
 });

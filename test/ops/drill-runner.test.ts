@@ -17,6 +17,8 @@ function setup(world = new FakeWorld(), phase = world.phase) {
     gateways: world.gateways(),
     clock: world.clock,
     sleep: world.sleep,
+    timer: world.timer,
+    callDeadlineMs: 32_000,
     progress: silentReporter,
     identity: { pid: 4242, hostname: 'oncall' },
     pidAlive: () => true,
@@ -250,7 +252,7 @@ describe('executeDrill', () => {
 
     const report = await executeDrill(ctx, preflight, options({ holdMs: 3_600_000 }));
 
-    expect(report.outcome).toBe('failed');
+    expect(report.outcome).toBe('stopped');
     expect(report.error).toBe(
       'stopped early: us-east-1, ap-southeast-2 are not healthy, leaving 0 healthy besides eu-west-1 (minimum 1); eu-west-1 was put back at once, check those regions',
     );
@@ -267,7 +269,7 @@ describe('executeDrill', () => {
 
     const report = await executeDrill(ctx, preflight, options());
 
-    expect(report.outcome).toBe('failed');
+    expect(report.outcome).toBe('stopped');
     expect(world.log.some((entry) => entry.startsWith('setInverted'))).toBe(false);
   });
 
@@ -286,8 +288,12 @@ describe('executeDrill', () => {
 
     expect(report.outcome).toBe('restore-failed');
     expect(report.error).toBe(
-      'restore of eu-west-1 failed (Route 53 is down); run aactl drill restore --region eu-west-1',
+      'restore of eu-west-1 not done by 12:06:40 UTC (Route 53 is down); run the printed aws commands now, or aactl drill restore --region eu-west-1',
     );
+    expect(report.restore.manualCommands).toEqual([
+      'aws route53 update-health-check --health-check-id hc-2 --no-inverted',
+      'aws route53 change-tags-for-resource --resource-type healthcheck --resource-id hc-2 --remove-tag-keys aa:drill-lock',
+    ]);
     expect(report.restore.lockRemoved).toBe(false);
     expect(world.check('eu-west-1').tags[TAG_DRILL_LOCK]).toContain('id=d1');
   });
@@ -384,5 +390,41 @@ describe('preflightDrill', () => {
         reason: 'past its deadline 2025-03-01T10:30:00Z',
       }),
     ]);
+  });
+});
+
+describe('inconclusive drills', () => {
+  test('GIVEN the status of the target health check cannot be read after the action THEN detection is not observed: inconclusive, restored', async () => {
+    const { world, ctx } = setup();
+    const route53 = world.route53;
+    let acted = false;
+    const blind: DrillContext = {
+      ...ctx,
+      gateways: {
+        ...ctx.gateways,
+        route53: {
+          ...route53,
+          setInverted: async (id, inverted, version) => {
+            acted = true;
+            return route53.setInverted(id, inverted, version);
+          },
+          getHealthCheckStatus: async (id) => {
+            if (acted && id === 'hc-2') throw awsError('AccessDenied', 'no GetHealthCheckStatus');
+            return route53.getHealthCheckStatus(id);
+          },
+        },
+      },
+    };
+    const preflight = await preflightDrill(blind, 'eu-west-1', 'invert');
+
+    const report = await executeDrill(blind, preflight, options({ observeTimeoutMs: 60_000 }));
+
+    expect(report.outcome).toBe('inconclusive');
+    expect(report.inconclusive).toBe(
+      'detection not observed: the status of health check hc-2 could not be read (no GetHealthCheckStatus)',
+    );
+    expect(report.timings.detectionSeconds).toBeUndefined();
+    expect(report.restore.configRestored).toBe(true);
+    expect(world.invertedAt(world.check('eu-west-1'), world.now)).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ describe('durations', () => {
     ['1h30m', 5_400_000],
     ['1.5s', 1500],
     ['90', 90_000],
+    ['7d', 604_800_000],
   ])('parses %s', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });

@@ -62,6 +62,7 @@ describeMoto('aactl against moto', () => {
       '--region',
       'eu-west-1',
       '--execute',
+      '--yes',
       '--hold',
       '300ms',
       '--poll',
@@ -101,6 +102,7 @@ describeMoto('aactl against moto', () => {
       '--method',
       'drain',
       '--execute',
+      '--yes',
       '--hold',
       '200ms',
       '--poll',
@@ -154,15 +156,39 @@ describeMoto('aactl against moto', () => {
     const refused = await aactl(['drill', 'fail', '--region', 'us-east-1']);
     const restore = await aactl(['drill', 'restore', '--region', 'eu-west-1']);
 
-    expect(status.code).toBe(0);
+    // Needs action (exit 8): the stale lock and the inverted health check.
+    expect(status.code).toBe(8);
     expect(status.stdout).toContain(
-      '⚠ leftover drill lock on eu-west-1 (pid 999999 is gone from e2e); run aactl drill restore --region eu-west-1',
+      '✖ leftover drill lock on eu-west-1 (pid 999999 is gone from e2e); run aactl drill restore --region eu-west-1',
     );
     expect(refused.code).toBe(4);
     expect(restore.code).toBe(0);
     expect(restore.stdout).toContain('✔ eu-west-1: invert undone and verified; lock removed');
     expect((await healthCheck('eu-west-1'))?.HealthCheckConfig?.Inverted).toBe(false);
     expect(await tags('eu-west-1')).not.toHaveProperty(TAG_DRILL_LOCK);
+    expect((await aactl(['status'])).code).toBe(0);
+  });
+
+  test('the executed drills are in the shared history on the table', async () => {
+    const list = await aactl(['--json', 'drill', 'list']);
+
+    expect(list.code).toBe(0);
+    const { readFrom, drills } = JSON.parse(list.stdout);
+    expect(readFrom).toBe('us-east-1');
+    expect(
+      drills.map((drill: { region: string; method: string; outcome: string }) => [
+        drill.region,
+        drill.method,
+        drill.outcome,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['eu-west-1', 'invert', 'passed'],
+        ['ap-southeast-2', 'drain', 'passed'],
+      ]),
+    );
+    const shown = await aactl(['--json', 'drill', 'show', drills[0].drillId]);
+    expect(JSON.parse(shown.stdout).report.drillId).toBe(drills[0].drillId);
   });
 
   test('connection refused is one line that names the endpoint', async () => {

@@ -4,10 +4,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GLOBAL_STACK_REGION } from '../../config/naming';
+import { connectTimeoutOf, DEFAULT_CALL_TIMEOUT_MS, SDK_MAX_ATTEMPTS } from '../call-guard';
+import { createAlarmsGateway } from '../gateways/alarms';
 import { createDrainGateway } from '../gateways/drain';
+import { createDrillHistoryGateway } from '../gateways/drill-history';
 import { createMetricsGateway } from '../gateways/metrics';
 import { createRoute53Gateway } from '../gateways/route53';
+import { createStacksGateway } from '../gateways/stacks';
 import type { OpsGateways } from '../live';
+import { usageError } from './exit-codes';
 
 /**
  * AWS clients for every command group, in one place: the endpoint override for local emulators
@@ -24,6 +29,11 @@ export interface AwsClientOptions {
   readonly endpointUrl?: string;
   /** The process environment (read for credentials when an emulator is used). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Longest wait for one request (one attempt); connecting gets at most 3 s of it.
+   * @default 10 s (`DEFAULT_CALL_TIMEOUT_MS`)
+   */
+  readonly callTimeoutMs?: number;
 }
 
 /**
@@ -46,6 +56,31 @@ export function resolveEndpointUrl(
 ): string | undefined {
   const value = flag ?? env[ENDPOINT_ENV];
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/**
+ * The endpoint to use, checked: an http(s) URL, else a usage error naming where it came from.
+ * (The SDK would fail later with an unexplained TypeError.)
+ */
+export function checkedEndpointUrl(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const value = resolveEndpointUrl(flag, env);
+  if (value === undefined) return undefined;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    const source = flag !== undefined ? '--endpoint-url' : ENDPOINT_ENV;
+    throw usageError(
+      `${source} ${JSON.stringify(value)} is not an http(s) URL; pass one such as http://127.0.0.1:5000${flag === undefined ? `, or unset ${ENDPOINT_ENV}` : ''}`,
+    );
+  }
+  return value;
 }
 
 /** Build the client factory. */
@@ -92,16 +127,31 @@ export function createAwsGateways(factory: AwsClientFactory, tableName: string):
     route53: createRoute53Gateway(factory.route53()),
     drain: createDrainGateway((region) => factory.dynamodb(region), tableName),
     metrics: createMetricsGateway(factory.cloudwatch()),
+    stacks: createStacksGateway((region) => factory.cloudformation(region)),
+    alarms: createAlarmsGateway((region) => factory.cloudwatch(region)),
+    history: createDrillHistoryGateway((region) => factory.dynamodb(region), tableName),
   };
 }
 
 function clientConfig(options: AwsClientOptions) {
-  if (options.endpointUrl === undefined) return {};
+  const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const bounded = {
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    // Without these a socket that connects and never answers hangs for the SDK's default 5 min
+    // (and the request timeout only warns unless told to throw).
+    requestHandler: {
+      connectionTimeout: connectTimeoutOf(callTimeoutMs),
+      requestTimeout: callTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+  if (options.endpointUrl === undefined) return bounded;
   const { env } = options;
   const hasCredentials =
     (env.AWS_ACCESS_KEY_ID !== undefined && env.AWS_SECRET_ACCESS_KEY !== undefined) ||
     env.AWS_PROFILE !== undefined;
   return {
+    ...bounded,
     endpoint: options.endpointUrl,
     // Emulators accept any key; without this the SDK would look for a real profile.
     ...(hasCredentials ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),

@@ -2,9 +2,15 @@ import { isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfigFromCdkJson } from '../../config/load';
 import type { AppConfig } from '../../config/schema';
+import {
+  callDeadlineOf,
+  DEFAULT_CALL_TIMEOUT_MS,
+  guardGateways,
+  type CallPolicy,
+} from '../call-guard';
 import type { OpsGateways } from '../live';
 import type { Clock, Sleep, StepReporter } from '../progress';
-import { createAwsClientFactory, createAwsGateways, resolveEndpointUrl } from './aws-clients';
+import { checkedEndpointUrl, createAwsClientFactory, createAwsGateways } from './aws-clients';
 import { usageError } from './exit-codes';
 import { createOutput, PLAIN, type Output, type OutputStream } from './output';
 import { createStepReporter } from './progress';
@@ -25,6 +31,13 @@ export interface GatewaySettings {
   readonly endpointUrl: string | undefined;
   readonly config: AppConfig;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Longest wait for one AWS request (`--call-timeout`). */
+  readonly callTimeoutMs: number;
+}
+
+/** The terminal the CLI may ask questions on (the confirmation prompt). */
+export interface InputStream extends NodeJS.ReadableStream {
+  readonly isTTY?: boolean;
 }
 
 /** The outside world of the CLI. Everything here is replaced by fakes in tests. */
@@ -33,13 +46,17 @@ export interface CliDeps {
   readonly cwd: string;
   readonly stdout: OutputStream & NodeJS.WritableStream;
   readonly stderr: OutputStream & NodeJS.WritableStream;
+  readonly stdin: InputStream;
   readonly clock: Clock;
   readonly sleep: Sleep;
+  /** Timers for deadlines (AWS calls, the restore); tests pass fake ones. */
+  readonly timer: Sleep;
   readonly identity: { readonly pid: number; readonly hostname: string };
   readonly pidAlive: (pid: number) => boolean;
   readonly signals: SignalSource;
   readonly makeGateways: (settings: GatewaySettings) => OpsGateways;
   readonly writeFile: (path: string, text: string) => Promise<void>;
+  readonly readFile: (path: string) => Promise<string>;
   readonly version: string;
 }
 
@@ -51,6 +68,8 @@ export interface GlobalOptions {
   readonly json: boolean;
   readonly color: boolean;
   readonly quiet: boolean;
+  /** Longest wait for one AWS request (`--call-timeout`). */
+  readonly callTimeoutMs: number;
 }
 
 /** What a command's action works with. */
@@ -60,13 +79,20 @@ export interface CommandContext {
   readonly config: AppConfig;
   readonly output: Output;
   readonly progress: StepReporter;
+  /** The AWS gateways, every call bounded by `callPolicy`. */
   readonly gateways: OpsGateways;
   readonly endpointUrl: string | undefined;
+  /** Deadline of every AWS call (no signal: drills add their own). */
+  readonly callPolicy: CallPolicy;
 }
 
 /** The default gateways: AWS SDK clients honouring the endpoint override. */
 export function defaultGateways(settings: GatewaySettings): OpsGateways {
-  const factory = createAwsClientFactory({ endpointUrl: settings.endpointUrl, env: settings.env });
+  const factory = createAwsClientFactory({
+    endpointUrl: settings.endpointUrl,
+    env: settings.env,
+    callTimeoutMs: settings.callTimeoutMs,
+  });
   return createAwsGateways(factory, settings.config.tableName);
 }
 
@@ -83,7 +109,7 @@ export function outputFor(deps: CliDeps, global: Partial<GlobalOptions>): Output
 
 /** Read the global options of a command (from wherever they were given). */
 export function globalOptionsOf(command: Command): GlobalOptions {
-  const all = command.optsWithGlobals<Partial<GlobalOptions>>();
+  const all = command.optsWithGlobals<Partial<GlobalOptions> & { callTimeout?: number }>();
   return {
     cdkJson: all.cdkJson ?? 'cdk.json',
     context: all.context ?? [],
@@ -91,6 +117,7 @@ export function globalOptionsOf(command: Command): GlobalOptions {
     json: all.json === true,
     color: all.color !== false,
     quiet: all.quiet === true,
+    callTimeoutMs: all.callTimeout ?? DEFAULT_CALL_TIMEOUT_MS,
   };
 }
 
@@ -115,16 +142,24 @@ export function commandContext(deps: CliDeps, command: Command): CommandContext 
   const output = outputFor(deps, global);
   const path = isAbsolute(global.cdkJson) ? global.cdkJson : join(deps.cwd, global.cdkJson);
   const config = loadConfigFromCdkJson(path, contextOverrides(global.context));
-  const endpointUrl = resolveEndpointUrl(global.endpointUrl, deps.env);
+  const endpointUrl = checkedEndpointUrl(global.endpointUrl, deps.env);
   const progress = createStepReporter({
     stream: deps.stderr,
     interactive: deps.stderr.isTTY === true && deps.env.CI === undefined,
     palette: output.errPalette,
     color: output.errPalette !== PLAIN,
     quiet: global.quiet,
+    clock: deps.clock,
   });
-  const gateways = deps.makeGateways({ endpointUrl, config, env: deps.env });
-  return { deps, global, config, output, progress, gateways, endpointUrl };
+  const callPolicy: CallPolicy = {
+    timer: deps.timer,
+    deadlineMs: callDeadlineOf(global.callTimeoutMs),
+  };
+  const gateways = guardGateways(
+    deps.makeGateways({ endpointUrl, config, env: deps.env, callTimeoutMs: global.callTimeoutMs }),
+    callPolicy,
+  );
+  return { deps, global, config, output, progress, gateways, endpointUrl, callPolicy };
 }
 
 /** Registers commands of one group on the program (status, drill; later rollout, cost ...). */

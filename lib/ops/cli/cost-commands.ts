@@ -16,7 +16,7 @@ import { priceTableWith, type PriceTable } from '../cost/prices';
 import { renderCostComparison } from '../rollout/render';
 import { nextPhase } from '../rollout/status';
 import type { CommandKit } from './context';
-import { ExitCode, usageError } from './exit-codes';
+import { ExitCode, exitCodesHelp, usageError } from './exit-codes';
 
 /** Traffic options shared by `aactl cost` and `aactl rollout plan`. */
 export interface TrafficOptions {
@@ -140,6 +140,13 @@ export function registerCostCommands(program: Command, kit: CommandKit): void {
       new Option('--regions <count>', 'number of regions to price').argParser(
         numberOption(2, 30, 'a number of regions'),
       ),
+    )
+    .addHelpText(
+      'after',
+      exitCodesHelp([
+        [ExitCode.Ok, 'estimate printed'],
+        [ExitCode.Usage, 'bad arguments or config'],
+      ]),
     );
   addTrafficOptions(command).action(
     kit.action<CostOptions>(async (ctx, options) => {

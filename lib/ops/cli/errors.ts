@@ -1,4 +1,5 @@
 import { ConfigError } from '../../config/load';
+import { CallTimeoutError } from '../call-guard';
 import { LockHeldError } from '../drill-runner';
 import { CliError, ExitCode } from './exit-codes';
 
@@ -16,6 +17,12 @@ export function describeError(
     return { message: oneLine(error.message), exitCode: ExitCode.Usage };
   if (error instanceof LockHeldError) {
     return { message: oneLine(error.message), exitCode: ExitCode.LockHeld };
+  }
+  if (error instanceof CallTimeoutError) {
+    return {
+      message: `${oneLine(error.message)}; check the network and ${context.endpointUrl !== undefined ? `that ${context.endpointUrl} answers` : 'AWS status'}, or raise --call-timeout`,
+      exitCode: ExitCode.Failed,
+    };
   }
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : String(error);
@@ -38,6 +45,12 @@ export function describeError(
   };
   const hint = known[name];
   if (hint !== undefined) return { message: hint, exitCode: ExitCode.Failed };
+  if (name === 'TimeoutError' || code === 'ETIMEDOUT') {
+    return {
+      message: `no answer from ${where} within --call-timeout (${firstLine(message).replace(/^@smithy\/node-http-handler - \[ERROR\] /, '')}); check the network and --endpoint-url, or raise --call-timeout`,
+      exitCode: ExitCode.Failed,
+    };
+  }
   if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message)) {
     return {
       message: `cannot connect to ${where} (connection refused); start the emulator or fix --endpoint-url / AACTL_ENDPOINT_URL`,

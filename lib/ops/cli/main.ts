@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { realSleep, systemClock } from '../progress';
@@ -40,8 +40,11 @@ export function nodeCliDeps(options: { version: string; env: NodeJS.ProcessEnv }
     cwd: process.cwd(),
     stdout: process.stdout,
     stderr: process.stderr,
+    stdin: process.stdin,
     clock: systemClock,
     sleep: realSleep,
+    // Ref'd on purpose: a pending deadline keeps aactl alive until it fires; main() exits at the end.
+    timer: realSleep,
     identity: { pid: process.pid, hostname: hostname() },
     pidAlive,
     signals: processSignals,
@@ -50,12 +53,22 @@ export function nodeCliDeps(options: { version: string; env: NodeJS.ProcessEnv }
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, text, 'utf8');
     },
+    readFile: (path) => readFile(path, 'utf8'),
     version: options.version,
   };
 }
 
-/** Run the CLI and set the process exit code (lets stdout drain instead of exiting abruptly). */
+/**
+ * Run the CLI, let stdout and stderr drain, then exit: an AWS call given up on (timed out, or
+ * cancelled by Ctrl-C) may hold a socket until its own timeout, which must not delay the exit.
+ */
 export async function main(argv: readonly string[], deps: CliDeps): Promise<void> {
   const code = await runCli(argv, deps);
   process.exitCode = code;
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }

@@ -72,6 +72,8 @@ export interface Output {
   errLine(text: string): void;
   /** Write a value as the one JSON document on stdout. */
   printJson(value: unknown): void;
+  /** Whether the JSON document was printed already. */
+  readonly printedJson: boolean;
 }
 
 /** Build the output for a command. */
@@ -84,13 +86,20 @@ export function createOutput(options: {
 }): Output {
   const palette = colorEnabled(options.stdout, options.env, options.color) ? COLORS : PLAIN;
   const errPalette = colorEnabled(options.stderr, options.env, options.color) ? COLORS : PLAIN;
+  let printedJson = false;
   return {
     json: options.json,
     palette,
     errPalette,
     line: (text = '') => void options.stdout.write(`${text}\n`),
     errLine: (text) => void options.stderr.write(`${text}\n`),
-    printJson: (value) => void options.stdout.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`),
+    printJson: (value) => {
+      printedJson = true;
+      options.stdout.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
+    },
+    get printedJson() {
+      return printedJson;
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../call-guard';
 import { resolveEndpointUrl } from './aws-clients';
 import {
   commandContext,
@@ -11,7 +12,9 @@ import {
 import { registerCostCommands } from './cost-commands';
 import { registerDrillCommands } from './drill-commands';
 import { describeError } from './errors';
-import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
+import { CliError, ExitCode, ROOT_EXIT_HELP } from './exit-codes';
+import { boundedDurationOption } from './options';
+import type { Output } from './output';
 import { registerRolloutCommands } from './rollout-commands';
 import { registerStatusCommands } from './status-commands';
 
@@ -31,6 +34,8 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
 /** The outcome of a run, filled in by actions. */
 interface RunState {
   exitCode: number;
+  /** The running command's output, once its context is built (to keep `--json` one document). */
+  output?: Output;
 }
 
 /** Build the program with every command group registered. */
@@ -51,12 +56,20 @@ export function buildProgram(
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--endpoint-url <url>', 'AWS endpoint for a local emulator (env AACTL_ENDPOINT_URL)')
+    .addOption(
+      new Option(
+        '--call-timeout <duration>',
+        'longest wait for one AWS request, 100ms to 2m (connecting: at most 3s of it; up to 3 attempts)',
+      )
+        .argParser(boundedDurationOption({ min: '100ms', max: '2m' }))
+        .default(DEFAULT_CALL_TIMEOUT_MS, '10s'),
+    )
     .option('--json', 'print one JSON document on stdout (for CI)')
     .option('--no-color', 'no colours (also NO_COLOR; colours only ever on a TTY)')
     .addOption(new Option('-q, --quiet', 'no progress on stderr'))
     .showHelpAfterError(false)
     .showSuggestionAfterError(true)
-    .addHelpText('afterAll', EXIT_CODES_HELP)
+    .addHelpText('after', ROOT_EXIT_HELP)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void deps.stdout.write(text),
@@ -74,11 +87,25 @@ export function buildProgram(
         const command = args[args.length - 1] as Command;
         const options = command.opts();
         const ctx = commandContext(deps, command);
+        state.output = ctx.output;
+        if (ctx.output.json && npmBannerOnStdout(deps.env)) {
+          ctx.output.errLine(
+            `aactl: warning: npm printed its script banner on stdout before this JSON; run npm run -s ${deps.env.npm_lifecycle_event} -- ... (or npx tsx bin/aactl.ts) so stdout is one JSON document`,
+          );
+        }
         state.exitCode = await handler(ctx, options as never, command);
       },
   };
   for (const register of groups) register(program, kit);
   return program;
+}
+
+/**
+ * Whether aactl runs under `npm run` without `-s`: npm then prints a banner on stdout (which
+ * aactl cannot take back), so `--json` output is not one document.
+ */
+export function npmBannerOnStdout(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.npm_lifecycle_event !== undefined && env.npm_config_loglevel !== 'silent';
 }
 
 /** Run `aactl` with arguments (without node and script); resolves to the exit code. */
@@ -99,12 +126,16 @@ export async function runCli(
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error, argv, deps, program);
     const global = globalOptionsOf(active);
-    const output = outputFor(deps, global);
+    const output = state.output ?? outputFor(deps, global);
     const { message, exitCode } = describeError(error, {
       endpointUrl: resolveEndpointUrl(global.endpointUrl, deps.env),
     });
     output.errLine(`${output.errPalette.red('aactl:')} ${message}`);
-    if (global.json) output.printJson({ error: { message, exitCode } });
+    // One JSON document on stdout, always: a command that fails after printing keeps its document.
+    if (global.json && !output.printedJson) {
+      const partial = error instanceof CliError ? (error.json ?? {}) : {};
+      output.printJson({ ...partial, error: { message, exitCode } });
+    }
     return exitCode;
   }
 }
@@ -116,7 +147,12 @@ function commanderExit(
   deps: CliDeps,
   program: Command,
 ): number {
-  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+  // `aactl help [command]` shows help with exit code 0; a missing subcommand shows it with 1.
+  if (
+    error.code === 'commander.helpDisplayed' ||
+    error.code === 'commander.version' ||
+    (error.code === 'commander.help' && error.exitCode === 0)
+  ) {
     return ExitCode.Ok;
   }
   const path = commandPathOf(program, argv);

@@ -1,10 +1,14 @@
 import ora from 'ora';
-import type { Step, StepReporter } from '../progress';
+import type { Clock, Step, StepReporter } from '../progress';
 import type { OutputStream, Palette } from './output';
 
+/** On a non-TTY, a running step repeats its latest text this often (CI logs are never silent). */
+export const PLAIN_PROGRESS_EVERY_MS = 15_000;
+
 /**
- * The step list shown while a command works: an ora spinner per step on a TTY, one plain line per
- * step end elsewhere (CI logs), nothing when quiet. Always on stderr.
+ * The step list shown while a command works: an ora spinner per step on a TTY; elsewhere (CI logs)
+ * one plain line per step end, and the step's latest text every 15 s while it runs ("holding
+ * eu-west-1 out, 3m12s left"); nothing when quiet. Always on stderr.
  */
 export function createStepReporter(options: {
   stream: OutputStream & NodeJS.WritableStream;
@@ -13,6 +17,8 @@ export function createStepReporter(options: {
   /** Whether colours are on (the spinner frame is coloured only then). */
   color: boolean;
   quiet?: boolean;
+  /** Times the plain progress lines. */
+  clock: Clock;
 }): StepReporter {
   const { palette } = options;
   const symbols = {
@@ -29,8 +35,16 @@ export function createStepReporter(options: {
     return {
       start(text) {
         let current = text;
+        let lastShownMs = options.clock.now();
         return {
-          update: (next) => void (current = next),
+          update: (next) => {
+            current = next;
+            const now = options.clock.now();
+            if (now - lastShownMs >= PLAIN_PROGRESS_EVERY_MS) {
+              lastShownMs = now;
+              write(`${symbols.note} ${next}`);
+            }
+          },
           succeed: (done) => write(`${symbols.ok} ${done ?? current}`),
           fail: (done) => write(`${symbols.fail} ${done ?? current}`),
           warn: (done) => write(`${symbols.warn} ${done ?? current}`),

@@ -22,7 +22,7 @@ const yesNo = (value: boolean | null, palette: Palette, alarming = true): string
 export function renderStatus(report: StatusReport, palette: Palette): string {
   const lines: string[] = [];
   lines.push(
-    `${palette.bold(report.appName)}  ${report.publicName}  phase ${palette.bold(report.rolloutPhase)}  primary ${report.primaryRegion}`,
+    `${palette.bold(report.appName)}  ${report.publicName}  phase ${palette.bold(report.rolloutPhase)} (${report.phaseSource === 'deployed' ? 'deployed' : 'cdk.json; deployed phase unknown'})  primary ${report.primaryRegion}`,
   );
   lines.push('');
   lines.push(
@@ -69,7 +69,14 @@ export function renderStatus(report: StatusReport, palette: Palette): string {
   lines.push(
     `Healthy regions: ${report.healthyRegions} of ${report.regions.length} (drills keep at least ${report.minHealthyRegions})   * primary`,
   );
-  for (const warning of report.warnings) lines.push(`${palette.yellow('⚠')} ${warning}`);
+  for (const warning of report.warnings) {
+    if (!report.needsAction.includes(warning)) lines.push(`${palette.yellow('⚠')} ${warning}`);
+  }
+  if (report.needsAction.length > 0) {
+    lines.push('');
+    lines.push(palette.red('Needs action:'));
+    for (const item of report.needsAction) lines.push(`${palette.red('✖')} ${item}`);
+  }
   return lines.join('\n');
 }
 
@@ -87,6 +94,8 @@ export interface PlanDetails {
   readonly restoreTimeoutMs: number;
   readonly reportFile: string;
   readonly metric: boolean;
+  /** Alarms watched as stop conditions (`region/name`). */
+  readonly stopAlarms: readonly string[];
 }
 
 /** The steps a drill would take, for the dry run. */
@@ -104,23 +113,31 @@ export function planSteps(plan: DrillPlan, details: PlanDetails): string[] {
     `lock: tag ${id} with ${TAG_DRILL_LOCK}, refuse if any drill lock exists`,
     `act: ${act}`,
     `observe every ${formatDuration(details.pollMs)} (up to ${formatDuration(details.observeTimeoutMs)}): health check unhealthy; TestDNSAnswer ${details.publicName} A from ${details.vantageRegions.join(', ') || 'no vantage points'} excludes ${plan.target}`,
-    `hold ${formatDuration(details.holdMs)}, watching the other regions: if fewer than ${plan.minHealthyRegions} stay healthy, restore at once`,
-    `restore (always, also on Ctrl-C, SIGTERM, errors, timeouts): ${undo}; read back; wait up to ${formatDuration(details.restoreTimeoutMs)} until healthy and back in DNS`,
-    `unlock, write ${details.reportFile}${details.metric ? ', put CloudWatch metric FailoverSeconds' : ''}`,
+    `hold ${formatDuration(details.holdMs)}; stop and restore at once if fewer than ${plan.minHealthyRegions} other region${plan.minHealthyRegions === 1 ? '' : 's'} stay healthy, a deploy of the region stack starts${details.stopAlarms.length > 0 ? `, or an alarm goes to ALARM: ${details.stopAlarms.join(', ')}` : ' (no alarm watched)'}`,
+    `restore (always, also on Ctrl-C, SIGTERM, errors, timeouts), retried until ${formatDuration(details.restoreTimeoutMs)}: ${undo}; read back; unlock; wait until healthy and back in DNS; if it cannot, print the aws commands to finish by hand`,
+    `write ${details.reportFile} and the shared drill history${details.metric ? ', put CloudWatch metric FailoverSeconds (only when passed)' : ''}`,
   ];
 }
 
-/** The dry-run output: verdict, health matrix, steps. */
+/** Why the plan is shown: a dry run, a refused `--execute`, or a plan written to a file. */
+export type PlanMode = 'dry-run' | 'refused' | 'plan-out';
+
+/** The plan: verdict, health matrix, steps. */
 export function renderPlan(
   plan: DrillPlan,
   steps: readonly string[],
   warnings: readonly string[],
   palette: Palette,
+  mode: PlanMode = 'dry-run',
 ): string {
   const lines: string[] = [];
-  lines.push(
-    `${palette.bold('Dry run')}: drill fail ${plan.target} (${plan.method}); nothing was changed`,
-  );
+  const title =
+    mode === 'refused'
+      ? palette.red('Refused')
+      : mode === 'plan-out'
+        ? palette.bold('Plan')
+        : palette.bold('Dry run');
+  lines.push(`${title}: drill fail ${plan.target} (${plan.method}); nothing was changed`);
   lines.push('');
   lines.push(
     formatTable(
@@ -152,7 +169,7 @@ export function renderPlan(
   lines.push('');
   lines.push('Plan:');
   steps.forEach((step, index) => lines.push(`  ${index + 1}. ${step}`));
-  if (plan.allowed) {
+  if (plan.allowed && mode === 'dry-run') {
     lines.push('');
     lines.push('Run again with --execute to carry it out.');
   }
@@ -172,6 +189,12 @@ export function renderDrillReport(
       : report.outcome === 'restore-failed'
         ? palette.red('RESTORE FAILED')
         : palette.yellow(report.outcome);
+  const dns =
+    report.timings.dnsConvergenceSeconds !== undefined
+      ? `${report.timings.dnsConvergenceSeconds}`
+      : report.outcome === 'inconclusive'
+        ? 'not observed'
+        : '-';
   const lines: string[] = [];
   lines.push(
     `Drill ${report.drillId}: ${report.region} (${report.method}) ${outcome}${report.interruptedBy ? ` by ${report.interruptedBy}` : ''}`,
@@ -182,10 +205,7 @@ export function renderDrillReport(
       ['MEASURE', 'SECONDS'],
       [
         ['detection (action → health check unhealthy)', seconds(report.timings.detectionSeconds)],
-        [
-          'DNS convergence (action → out of every answer)',
-          seconds(report.timings.dnsConvergenceSeconds),
-        ],
+        ['DNS convergence (action → out of every answer)', dns],
         ['hold', seconds(report.timings.holdSeconds)],
         ['restore (undo → healthy and back in DNS)', seconds(report.timings.restoreSeconds)],
       ],
@@ -212,7 +232,16 @@ export function renderDrillReport(
   lines.push(
     `Restore: config ${report.restore.configRestored ? 'restored' : palette.red('NOT restored')}, healthy again ${report.restore.healthyAgain}, DNS ${report.restore.dnsRestored}, lock ${report.restore.lockRemoved ? 'removed' : palette.red('kept')}`,
   );
+  if (report.inconclusive !== undefined) {
+    lines.push(
+      `${palette.yellow('⚠')} inconclusive: ${report.inconclusive}; no metric was published`,
+    );
+  }
   if (report.error !== undefined) lines.push(`${palette.red('✖')} ${report.error}`);
+  if ((report.restore.manualCommands ?? []).length > 0) {
+    lines.push(palette.red('Restore by hand now:'));
+    for (const command of report.restore.manualCommands ?? []) lines.push(`  ${command}`);
+  }
   if (!report.dnsServedRegionBefore && report.vantages.length > 0) {
     lines.push(
       `${palette.yellow('⚠')} no vantage point was answered with ${report.region} before the drill`,

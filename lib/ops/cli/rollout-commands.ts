@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
   DATA_DOMAINS,
   ROLLOUT_PHASES,
@@ -6,6 +6,7 @@ import {
   type RolloutPhase,
 } from '../../../lambda/domain/catalog';
 import { dataStackName } from '../../config/naming';
+import { guardGateway } from '../call-guard';
 import { describeAssumptions, estimateMonthlyCost, type CostEstimate } from '../cost/model';
 import { readDeployedData } from '../rollout/deployed';
 import { DEFAULT_THRESHOLDS, type GateThresholds } from '../rollout/gates';
@@ -27,23 +28,43 @@ import {
   trafficOf,
   type TrafficOptions,
 } from './cost-commands';
-import { durationFlag } from './drill-commands';
-import { CliError, ExitCode } from './exit-codes';
+import { CliError, ExitCode, exitCodesHelp } from './exit-codes';
+import { durationOption } from './options';
 
-/** Exit codes of `aactl rollout` beyond the shared ones (see exit-codes.ts: new codes above 5). */
-export const RolloutExitCode = {
-  /** `rollout status --require-ready`: a gate of the pending step does not pass. */
-  GatesBlocked: 6,
-} as const;
+/** Exit codes of `aactl rollout` beyond the shared ones (kept as an alias of the shared table). */
+export const RolloutExitCode = { GatesBlocked: ExitCode.GatesBlocked } as const;
 
-const ROLLOUT_EXIT_HELP = `
-Exit codes of rollout:
-  0    ok (status read; plan allowed; --require-ready: the pending step is ready or nothing is pending)
-  1    AWS error, or the deployed state could not be read
-  2    bad arguments or config
-  3    refused: the step moves more than one phase (without --force) or one replica region too many,
-       or the target config is invalid
-  6    --require-ready: a gate of the pending step blocks (or has no data without --allow-missing-data)`;
+const ROLLOUT_STATUS_EXIT_HELP = exitCodesHelp([
+  [ExitCode.Ok, 'status read; --require-ready: the pending step is ready or nothing is pending'],
+  [ExitCode.Failed, 'AWS error, or the deployed state could not be read'],
+  [ExitCode.Usage, 'bad arguments or config'],
+  [ExitCode.Refused, '--require-ready: the guard would refuse the pending step'],
+  [
+    ExitCode.GatesBlocked,
+    '--require-ready: a gate of the pending step blocks (or has no data without --allow-missing-data)',
+  ],
+]);
+
+const ROLLOUT_PLAN_EXIT_HELP = exitCodesHelp([
+  [ExitCode.Ok, 'the plan is allowed'],
+  [ExitCode.Failed, 'AWS error, or the deployed state could not be read'],
+  [ExitCode.Usage, 'bad arguments or config'],
+  [
+    ExitCode.Refused,
+    'refused: more than one phase (without --force) or one replica region too many, or an invalid target config',
+  ],
+]);
+
+/** The gate window: whole minutes, 1m to 14d (CloudWatch periods are whole minutes). */
+export function windowOption(value: string): number {
+  const ms = durationOption(value);
+  if (ms < 60_000 || ms > 14 * 24 * 60 * 60_000 || ms % 60_000 !== 0) {
+    throw new InvalidArgumentError(
+      `expected whole minutes between 1m and 14d (CloudWatch periods are whole minutes), got ${JSON.stringify(value)}`,
+    );
+  }
+  return ms;
+}
 
 interface StatusOptions {
   readonly window: number;
@@ -66,7 +87,16 @@ export type RolloutGatewayFactory = (ctx: CommandContext) => RolloutGateway;
 
 /** The AWS gateway, with the same endpoint override as every other command. */
 export const awsRolloutGateway: RolloutGatewayFactory = (ctx) =>
-  createRolloutGateway({ endpointUrl: ctx.endpointUrl, env: ctx.deps.env });
+  createRolloutGateway({
+    endpointUrl: ctx.endpointUrl,
+    env: ctx.deps.env,
+    callTimeoutMs: ctx.global.callTimeoutMs,
+  });
+
+/** The gateway of a command run, every call bounded like the other gateways. */
+function rolloutGatewayOf(ctx: CommandContext, makeGateway: RolloutGatewayFactory) {
+  return guardGateway('rollout', makeGateway(ctx), ctx.callPolicy);
+}
 
 /** `aactl rollout status` and `aactl rollout plan`, on the given gateway. */
 export function rolloutCommandGroup(
@@ -83,15 +113,18 @@ function registerRollout(program: Command, kit: CommandKit, makeGateway: Rollout
     .command('rollout')
     .description(
       'Progressive rollout: deployed phase per region and domain, promotion gates, and the plan of the next step',
-    )
-    .addHelpText('after', ROLLOUT_EXIT_HELP);
+    );
 
   rollout
     .command('status')
     .description(
       'Per region and domain: the deployed phase, and the gates of the next step (replication lag p99, conflict rate, divergence, alarms) from CloudWatch',
     )
-    .addOption(durationFlag('--window <duration>', 'how far back the gates look', '1h'))
+    .addOption(
+      new Option('--window <duration>', 'how far back the gates look (whole minutes)')
+        .argParser(windowOption)
+        .default(windowOption('1h'), '1h'),
+    )
     .addOption(
       new Option('--max-lag-ms <ms>', 'replication lag p99 limit')
         .argParser(numberOption(0, 3_600_000, 'milliseconds'))
@@ -115,6 +148,7 @@ function registerRollout(program: Command, kit: CommandKit, makeGateway: Rollout
       '--require-ready',
       'exit 6 unless every step the local config would deploy passes its gates (exit 3 if the guard would refuse it); for CI before cdk deploy',
     )
+    .addHelpText('after', ROLLOUT_STATUS_EXIT_HELP)
     .action(
       kit.action<StatusOptions>(async (ctx, options) => {
         const thresholds: GateThresholds = {
@@ -124,7 +158,7 @@ function registerRollout(program: Command, kit: CommandKit, makeGateway: Rollout
         };
         const step = ctx.progress.start('Reading the deployed rollout, metrics and alarms');
         const report = await gatherRolloutStatus(
-          { config: ctx.config, gateway: makeGateway(ctx) },
+          { config: ctx.config, gateway: rolloutGatewayOf(ctx, makeGateway) },
           {
             windowMs: options.window,
             thresholds,
@@ -177,7 +211,8 @@ function registerRollout(program: Command, kit: CommandKit, makeGateway: Rollout
       ).choices(DATA_DOMAINS),
     )
     .option('--force', 'plan a multi-step move (as -c activeActive.rollout.allowMultiStep=true)')
-    .option('--offline', 'start from the local config instead of the deployed state (no AWS call)');
+    .option('--offline', 'start from the local config instead of the deployed state (no AWS call)')
+    .addHelpText('after', ROLLOUT_PLAN_EXIT_HELP);
   addTrafficOptions(plan).action(
     kit.action<PlanOptions>(async (ctx, options) => {
       const start =
@@ -229,7 +264,7 @@ async function deployedStart(
   makeGateway: RolloutGatewayFactory,
 ): Promise<PlanStart> {
   // A plan starts from the data stack's state; the region stacks are not needed.
-  const data = await readDeployedData(makeGateway(ctx), ctx.config);
+  const data = await readDeployedData(rolloutGatewayOf(ctx, makeGateway), ctx.config);
   if (!('state' in data)) {
     throw new CliError(
       `${data.missing} (${dataStackName(ctx.config.appName)}); or plan from cdk.json with --offline`,

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { lockObserver } from '../drill-runner';
-import { gatherStatus } from '../status';
+import { gatherStatus } from '../status-gather';
 import type { CommandKit } from './context';
-import { ExitCode } from './exit-codes';
+import { ExitCode, STATUS_EXIT_HELP } from './exit-codes';
 import { renderStatus } from './render';
 
 interface StatusCommandOptions {
@@ -19,6 +19,7 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
     )
     .option('--no-dns', 'skip TestDNSAnswer from the vantage points')
     .option('--no-drain', 'skip reading the drain flags (DynamoDB)')
+    .addHelpText('after', STATUS_EXIT_HELP)
     .action(
       kit.action<StatusCommandOptions>(async (ctx, options) => {
         const step = ctx.progress.start('Reading health checks, DNS answers and drill locks');
@@ -27,6 +28,7 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
             config: ctx.config,
             gateways: ctx.gateways,
             observer: lockObserver(ctx.deps),
+            ...(ctx.endpointUrl !== undefined ? { endpointUrl: ctx.endpointUrl } : {}),
           },
           { dns: options.dns, drain: options.drain },
         );
@@ -43,6 +45,13 @@ export function registerStatusCommands(program: Command, kit: CommandKit): void 
         step.succeed(`Read ${found} health check${found === 1 ? '' : 's'}`);
         if (ctx.output.json) ctx.output.printJson(report);
         else ctx.output.line(renderStatus(report, ctx.output.palette));
+        if (report.needsAction.length > 0) {
+          const count = report.needsAction.length;
+          ctx.output.errLine(
+            `aactl: ${count} item${count === 1 ? ' needs' : 's need'} action: ${report.needsAction[0]}${count > 1 ? ` (and ${count - 1} more above)` : ''}`,
+          );
+          return ExitCode.NeedsAction;
+        }
         return ExitCode.Ok;
       }),
     );

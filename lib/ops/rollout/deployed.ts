@@ -38,7 +38,7 @@ export interface DeployedRollout {
 
 /** Read only the data stack's deployed state (what a plan starts from). */
 export async function readDeployedData(
-  gateway: RolloutGateway,
+  gateway: Pick<RolloutGateway, 'stackOutputs'>,
   config: Pick<AppConfig, 'appName' | 'primaryRegion'>,
 ): Promise<DeployedRollout['data']> {
   const dataName = dataStackName(config.appName);

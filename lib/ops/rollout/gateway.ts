@@ -7,6 +7,7 @@ import {
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { createAwsClientFactory } from '../cli/aws-clients';
+import { isMissingStack } from '../gateways/stacks';
 
 /**
  * What `aactl rollout` reads from AWS: stack outputs (the deployed rollout state and write
@@ -57,11 +58,13 @@ export interface RolloutGateway {
 export interface RolloutGatewaySettings {
   readonly endpointUrl: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Longest wait for one AWS request. @default 10 s */
+  readonly callTimeoutMs?: number;
 }
 
 /** The gateway on real (or emulated) AWS, built on the shared client factory. */
 export function createRolloutGateway(settings: RolloutGatewaySettings): RolloutGateway {
-  const factory = createAwsClientFactory({ endpointUrl: settings.endpointUrl, env: settings.env });
+  const factory = createAwsClientFactory(settings);
   return {
     async stackOutputs(region, stackName) {
       try {
@@ -152,13 +155,4 @@ export async function readAlarms(client: CloudWatchClient, prefix: string): Prom
     nextToken = page.NextToken;
   } while (nextToken !== undefined);
   return alarms;
-}
-
-/** CloudFormation answers a missing stack with a ValidationError naming it. */
-function isMissingStack(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (error.name === 'ValidationError' || error.name === 'ValidationException') &&
-    /does not exist/.test(error.message)
-  );
 }

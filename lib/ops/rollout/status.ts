@@ -297,7 +297,18 @@ export function pendingReadiness(
   if (!verdict.allowed) return { refused: true, blockers: verdict.refusals };
   const promoting = verdict.moves.filter((move) => move.steps > 0);
   if (promoting.length === 0) return undefined;
-  const blockers = promoting.flatMap((move) => {
+  const globalMove = promoting.find((move) => move.key === 'rollout.phase');
+  // A domain that follows the global phase moves with it: the global promotion holds its gates
+  // (conflicts of every following domain included), and the domain's own promotion would wrongly
+  // ask for the global phase to move first (it does, in this very deploy).
+  const judged = promoting.filter(
+    (move) =>
+      move === globalMove ||
+      globalMove === undefined ||
+      move.from !== globalMove.from ||
+      move.to !== globalMove.to,
+  );
+  const blockers = judged.flatMap((move) => {
     const unit = move.key === 'rollout.phase' ? 'global' : move.key.replace('rollout.domains.', '');
     const found = report.promotions.find((entry) => entry.unit === unit);
     if (found === undefined || found.ready) return [];

@@ -34,7 +34,7 @@ describe('aactl status', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      'active-active  api.example.com  phase active-active  primary us-east-1',
+      'active-active  api.example.com  phase active-active (deployed)  primary us-east-1',
     );
     expect(run.stdout).toMatch(
       /eu-west-1\s+hc-2\s+healthy\s+8\/8 \(100%\)\s+no\s+no\s+no\s+eu-west-1\s+-/,
@@ -56,11 +56,14 @@ describe('aactl status', () => {
     const run = await runAactl(world, ['status', '--json']);
     const report = JSON.parse(run.stdout);
 
-    expect(run.code).toBe(0);
+    // A drain flag with no drill running needs action.
+    expect(run.code).toBe(8);
     expect(report).toMatchObject({
       appName: 'active-active',
       publicName: 'api.example.com',
       rolloutPhase: 'active-active',
+      phaseSource: 'deployed',
+      configPhase: 'active-active',
       healthyRegions: 2,
       minHealthyRegions: 1,
       locks: [],
@@ -83,6 +86,7 @@ describe('aactl status', () => {
         responseCode: 'NOERROR',
       },
       lock: null,
+      stackStatus: 'UPDATE_COMPLETE',
     });
     expect(report.regions[2]).toMatchObject({
       drained: true,
@@ -97,9 +101,9 @@ describe('aactl status', () => {
 
     const run = await runAactl(world, ['status']);
 
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(8);
     expect(run.stdout).toContain(
-      '⚠ leftover drill lock on ap-southeast-2 (past its deadline 2025-03-01T11:30:00Z); run aactl drill restore --region ap-southeast-2',
+      '✖ leftover drill lock on ap-southeast-2 (past its deadline 2025-03-01T11:30:00Z); run aactl drill restore --region ap-southeast-2',
     );
     expect(run.stdout).toMatch(/ap-southeast-2\s+hc-3 .*stale/);
   });
@@ -233,6 +237,7 @@ describe('aactl drill fail --execute', () => {
       '--region',
       'eu-west-1',
       '--execute',
+      '--yes',
       '--hold',
       '30s',
       '--metric',
@@ -283,7 +288,7 @@ describe('aactl drill fail --execute', () => {
 
       const run = await runAactl(
         world,
-        ['drill', 'fail', '--region', 'eu-west-1', '--execute', '--hold', '1h'],
+        ['drill', 'fail', '--region', 'eu-west-1', '--execute', '--yes', '--hold', '1h'],
         {
           signals: hub,
         },
@@ -313,14 +318,17 @@ describe('aactl drill fail --execute', () => {
       '--region',
       'eu-west-1',
       '--execute',
+      '--yes',
       '--hold',
       '10s',
     ]);
 
     expect(run.code).toBe(5);
-    expect(oneLine(run.stderr).at(-1)).toBe(
-      'aactl: restore of eu-west-1 failed (down); run aactl drill restore --region eu-west-1',
-    );
+    expect(oneLine(run.stderr).slice(-3)).toEqual([
+      'aactl: restore of eu-west-1 not done by 12:05:50 UTC (down); run the printed aws commands now, or aactl drill restore --region eu-west-1',
+      '  aws route53 update-health-check --health-check-id hc-2 --no-inverted',
+      '  aws route53 change-tags-for-resource --resource-type healthcheck --resource-id hc-2 --remove-tag-keys aa:drill-lock',
+    ]);
   });
 });
 
@@ -439,7 +447,13 @@ describe('usage errors exit 2 with one line', () => {
       '--json',
     ]);
 
-    expect(JSON.parse(run.stdout).rolloutPhase).toBe('read-local');
+    const report = JSON.parse(run.stdout);
+    expect(report.configPhase).toBe('read-local');
+    // What runs is what was deployed; the difference is a warning.
+    expect(report.rolloutPhase).toBe('active-active');
+    expect(report.warnings).toContain(
+      'the deployed rollout phase is active-active, but cdk.json says read-local: the next deploy changes it (see aactl rollout plan --to read-local)',
+    );
   });
 
   test('--help lists the exit codes and exits 0', async () => {
@@ -465,5 +479,88 @@ describe('colour', () => {
       (await runAactl(new FakeWorld(), ['--no-color', 'status'], { env: { FORCE_COLOR: '1' } }))
         .stdout,
     ).not.toMatch(ANSI);
+  });
+});
+
+describe('help', () => {
+  test.each([[['help']], [['help', 'drill']], [['help', 'status']], [['drill', 'help', 'fail']]])(
+    'aactl %j prints help and exits 0',
+    async (argv) => {
+      const run = await runAactl(new FakeWorld(), argv);
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Usage: aactl');
+      expect(run.stderr).toBe('');
+    },
+  );
+
+  test('each command lists only its own exit codes', async () => {
+    const status = await runAactl(new FakeWorld(), ['status', '--help']);
+    const restore = await runAactl(new FakeWorld(), ['drill', 'restore', '--help']);
+    const cost = await runAactl(new FakeWorld(), ['cost', '--help']);
+    const root = await runAactl(new FakeWorld(), ['--help']);
+
+    expect(status.stdout).toContain('8  needs action: a stale drill lock');
+    expect(status.stdout).not.toContain('interrupted by Ctrl-C');
+    expect(restore.stdout).toContain('4  the drill still runs');
+    expect(restore.stdout).not.toContain('130');
+    expect(cost.stdout).not.toMatch(/\n {2}5 {2}/);
+    expect(root.stdout).toContain("other codes are command-specific: see each command's --help");
+    expect(root.stdout).not.toContain('130');
+  });
+});
+
+describe('bad values are usage errors (exit 2, one line), never silently changed', () => {
+  test.each([
+    [
+      ['--endpoint-url', 'not-a-url', 'status'],
+      'aactl: --endpoint-url "not-a-url" is not an http(s) URL; pass one such as http://127.0.0.1:5000',
+    ],
+    [
+      ['drill', 'fail', '--region', 'eu-west-1', '--observe-timeout', '0s'],
+      "aactl: option '--observe-timeout <duration>' argument '0s' is invalid. expected a duration between 10s and 1h, got \"0s\"; run aactl drill fail --help",
+    ],
+    [
+      ['drill', 'fail', '--region', 'eu-west-1', '--hold', '100000h'],
+      "aactl: option '--hold <duration>' argument '100000h' is invalid. expected a duration between 0s and 6h, got \"100000h\"; run aactl drill fail --help",
+    ],
+    [
+      ['drill', 'fail', '--region', 'eu-west-1', '--poll', '50s', '--observe-timeout', '30s'],
+      'aactl: --poll 50s is longer than --observe-timeout 30s; poll more often or wait longer',
+    ],
+  ])('%j', async (argv, line) => {
+    const run = await runAactl(new FakeWorld(), argv);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`${line}\n`);
+    expect(run.stdout).toBe('');
+  });
+
+  test('AACTL_ENDPOINT_URL is checked too and named', async () => {
+    const run = await runAactl(new FakeWorld(), ['status'], {
+      env: { AACTL_ENDPOINT_URL: 'localhost:5000' },
+    });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'aactl: AACTL_ENDPOINT_URL "localhost:5000" is not an http(s) URL; pass one such as http://127.0.0.1:5000, or unset AACTL_ENDPOINT_URL\n',
+    );
+  });
+});
+
+describe('npm run and --json', () => {
+  test('under npm run without -s, --json warns on stderr that npm put its banner on stdout', async () => {
+    const env = { npm_lifecycle_event: 'aactl' };
+
+    const banner = await runAactl(new FakeWorld(), ['--json', 'cost'], { env });
+    const silent = await runAactl(new FakeWorld(), ['--json', 'cost'], {
+      env: { ...env, npm_config_loglevel: 'silent' },
+    });
+
+    expect(banner.stderr).toBe(
+      'aactl: warning: npm printed its script banner on stdout before this JSON; run npm run -s aactl -- ... (or npx tsx bin/aactl.ts) so stdout is one JSON document\n',
+    );
+    expect(() => JSON.parse(banner.stdout)).not.toThrow();
+    expect(silent.stderr).toBe('');
   });
 });

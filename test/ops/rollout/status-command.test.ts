@@ -260,6 +260,50 @@ describe('aactl rollout status --require-ready (CI before cdk deploy)', () => {
     );
   });
 
+  test('the first promotion (active-passive -> read-local) is ready when its gates pass', async () => {
+    // GIVEN active-passive deployed, every gate green, and cdk.json asking for read-local (the
+    // domains follow the global phase, so they move in the same deploy)
+    const world = new FakeRolloutWorld().deploy('active-passive').healthyLag(300).divergence(0);
+
+    const run = await runRollout(
+      world,
+      ['rollout', 'status', '--require-ready'],
+      rawConfig('read-local'),
+    );
+
+    expect(run.stderr).not.toContain('promote the global phase to read-local first');
+    expect(run.code).toBe(0);
+  });
+
+  test('the first promotion without data passes with --allow-missing-data', async () => {
+    const run = await runRollout(
+      new FakeRolloutWorld().deploy('active-passive'),
+      ['rollout', 'status', '--require-ready', '--allow-missing-data'],
+      rawConfig('read-local'),
+    );
+
+    expect(run.stderr).not.toContain('promote the global phase');
+    expect(run.code).toBe(0);
+  });
+
+  test('the first promotion still names a blocking alarm', async () => {
+    const world = new FakeRolloutWorld()
+      .deploy('active-passive')
+      .healthyLag(300)
+      .divergence(0)
+      .alarm('eu-west-1', 'active-active-eu-west-1-api-5xx');
+
+    const run = await runRollout(
+      world,
+      ['rollout', 'status', '--require-ready'],
+      rawConfig('read-local'),
+    );
+
+    expect(run.code).toBe(6);
+    expect(run.stderr).toContain('rollout.phase active-passive -> read-local: eu-west-1: ');
+    expect(run.stderr).not.toContain('promote the global phase');
+  });
+
   test('a demotion is never gated', async () => {
     const run = await runRollout(
       new FakeRolloutWorld().deploy('read-local'),
@@ -276,6 +320,14 @@ describe('aactl rollout status options', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       `aactl: option '--max-lag-ms <ms>' argument 'fast' is invalid. expected milliseconds between 0 and 3600000, got "fast"; run aactl rollout status --help\n`,
+    );
+  });
+
+  test.each([['0s'], ['90s'], ['30d']])('--window %s is refused, never rounded', async (value) => {
+    const run = await runRollout(healthyWorld(), ['rollout', 'status', '--window', value]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `aactl: option '--window <duration>' argument '${value}' is invalid. expected whole minutes between 1m and 14d (CloudWatch periods are whole minutes), got "${value}"; run aactl rollout status --help\n`,
     );
   });
 

@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { CliDeps, InterruptSignal } from '../../../lib/ops/cli/context';
 import { runCli } from '../../../lib/ops/cli/program';
-import { realSleep, systemClock } from '../../../lib/ops/progress';
+import { realSleep, realTimer, systemClock } from '../../../lib/ops/progress';
 import { rawConfig } from './config';
 import type { FakeWorld } from './fake-world';
 
@@ -14,6 +15,16 @@ export class CapturedStream {
   write(chunk: string): boolean {
     this.text += chunk;
     return true;
+  }
+}
+
+/** A terminal (or pipe) the CLI reads answers from; `answer` types a line. */
+export class FakeInput extends PassThrough {
+  constructor(readonly isTTY = false) {
+    super();
+  }
+  answer(line: string): void {
+    this.write(`${line}\n`);
   }
 }
 
@@ -46,21 +57,32 @@ export function writeCdkJson(config: Record<string, unknown> = rawConfig()): str
  * CLI dependencies for a test: captured stdout and stderr, files kept in memory, fake signals, the
  * real clock. Every test names its gateways; anything else can be overridden too.
  */
-export function testCliDeps(overrides: Partial<CliDeps> & Pick<CliDeps, 'makeGateways'>) {
+export function testCliDeps(
+  overrides: Partial<CliDeps> & Pick<CliDeps, 'makeGateways'>,
+  files = new Map<string, string>(),
+) {
   const stdout = new CapturedStream();
   const stderr = new CapturedStream();
-  const files = new Map<string, string>();
   const deps: CliDeps = {
     env: {},
     cwd: '/work/drills',
     stdout: stdout as unknown as CliDeps['stdout'],
     stderr: stderr as unknown as CliDeps['stderr'],
+    stdin: new FakeInput(),
     clock: systemClock,
     sleep: realSleep,
+    timer: realTimer,
     identity: { pid: 4242, hostname: 'oncall' },
     pidAlive: () => false,
     signals: new SignalHub().source,
     writeFile: async (path, text) => void files.set(path, text),
+    readFile: async (path) => {
+      const text = files.get(path);
+      if (text === undefined) {
+        throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
+      }
+      return text;
+    },
     version: '0.1.0-test',
     ...overrides,
   };
@@ -76,17 +98,25 @@ export async function runAactl(
     env?: Record<string, string>;
     pidAlive?: (pid: number) => boolean;
     signals?: SignalHub;
+    stdin?: FakeInput;
+    /** Files written and read, shared between runs (e.g. a plan written, then run). */
+    files?: Map<string, string>;
   } = {},
 ) {
   const signals = options.signals ?? new SignalHub();
-  const { deps, stdout, stderr, files } = testCliDeps({
-    env: options.env ?? {},
-    clock: world.clock,
-    sleep: world.sleep,
-    pidAlive: options.pidAlive ?? (() => false),
-    signals: signals.source,
-    makeGateways: () => world.gateways(),
-  });
+  const { deps, stdout, stderr, files } = testCliDeps(
+    {
+      env: options.env ?? {},
+      clock: world.clock,
+      sleep: world.sleep,
+      timer: world.timer,
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      pidAlive: options.pidAlive ?? (() => false),
+      signals: signals.source,
+      makeGateways: () => world.gateways(),
+    },
+    options.files,
+  );
   const code = await runCli(['--cdk-json', options.cdkJson ?? writeCdkJson(), ...argv], deps);
   return {
     code,

@@ -1,7 +1,17 @@
 import type { RolloutPhase } from '../../../lambda/domain/catalog';
-import { TAG_APP, TAG_REGION } from '../../../lib/config/naming';
+import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
+import { guardPropertiesOf } from '../../../lambda/rollout-guard/properties';
+import {
+  dataStackName,
+  regionAlarmName,
+  regionStackName,
+  TAG_APP,
+  TAG_REGION,
+} from '../../../lib/config/naming';
 import { HEALTH_CHECKER_REGIONS } from '../../../lib/config/regions';
+import type { AlarmsGateway } from '../../../lib/ops/gateways/alarms';
 import type { DrainFlag, DrainFlagState, DrainGateway } from '../../../lib/ops/gateways/drain';
+import type { DrillHistoryGateway, DrillRecord } from '../../../lib/ops/gateways/drill-history';
 import type { DrillMetrics, MetricsGateway } from '../../../lib/ops/gateways/metrics';
 import type {
   DnsQuery,
@@ -9,10 +19,12 @@ import type {
   Route53Gateway,
   TaggedHealthCheck,
 } from '../../../lib/ops/gateways/route53';
+import type { StackState, StacksGateway } from '../../../lib/ops/gateways/stacks';
 import type { CheckerObservation } from '../../../lib/ops/health';
 import type { OpsGateways } from '../../../lib/ops/live';
 import { abortError, type Clock, type Sleep } from '../../../lib/ops/progress';
 import { VANTAGE_SUBNETS } from '../../../lib/ops/vantage-points';
+import { ROLLOUT_STATE_OUTPUT } from '../../../lib/rollout/model';
 
 /**
  * An in-memory Route 53 + drain flags with a simulated clock, for fast deterministic drills.
@@ -20,6 +32,11 @@ import { VANTAGE_SUBNETS } from '../../../lib/ops/vantage-points';
  * Model: each region's endpoint is healthy unless `endpointDown` or drained. Checkers notice a
  * change of the endpoint after `detectionDelayMs`; Route 53 applies `Inverted` at once; DNS
  * follows the effective health `dnsDelayMs` later. `sleep` advances the clock instead of waiting.
+ *
+ * Outages: while `unreachable(now)` holds, every gateway call hangs for ever (like an endpoint that
+ * accepts connections and never answers). Deadlines use `timer`, fake timers that fire when
+ * `sleep` passes them or, when everything waits on hung calls, by jumping the clock to the next
+ * one (as a real clock would get there).
  */
 
 /** An error to throw from a gateway method on its next calls. */
@@ -56,6 +73,18 @@ export class FakeWorld {
   dnsFault: (query: DnsQuery) => Error | undefined = () => undefined;
   /** Called as simulated time passes (every second): tests abort or break things mid-drill. */
   onSleep: (world: FakeWorld) => void = () => undefined;
+  /** Whether AWS is unreachable at a time (calls made then never answer). */
+  unreachable: (at: number) => boolean = () => false;
+  /** Calls that hung (method names), in order. */
+  readonly hung: string[] = [];
+  private readonly timers: { at: number; fire: () => void }[] = [];
+  readonly appName: string;
+  /** Stacks by `region/name`; every region stack and the data stack exist, deployed at `phase`. */
+  readonly stackStates = new Map<string, StackState>();
+  /** Alarm states by `region/name`; each region's api-5xx and api-latency-p99 exist, OK. */
+  readonly alarmStates = new Map<string, string>();
+  /** The shared drill history, per region replica. */
+  readonly drillHistory = new Map<string, DrillRecord[]>();
 
   constructor(options: { regions?: string[]; phase?: RolloutPhase; appName?: string } = {}) {
     this.regions = options.regions ?? ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
@@ -69,6 +98,13 @@ export class FakeWorld {
       tags: { [TAG_APP]: options.appName ?? 'active-active', [TAG_REGION]: region },
       invertedHistory: [{ at: 0, value: false }],
     }));
+    this.appName = options.appName ?? 'active-active';
+    for (const region of this.regions) {
+      this.regionStack(region, 'UPDATE_COMPLETE');
+      this.alarm(region, 'api-5xx', 'OK');
+      this.alarm(region, 'api-latency-p99', 'OK');
+    }
+    this.deployPhase(this.phase);
   }
 
   readonly clock: Clock = { now: () => this.now };
@@ -81,10 +117,69 @@ export class FakeWorld {
       const step = Math.min(left, 1000);
       this.now += step;
       left -= step;
+      this.fireDueTimers();
       this.onSleep(this);
     } while (left > 0);
     if (signal?.aborted) throw abortError();
   };
+
+  /** Fake timers for deadlines. */
+  readonly timer: Sleep = (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      const entry = { at: this.now + ms, fire: resolve };
+      this.timers.push(entry);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.removeTimer(entry);
+          reject(abortError());
+        },
+        { once: true },
+      );
+    });
+
+  /** Pending fake timers. */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  private removeTimer(entry: { at: number; fire: () => void }): void {
+    const index = this.timers.indexOf(entry);
+    if (index >= 0) this.timers.splice(index, 1);
+  }
+
+  private fireDueTimers(): void {
+    for (const entry of this.timers.filter((candidate) => candidate.at <= this.now)) {
+      this.removeTimer(entry);
+      entry.fire();
+    }
+  }
+
+  /**
+   * Nothing but timers can move on: advance the clock to the next one and fire it, and look
+   * again once its effects have run (a timer of a call given up on may fire first).
+   */
+  private advanceToNextTimer(): void {
+    const next = Math.min(...this.timers.map((entry) => entry.at));
+    if (!Number.isFinite(next)) return;
+    this.now = Math.max(this.now, next);
+    this.fireDueTimers();
+    this.onSleep(this);
+    setImmediate(() => this.advanceToNextTimer());
+  }
+
+  /** Answer, or hang for ever while unreachable. */
+  private async reach(method: string): Promise<void> {
+    if (!this.unreachable(this.now)) return;
+    this.hung.push(method);
+    // Runs once every pending promise job is done, i.e. when all that is left is waiting.
+    setImmediate(() => this.advanceToNextTimer());
+    await new Promise<never>(() => undefined);
+  }
 
   check(region: string): CheckState {
     const found = this.checks.find((check) => check.region === region);
@@ -153,6 +248,7 @@ export class FakeWorld {
   get route53(): Route53Gateway {
     return {
       listAppHealthChecks: async (appName) => {
+        await this.reach('listAppHealthChecks');
         this.fault('listAppHealthChecks');
         this.log.push('listAppHealthChecks');
         return this.checks
@@ -160,10 +256,12 @@ export class FakeWorld {
           .map((check): TaggedHealthCheck => ({ ...this.details(check), tags: { ...check.tags } }));
       },
       getHealthCheck: async (id) => {
+        await this.reach('getHealthCheck');
         this.fault('getHealthCheck');
         return this.details(this.byId(id));
       },
       getHealthCheckStatus: async (id) => {
+        await this.reach('getHealthCheckStatus');
         this.fault('getHealthCheckStatus');
         const check = this.byId(id);
         const ok = this.endpointHealthyAt(check.region, this.now);
@@ -175,6 +273,7 @@ export class FakeWorld {
         }));
       },
       setInverted: async (id, inverted, version) => {
+        await this.reach('setInverted');
         this.fault('setInverted');
         const check = this.byId(id);
         if (version !== check.version) {
@@ -188,20 +287,24 @@ export class FakeWorld {
         return this.details(check);
       },
       getTags: async (ids) => {
+        await this.reach('getTags');
         this.fault('getTags');
         return new Map(ids.map((id) => [id, { ...this.byId(id).tags }]));
       },
       putTag: async (id, key, value) => {
+        await this.reach('putTag');
         this.fault('putTag');
         this.log.push(`putTag ${this.byId(id).region} ${key}`);
         this.byId(id).tags[key] = value;
       },
       removeTag: async (id, key) => {
+        await this.reach('removeTag');
         this.fault('removeTag');
         this.log.push(`removeTag ${this.byId(id).region} ${key}`);
         delete this.byId(id).tags[key];
       },
       testDnsAnswer: async (query) => {
+        await this.reach('testDnsAnswer');
         this.fault('testDnsAnswer');
         const injected = this.dnsFault(query);
         if (injected !== undefined) throw injected;
@@ -232,16 +335,19 @@ export class FakeWorld {
     };
     return {
       setDrain: async (region, flag) => {
+        await this.reach('setDrain');
         this.fault('setDrain');
         this.log.push(`setDrain ${region}`);
         history(region).push({ at: this.now, flag });
       },
       clearDrain: async (region) => {
+        await this.reach('clearDrain');
         this.fault('clearDrain');
         this.log.push(`clearDrain ${region}`);
         history(region).push({ at: this.now, flag: undefined });
       },
       getDrain: async (region): Promise<DrainFlagState | undefined> => {
+        await this.reach('getDrain');
         this.fault('getDrain');
         const flag = history(region).at(-1)?.flag;
         return flag === undefined ? undefined : { ...flag, drained: true };
@@ -252,14 +358,98 @@ export class FakeWorld {
   get metricsGateway(): MetricsGateway {
     return {
       putDrillMetrics: async (metrics) => {
+        await this.reach('putDrillMetrics');
         this.fault('putDrillMetrics');
         this.metrics.push(metrics);
       },
     };
   }
 
+  get stacks(): StacksGateway {
+    return {
+      describeStack: async (region, stackName) => {
+        await this.reach('describeStack');
+        this.fault('describeStack');
+        return this.stackStates.get(`${region}/${stackName}`);
+      },
+    };
+  }
+
+  get alarms(): AlarmsGateway {
+    return {
+      alarmStates: async (region, names) => {
+        await this.reach('alarmStates');
+        this.fault('alarmStates');
+        return names.flatMap((name) => {
+          const state = this.alarmStates.get(`${region}/${name}`);
+          return state === undefined ? [] : [{ name, state, reason: `fake ${state}` }];
+        });
+      },
+    };
+  }
+
+  get history(): DrillHistoryGateway {
+    const records = (region: string) => {
+      const list = this.drillHistory.get(region) ?? [];
+      this.drillHistory.set(region, list);
+      return list;
+    };
+    return {
+      putRecord: async (region, record) => {
+        await this.reach('putRecord');
+        this.fault('putRecord');
+        this.log.push(`putRecord ${region} ${record.drillId}`);
+        records(region).push(JSON.parse(JSON.stringify(record)) as DrillRecord);
+      },
+      listRecords: async (region, limit) => {
+        await this.reach('listRecords');
+        this.fault('listRecords');
+        return [...records(region)]
+          .sort((a, b) => b.drillId.localeCompare(a.drillId))
+          .slice(0, limit)
+          .map(({ report: _report, ...summary }) => summary);
+      },
+      getRecord: async (region, drillId) => {
+        await this.reach('getRecord');
+        this.fault('getRecord');
+        return records(region).find((record) => record.drillId === drillId);
+      },
+    };
+  }
+
+  /** Set a region's (or `global`) alarm state, e.g. `alarm('eu-west-1', 'api-5xx', 'ALARM')`. */
+  alarm(region: string, name: string, state: string): void {
+    this.alarmStates.set(`${region}/${regionAlarmName(this.appName, region, name)}`, state);
+  }
+
+  /** Set a region stack's status, e.g. `UPDATE_IN_PROGRESS`. */
+  regionStack(region: string, status: string): void {
+    const key = `${region}/${regionStackName(this.appName, region)}`;
+    this.stackStates.set(key, { status, outputs: this.stackStates.get(key)?.outputs ?? {} });
+  }
+
+  /** Record `phase` as the deployed rollout phase (the data stack's RolloutState output). */
+  deployPhase(phase: RolloutPhase): void {
+    const state = { phase, domains: resolveDomainPhases(phase, {}), regions: this.regions };
+    this.stackStates.set(`${this.primary}/${dataStackName(this.appName)}`, {
+      status: 'UPDATE_COMPLETE',
+      outputs: {
+        [ROLLOUT_STATE_OUTPUT]: JSON.stringify(
+          guardPropertiesOf(state, { allowMultiStep: false, limitedWriteClasses: [] }),
+        ),
+      },
+    });
+  }
+
   gateways(): OpsGateways {
-    return { route53: this.route53, drain: this.drain, metrics: this.metricsGateway };
+    return {
+      route53: this.route53,
+      drain: this.drain,
+      metrics: this.metricsGateway,
+      stacks: this.stacks,
+      alarms: this.alarms,
+      history: this.history,
+    };
   }
 }
 
