@@ -153,6 +153,7 @@ describe('ProgressiveRollout props', () => {
       version: 1,
       region: 'eu-west-1',
       primaryRegion: 'us-east-1',
+      defaultHome: 'us-east-1',
       globalPhase: 'read-local',
       domains: {
         counters: 'read-local',
