@@ -1,8 +1,9 @@
 /**
- * Idempotency keys on the global table: one item per (scope, region, key), claimed with a
- * conditional put, so concurrent retries in one region produce exactly one effect. Each region
- * writes only its own records (the region is part of the sort key); a retry sent to another region
- * before the first region's record has replicated can run again — see docs/api.md.
+ * Idempotency claims on the global table: one item per (scope, claiming region, key), claimed
+ * with a conditional put in the claiming region's replica. The API claims in the tenant's home
+ * (docs/api.md), so concurrent retries sent to any region meet the same item; each region writes
+ * only the items with its name in the sort key. A claim is released (4xx: nothing written, so the
+ * item is deleted and nothing is left behind) or kept as `outcome-unknown` (5xx).
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -12,7 +13,13 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../app/ports';
+import { recordOf } from '../app/items';
+import type {
+  IdempotencyClaim,
+  IdempotencyRecord,
+  IdempotencyStore,
+  StoredResponse,
+} from '../app/ports';
 
 export interface DynamoIdempotencyOptions {
   readonly client: DynamoDBClient;
@@ -26,6 +33,7 @@ export interface DynamoIdempotencyOptions {
 }
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
+  readonly region: string;
   private readonly documents: DynamoDBDocumentClient;
   private readonly leaseMs: number;
   private readonly retentionSeconds: number;
@@ -35,6 +43,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       marshallOptions: { removeUndefinedValues: true },
     });
     this.leaseMs = options.leaseMs ?? 30_000;
+    this.region = options.region;
     this.retentionSeconds = options.retentionSeconds ?? 24 * 60 * 60;
   }
 
@@ -45,7 +54,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     nowMs: number,
   ): Promise<IdempotencyClaim> {
     try {
-      await this.documents.send(
+      const previous = await this.documents.send(
         new PutCommand({
           TableName: this.options.tableName,
           Item: {
@@ -55,13 +64,21 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
             leaseUntilMs: nowMs + this.leaseMs,
             expiresAt: Math.floor(nowMs / 1000) + this.retentionSeconds,
           },
+          // free, or (for the same request) of unknown outcome or with a lapsed lease
           ConditionExpression:
-            'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntilMs < :now)',
+            'attribute_not_exists(pk) OR (fingerprint = :fingerprint AND (#status = :unknown OR (#status = :inProgress AND leaseUntilMs < :now)))',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': nowMs },
+          ExpressionAttributeValues: {
+            ':inProgress': 'in-progress',
+            ':unknown': 'outcome-unknown',
+            ':fingerprint': fingerprint,
+            ':now': nowMs,
+          },
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return { kind: 'claimed' };
+      const old = previous.Attributes?.status;
+      return { kind: 'claimed', readBack: old === 'outcome-unknown' || old === 'in-progress' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -103,6 +120,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   }
 
   async release(scope: string, key: string): Promise<void> {
+    // deleted, not marked: a refused request leaves nothing behind
     try {
       await this.documents.send(
         new DeleteCommand({
@@ -111,6 +129,42 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
           ConditionExpression: '#status = :inProgress',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':inProgress': 'in-progress' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async peek(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const output = await this.documents.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: this.keyOf(scope, key),
+        ConsistentRead: true,
+      }),
+    );
+    return output.Item === undefined ? undefined : (recordOf(output.Item) ?? undefined);
+  }
+
+  async markUnknown(scope: string, key: string): Promise<void> {
+    await this.setStatusIfInProgress(scope, key, 'outcome-unknown');
+  }
+
+  private async setStatusIfInProgress(
+    scope: string,
+    key: string,
+    status: 'outcome-unknown',
+  ): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: this.keyOf(scope, key),
+          UpdateExpression: 'SET #status = :status',
+          ConditionExpression: '#status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':inProgress': 'in-progress' },
         }),
       );
     } catch (error) {

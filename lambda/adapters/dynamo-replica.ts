@@ -3,6 +3,7 @@
  * only writer is this replica's region (its slot of an object, its ownership slot, the cases the
  * tenant's home opens), so DynamoDB's own last-writer-wins never has two writers to choose from.
  */
+import { createHash } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   TransactionCanceledException,
@@ -47,6 +48,18 @@ import {
   type ObjectKey,
   type SlotItem,
 } from '../domain/storage-layout';
+
+/**
+ * The ClientRequestToken of a transaction writing revision `rev` of an item for an operation:
+ * the same for every retry of that write (the SDK's, or a client's with the same key), different
+ * for any other write. At most 36 characters, as DynamoDB requires.
+ */
+export function requestTokenOf(operationId: string, pk: string, sk: string, rev: number): string {
+  return createHash('sha256')
+    .update(`${operationId}\n${pk}\n${sk}\n${rev}`)
+    .digest('hex')
+    .slice(0, 36);
+}
 
 /** A condition that a case item is still `current` (or still absent). */
 function sameCaseCondition(current: CaseRecord | undefined): {
@@ -109,7 +122,7 @@ export class DynamoReplica implements RegionReplica {
 
   async writeSlot(
     item: SlotItem,
-    options: { fence?: OwnerFence; annotation?: ConflictAnnotation } = {},
+    options: { fence?: OwnerFence; annotation?: ConflictAnnotation; operationId?: string } = {},
   ): Promise<ConditionalWriteResult> {
     if (item.region !== this.region) {
       throw new Error(
@@ -125,7 +138,14 @@ export class DynamoReplica implements RegionReplica {
         ? { ExpressionAttributeValues: condition.expressionAttributeValues }
         : {}),
     };
-    return this.fencedPut(put, options.fence, options.fence?.regions ?? []);
+    return this.fencedPut(
+      put,
+      options.fence,
+      options.fence?.regions ?? [],
+      options.operationId === undefined
+        ? undefined
+        : requestTokenOf(options.operationId, item.pk, item.sk, item.rev),
+    );
   }
 
   async readOwnership(
@@ -254,6 +274,7 @@ export class DynamoReplica implements RegionReplica {
     put: NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Put']>,
     fence: OwnerFence | undefined,
     checkedRegions: readonly string[],
+    clientRequestToken?: string,
   ): Promise<ConditionalWriteResult> {
     if (fence === undefined || this.fencing === 'read-then-write') {
       if (fence !== undefined && (await this.epochMovedPast(fence))) return 'fenced';
@@ -261,7 +282,11 @@ export class DynamoReplica implements RegionReplica {
       return written ? 'written' : 'revision-conflict';
     }
     const checks = { ...fence, regions: checkedRegions };
-    return this.transact([...this.fenceChecks(checks), { Put: put }], checks.regions.length);
+    return this.transact(
+      [...this.fenceChecks(checks), { Put: put }],
+      checks.regions.length,
+      clientRequestToken,
+    );
   }
 
   /** Runs a conditional write: false when its condition failed. */
@@ -297,9 +322,16 @@ export class DynamoReplica implements RegionReplica {
   private async transact(
     items: NonNullable<TransactWriteCommandInput['TransactItems']>,
     fenceCount: number,
+    clientRequestToken?: string,
   ): Promise<ConditionalWriteResult> {
     try {
-      await this.documents.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: items,
+          // a retry of the same transaction within 10 minutes is recognised by DynamoDB
+          ...(clientRequestToken === undefined ? {} : { ClientRequestToken: clientRequestToken }),
+        }),
+      );
       return 'written';
     } catch (error) {
       if (error instanceof TransactionCanceledException) {

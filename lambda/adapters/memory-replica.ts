@@ -15,6 +15,7 @@ import {
   openCaseItemOf,
   ownershipItemOf,
   ownershipSlotOf,
+  recordOf,
   resolvedCaseItemOf,
 } from '../app/items';
 import type {
@@ -25,6 +26,7 @@ import type {
   ConditionalWriteResult,
   ConflictAnnotation,
   IdempotencyClaim,
+  IdempotencyRecord,
   IdempotencyStore,
   OwnerFence,
   OwnershipSlot,
@@ -269,17 +271,19 @@ export class MemoryReplica implements RegionReplica {
   }
 }
 
-/** Idempotency records in one region's in-memory replica (the DynamoDB store's protocol). */
+/** Idempotency claims in one region's in-memory replica (the DynamoDB store's protocol). */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly calls: CallHook;
 
   constructor(
     private readonly table: MemoryGlobalTable,
-    private readonly region: string,
+    readonly region: string,
     private readonly options: {
       readonly leaseMs?: number;
       readonly retentionSeconds?: number;
       readonly calls?: CallHook;
+      /** The region of the process using the store. @default - the store's region */
+      readonly caller?: string;
     } = {},
   ) {
     this.calls = options.calls ?? DIRECT_CALLS;
@@ -292,22 +296,26 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     nowMs: number,
   ): Promise<IdempotencyClaim> {
     const id = this.keyOf(scope, key);
-    const claimed = await this.call('PutItem', true, () =>
-      this.table.put(
-        this.region,
-        {
-          ...id,
-          status: 'in-progress',
-          fingerprint,
-          leaseUntilMs: nowMs + (this.options.leaseMs ?? 30_000),
-          expiresAt: Math.floor(nowMs / 1000) + this.retentionSeconds,
-        },
-        (current) =>
-          current === undefined ||
-          (current.status === 'in-progress' && Number(current.leaseUntilMs) < nowMs),
-      ),
-    );
-    if (claimed) return { kind: 'claimed' };
+    const claimed = await this.call('PutItem', true, () => {
+      const previous = this.table.get(this.region, id);
+      const free =
+        previous === undefined ||
+        (previous.fingerprint === fingerprint &&
+          (previous.status === 'outcome-unknown' ||
+            (previous.status === 'in-progress' && Number(previous.leaseUntilMs) < nowMs)));
+      if (!free) return undefined;
+      this.table.put(this.region, {
+        ...id,
+        status: 'in-progress',
+        fingerprint,
+        leaseUntilMs: nowMs + (this.options.leaseMs ?? 30_000),
+        expiresAt: Math.floor(nowMs / 1000) + this.retentionSeconds,
+      });
+      return {
+        readBack: previous?.status === 'outcome-unknown' || previous?.status === 'in-progress',
+      };
+    });
+    if (claimed !== undefined) return { kind: 'claimed', readBack: claimed.readBack };
     const item = await this.call('GetItem', false, () => this.table.get(this.region, id));
     if (item === undefined) return { kind: 'in-progress' };
     if (item.fingerprint !== fingerprint) return { kind: 'mismatch' };
@@ -336,10 +344,35 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   async release(scope: string, key: string): Promise<void> {
+    // deleted, not marked: a refused request leaves nothing behind
     const id = this.keyOf(scope, key);
     await this.call('DeleteItem', true, () =>
       this.table.delete(this.region, id, (current) => current?.status === 'in-progress'),
     );
+  }
+
+  async peek(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const item = await this.call('GetItem', false, () =>
+      this.table.get(this.region, this.keyOf(scope, key)),
+    );
+    return item === undefined ? undefined : recordOf(item);
+  }
+
+  markUnknown(scope: string, key: string): Promise<void> {
+    return this.setStatusIfInProgress(scope, key, 'outcome-unknown');
+  }
+
+  private async setStatusIfInProgress(
+    scope: string,
+    key: string,
+    status: 'outcome-unknown',
+  ): Promise<void> {
+    const id = this.keyOf(scope, key);
+    await this.call('UpdateItem', true, () => {
+      const current = this.table.get(this.region, id);
+      if (current?.status !== 'in-progress') return;
+      this.table.put(this.region, { ...current, status }, (now) => now === current);
+    });
   }
 
   private get retentionSeconds(): number {
@@ -351,7 +384,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   private call<T>(operation: string, write: boolean, run: () => T): Promise<T> {
-    return this.calls({ region: this.region, caller: this.region, operation, write }, () => {
+    const caller = this.options.caller ?? this.region;
+    return this.calls({ region: this.region, caller, operation, write }, () => {
       this.table.assertReachable(this.region);
       return run();
     });

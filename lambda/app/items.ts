@@ -7,7 +7,7 @@ import { formatHlc, parseHlc } from '../domain/hlc';
 import type { Ownership } from '../domain/ownership';
 import { caseKeyOf, ownershipSlotKeyOf } from '../domain/storage-layout';
 import { OPEN_CASES_PARTITION } from './cursor';
-import type { CaseRecord, OwnershipSlot } from './ports';
+import type { CaseRecord, IdempotencyRecord, OwnershipSlot, StoredResponse } from './ports';
 
 /** The item of `region`'s ownership slot of a tenant (written only by `region`). */
 export function ownershipItemOf(
@@ -24,6 +24,7 @@ export function ownershipItemOf(
     epoch: ownership.epoch,
     hlc: formatHlc(ownership.hlc),
     ...(ownership.lost === undefined ? {} : { lost: ownership.lost }),
+    ...(ownership.from === undefined ? {} : { from: ownership.from }),
     // the sparse index lists tenants whose home moved, newest last, for aactl status
     gsi1pk: MOVED_TENANTS_PARTITION,
     gsi1sk: `${String(ownership.hlc.wallMs).padStart(15, '0')}#${ownership.tenantId}`,
@@ -44,6 +45,7 @@ export function ownershipSlotOf(item: Record<string, unknown>): OwnershipSlot {
       epoch: Number(item.epoch),
       hlc: parseHlc(item.hlc),
       ...(typeof item.lost === 'string' ? { lost: item.lost } : {}),
+      ...(typeof item.from === 'string' ? { from: item.from } : {}),
     },
   };
 }
@@ -116,5 +118,17 @@ export function caseRecordOf(item: Record<string, unknown>): CaseRecord {
     ...(item.resolvedAtMs === undefined ? {} : { resolvedAtMs: Number(item.resolvedAtMs) }),
     ...(item.resolvedHlc === undefined ? {} : { resolvedHlc: String(item.resolvedHlc) }),
     ...(Array.isArray(item.supersedes) ? { supersedes: item.supersedes.map(String) } : {}),
+  };
+}
+
+/** A claim item as a record. */
+export function recordOf(item: Record<string, unknown>): IdempotencyRecord | undefined {
+  const status = item.status;
+  if (status !== 'in-progress' && status !== 'completed' && status !== 'outcome-unknown')
+    return undefined;
+  return {
+    status,
+    fingerprint: String(item.fingerprint),
+    ...(item.response === undefined ? {} : { response: item.response as StoredResponse }),
   };
 }

@@ -87,7 +87,12 @@ export interface RegionReplica {
    */
   writeSlot(
     item: SlotItem,
-    options?: { readonly fence?: OwnerFence; readonly annotation?: ConflictAnnotation },
+    options?: {
+      readonly fence?: OwnerFence;
+      readonly annotation?: ConflictAnnotation;
+      /** Makes a retried transaction idempotent (its ClientRequestToken). */
+      readonly operationId?: string;
+    },
   ): Promise<ConditionalWriteResult>;
   /** Every ownership slot of a tenant. */
   readOwnership(
@@ -140,20 +145,44 @@ export interface StoredResponse {
 
 /** What `begin` found for an idempotency key. */
 export type IdempotencyClaim =
-  | { readonly kind: 'claimed' }
+  | {
+      readonly kind: 'claimed';
+      /**
+       * An earlier attempt with this key ended with its outcome unknown (a 5xx, or a lease that
+       * ran out): the operation may have been applied, so the retry looks for it before applying.
+       */
+      readonly readBack: boolean;
+    }
   | { readonly kind: 'completed'; readonly response: StoredResponse }
   | { readonly kind: 'in-progress' }
   | { readonly kind: 'mismatch' };
 
-/** Exactly one effect per idempotency key within a region. */
+/**
+ * Idempotency keys in one region's replica: the API claims a key in the tenant's home region (one
+ * effect per key across regions while the home answers), each claim item written only by the
+ * region whose replica holds it.
+ */
 export interface IdempotencyStore {
+  /** The region whose replica holds the claims. */
+  readonly region: string;
   /**
-   * Claims `key` for a request with `fingerprint` (a hash of method, path and body). A key claimed
-   * by a request that never completed is taken over after its lease expires.
+   * Claims `key` for a request with `fingerprint` (a hash of method, path and body). A key whose
+   * claim was released, whose outcome is unknown, or whose lease expired can be claimed again.
    */
   begin(scope: string, key: string, fingerprint: string, nowMs: number): Promise<IdempotencyClaim>;
   /** Stores the response of a claimed key. */
   complete(scope: string, key: string, response: StoredResponse, nowMs: number): Promise<void>;
-  /** Gives up a claim after a failure that did not write, so a retry may run. */
+  /** Gives up a claim after an answer that certainly wrote nothing (4xx), so a retry may run. */
   release(scope: string, key: string): Promise<void>;
+  /** Keeps the claim after an answer whose outcome is unknown (5xx): the retry reads back first. */
+  markUnknown(scope: string, key: string): Promise<void>;
+  /** The claim of `key` as it stands (a consistent read), without claiming it. */
+  peek(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+/** A claim as stored. */
+export interface IdempotencyRecord {
+  readonly status: 'in-progress' | 'completed' | 'outcome-unknown';
+  readonly fingerprint: string;
+  readonly response?: StoredResponse;
 }

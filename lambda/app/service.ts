@@ -4,12 +4,12 @@
  * refused), fences owner-only writes with the tenant's epoch, serves reads at the requested
  * consistency, and keeps each region to its own slot of every object.
  */
+import { randomUUID } from 'node:crypto';
 import { WRITE_CLASS_SCOPES, type Operation, type WriteClass } from '../domain/catalog';
-import type { ConsistencyLevel } from '../domain/consistency';
+import { mergeQuorumReplies, type ConsistencyLevel } from '../domain/consistency';
 import type { Crdt, CrdtCodec } from '../domain/crdt/crdt';
 import type { MVRegister } from '../domain/crdt/mv-register';
 import {
-  ClockSkewError,
   compareHlc,
   formatHlc,
   hlcTimestamp,
@@ -40,8 +40,10 @@ import {
 } from '../domain/session-token';
 import {
   buildSlotItem,
+  hasApplied,
   mergeSlotItems,
   ownSlotOf,
+  RECENT_OPERATIONS,
   type ObjectKey,
   type SlotItem,
 } from '../domain/storage-layout';
@@ -93,6 +95,11 @@ export interface ServiceDeps {
    * tables fenced by read-then-write (see ./handoff.ts). @default 0 (transaction fencing)
    */
   readonly handoffSettleMs?: number;
+  /**
+   * This region's clock offset from AWS time (ms), when measured (from the `Date` header of
+   * DynamoDB answers). @default - not checked
+   */
+  readonly ownClockOffsetMs?: () => number | undefined;
 }
 
 /** Per-request options. */
@@ -103,6 +110,16 @@ export interface RequestOptions {
   readonly whenNotOwner: NotOwnerPolicy;
   /** Request path, to build the owner's URL in a 421. */
   readonly path: string;
+  /**
+   * Id of the operation: a retry that carries the same id (an idempotency key's) is recognised
+   * where it had already been applied, never applied twice. @default - a fresh id per request
+   */
+  readonly operationId?: string;
+  /**
+   * The previous attempt's outcome is unknown: look for the operation in every replica before
+   * applying it. @default false
+   */
+  readonly readBack?: boolean;
 }
 
 /** Which region served a request and how fresh the answer is. */
@@ -216,6 +233,27 @@ export class ActiveActiveService {
     return { ...effectiveOwnership(tenantId, slots, this.deps.policy.defaultHome), slots };
   }
 
+  /**
+   * The tenant's home and epoch as `at`'s replica holds them (this region's: eventually
+   * consistent; another's: a consistent read), and the home it moved from after a transfer.
+   */
+  async homeOf(
+    tenantId: string,
+    at: string = this.region,
+  ): Promise<{ home: string; epoch: number; from?: string }> {
+    // a remote view is read consistently: the home's own replica is where a move away is written
+    const { ownership } = await this.guard(at, () =>
+      this.ownershipAt(tenantId, this.deps.replicas(at), at !== this.region),
+    );
+    return {
+      home: ownership.home,
+      epoch: ownership.epoch,
+      ...(ownership.from === undefined || ownership.lost !== undefined
+        ? {}
+        : { from: ownership.from }),
+    };
+  }
+
   /** `GET /home`: the tenant's home and epoch, read at the requested consistency. */
   async readHome(
     tenantId: string,
@@ -256,6 +294,7 @@ export class ActiveActiveService {
     to: string,
     options: RequestOptions,
   ): Promise<WriteResult<{ home: string; epoch: number }>> {
+    this.assertOwnClock('ownership.transfer');
     if (!this.deps.regions.includes(to)) {
       throw new AppError(
         422,
@@ -354,7 +393,8 @@ export class ActiveActiveService {
     view: (state: S) => V,
     options: RequestOptions,
   ): Promise<WriteResult<V>> {
-    return this.write(key, operation, options, (slots, clock, region) => {
+    const observe = (slots: readonly SlotItem[]) => view(mergeSlotItems(codec, slots));
+    return this.write(key, operation, options, observe, (slots, clock, region) => {
       const state = mergeSlotItems(codec, slots);
       const hlc = this.stampAfter(clock, slots);
       const next = apply(state, region);
@@ -393,26 +433,32 @@ export class ActiveActiveService {
     options: RequestOptions,
   ): Promise<WriteResult<T>> {
     const policy = MERGE_REGISTRY.versionedPolicyOf(key.type) as unknown as VersionedPolicy<T>;
-    return this.write<T>(key, operation, options, (slots, clock, region) => {
-      const register = mergedRegister<T>(key.type, slots);
-      const before = resolveSiblings(policy, register);
-      if (before.kind === 'conflict') {
-        return {
-          kind: 'blocked',
-          reconciliation: before.reconciliation as ReconciliationCase<unknown>,
-        };
-      }
-      // Receiving every sibling's stamp first orders this write after all of them.
-      const hlc = this.stampAfter(clock, slots);
-      const value = update(before.kind === 'value' ? before.value : undefined, hlc);
-      const next = register.write(value, hlc);
-      const item = slotItem(key, region, next.slotOf().serialize(), hlc, slots);
-      const annotation =
-        before.kind === 'value' && before.siblings > 1
-          ? conflictAnnotation(register.siblings.map((sibling) => sibling.hlc))
-          : undefined;
-      return { kind: 'write', item, value, hlc, ...(annotation ? { annotation } : {}) };
-    });
+    return this.write<T>(
+      key,
+      operation,
+      options,
+      resolvedValue(key, policy),
+      (slots, clock, region) => {
+        const register = mergedRegister<T>(key.type, slots);
+        const before = resolveSiblings(policy, register);
+        if (before.kind === 'conflict') {
+          return {
+            kind: 'blocked',
+            reconciliation: before.reconciliation as ReconciliationCase<unknown>,
+          };
+        }
+        // Receiving every sibling's stamp first orders this write after all of them.
+        const hlc = this.stampAfter(clock, slots);
+        const value = update(before.kind === 'value' ? before.value : undefined, hlc);
+        const next = register.write(value, hlc);
+        const item = slotItem(key, region, next.slotOf().serialize(), hlc, slots);
+        const annotation =
+          before.kind === 'value' && before.siblings > 1
+            ? conflictAnnotation(register.siblings.map((sibling) => sibling.hlc))
+            : undefined;
+        return { kind: 'write', item, value, hlc, ...(annotation ? { annotation } : {}) };
+      },
+    );
   }
 
   // ---------------------------------------------------------------- reconciliation
@@ -483,30 +529,37 @@ export class ActiveActiveService {
       objectId: ref.objectId,
     };
     let target = this.region;
-    const result = await this.write<T>(key, operation, options, (slots, clock, region) => {
-      target = region;
-      const register = mergedRegister<T>(key.type, slots);
-      const current = openCase(register);
-      if (current === undefined || current.caseId !== ref.caseId) {
-        throw conflict(
-          'case_stale',
-          current === undefined
-            ? `reconciliation case ${ref.caseId} is no longer open in ${region}; reload it`
-            : `reconciliation case ${ref.caseId} is stale: the object's conflict is now ${current.caseId}; review it again`,
-        );
-      }
-      const chosen = choose(current as ReconciliationCase<T>);
-      const hlc = this.stampAfter(clock, slots);
-      const next = resolveCase(register, ref.caseId, chosen, hlc);
-      const item = slotItem(key, region, next.slotOf().serialize(), hlc, slots);
-      return {
-        kind: 'write',
-        item,
-        value: chosen,
-        hlc,
-        annotation: conflictAnnotation(register.siblings.map((sibling) => sibling.hlc)),
-      };
-    });
+    const policy = MERGE_REGISTRY.versionedPolicyOf(key.type) as unknown as VersionedPolicy<T>;
+    const result = await this.write<T>(
+      key,
+      operation,
+      options,
+      resolvedValue(key, policy),
+      (slots, clock, region) => {
+        target = region;
+        const register = mergedRegister<T>(key.type, slots);
+        const current = openCase(register);
+        if (current === undefined || current.caseId !== ref.caseId) {
+          throw conflict(
+            'case_stale',
+            current === undefined
+              ? `reconciliation case ${ref.caseId} is no longer open in ${region}; reload it`
+              : `reconciliation case ${ref.caseId} is stale: the object's conflict is now ${current.caseId}; review it again`,
+          );
+        }
+        const chosen = choose(current as ReconciliationCase<T>);
+        const hlc = this.stampAfter(clock, slots);
+        const next = resolveCase(register, ref.caseId, chosen, hlc);
+        const item = slotItem(key, region, next.slotOf().serialize(), hlc, slots);
+        return {
+          kind: 'write',
+          item,
+          value: chosen,
+          hlc,
+          annotation: conflictAnnotation(register.siblings.map((sibling) => sibling.hlc)),
+        };
+      },
+    );
     const resolvedAtMs = this.deps.now();
     await this.guard(target, () =>
       this.deps
@@ -549,8 +602,11 @@ export class ActiveActiveService {
     key: ObjectKey,
     operation: WriteClass,
     options: RequestOptions,
+    observe: (slots: readonly SlotItem[]) => T,
     apply: (slots: SlotItem[], clock: HybridLogicalClock, region: string) => SlotUpdate<T>,
   ): Promise<WriteResult<T>> {
+    this.assertOwnClock(operation);
+    const operationId = options.operationId ?? randomUUID();
     const local = this.deps.replicas(this.region);
     const { ownership } = await this.ownershipAt(key.tenantId, local, true);
     const context = {
@@ -573,9 +629,24 @@ export class ActiveActiveService {
     const fence = fenced ? this.fenceOf(key.tenantId, ownership.epoch) : undefined;
     const replica = this.deps.replicas(target);
     const clock = this.clockFor(target);
+    const alreadyApplied = (slots: readonly SlotItem[]) =>
+      this.written(
+        observe(slots),
+        parseHlc(newestHlc(slots) ?? formatHlc(clock.now())),
+        target,
+        ownership,
+        options,
+      );
+    if (options.readBack === true) {
+      // The last attempt's outcome is unknown: it may have landed in any replica it reached.
+      const everywhere = await this.readEverywhere(key);
+      if (hasApplied(everywhere, operationId)) return alreadyApplied(everywhere);
+    }
 
     for (let attempt = 1; attempt <= this.maxWriteAttempts; attempt += 1) {
       let slots = await this.guard(target, () => replica.readSlots(key, { consistent: true }));
+      // A retry of a write that had committed (an SDK retry, a client retry with the same key)
+      if (hasApplied(slots, operationId)) return alreadyApplied(slots);
       if (ownerOnly) {
         slots = await slotsAfterHandoff(this.handoffDeps(), key, target, ownership, slots);
       }
@@ -599,9 +670,13 @@ export class ActiveActiveService {
           { caseId: update.reconciliation.caseId, queued },
         );
       }
-      const item = ownerOnly ? { ...update.item, epoch: ownership.epoch } : update.item;
+      const item = withOperation(
+        ownerOnly ? { ...update.item, epoch: ownership.epoch } : update.item,
+        operationId,
+      );
       const written = await this.guard(target, () =>
         replica.writeSlot(item, {
+          operationId,
           ...(fence ? { fence } : {}),
           ...(update.annotation ? { annotation: update.annotation } : {}),
         }),
@@ -615,6 +690,40 @@ export class ActiveActiveService {
       'write_contention',
       `${key.type} ${key.objectId} was updated concurrently ${this.maxWriteAttempts} times in ${target}; retry`,
     );
+  }
+
+  /**
+   * A region whose own clock is off by more than the skew bound stamps nothing: its writes and
+   * transfers answer 503 `clock_skew` here only, until its clock is fixed. Other regions are never
+   * blocked by it: their clocks take its stamps and move on (hybrid logical clocks).
+   */
+  private assertOwnClock(operation: Operation): void {
+    const offset = this.deps.ownClockOffsetMs?.();
+    if (offset === undefined || Math.abs(offset) <= this.deps.clock.maxSkewMs) return;
+    throw unavailable(
+      'clock_skew',
+      `${this.region}'s clock is ${Math.round(offset)} ms off AWS time, beyond the ${this.deps.clock.maxSkewMs} ms bound; it accepts no ${operation} until its clock is fixed; send the request to another region`,
+    );
+  }
+
+  /** Every replica's slots of an object, newest revision of each (a 503 if one does not answer). */
+  private async readEverywhere(key: ObjectKey): Promise<SlotItem[]> {
+    const replies = await Promise.all(
+      this.deps.regions.map(async (region) => {
+        try {
+          return {
+            region,
+            slots: await this.deps.replicas(region).readSlots(key, { consistent: true }),
+          };
+        } catch {
+          throw unavailable(
+            'outcome_unknown',
+            `an earlier attempt of this request may have been applied in ${region}, which does not answer; retry with the same Idempotency-Key later`,
+          );
+        }
+      }),
+    );
+    return mergeQuorumReplies(replies, replies.length);
   }
 
   /** The 421 for a write refused by the fence: the tenant's home moved on since it was read. */
@@ -693,14 +802,7 @@ export class ActiveActiveService {
   }
 
   private receive(clock: HybridLogicalClock, stamp: HlcTimestamp): HlcTimestamp {
-    try {
-      return clock.receive(stamp);
-    } catch (error) {
-      if (error instanceof ClockSkewError) {
-        throw unavailable('clock_skew', `${error.message}; the write was not made`);
-      }
-      throw error;
-    }
+    return clock.receive(stamp);
   }
 
   private sessionAfter(session: SessionState, hlc: HlcTimestamp): string {
@@ -758,6 +860,26 @@ function slotItem(
   slots: readonly SlotItem[],
 ): SlotItem {
   return buildSlotItem({ key, region, state, hlc, previous: ownSlotOf(slots, region) });
+}
+
+/** `item` recording that it applies operation `operationId` (its recent operation ids). */
+function withOperation(item: SlotItem, operationId: string): SlotItem {
+  return { ...item, ops: [...(item.ops ?? []), operationId].slice(-RECENT_OPERATIONS) };
+}
+
+/** The resolved value of a versioned object (what a retry of an applied write answers). */
+function resolvedValue<T>(
+  key: ObjectKey & { type: VersionedDataType },
+  policy: VersionedPolicy<T>,
+): (slots: readonly SlotItem[]) => T {
+  return (slots) => {
+    const resolved = resolveSiblings(policy, mergedRegister<T>(key.type, slots));
+    if (resolved.kind === 'value') return resolved.value;
+    throw conflict(
+      'reconciliation_pending',
+      `${key.type} ${key.objectId} has concurrent versions waiting in reconciliation; your earlier request was applied, resolve the case to see the result`,
+    );
+  };
 }
 
 /** Conflict facts for the feed: how many versions were resolved, and since when. */

@@ -28,20 +28,6 @@ export const MAX_WALL_MS = 253_402_300_799_999;
  */
 export const DEFAULT_MAX_SKEW_MS = 60_000;
 
-/** A remote timestamp is further ahead of the local wall clock than the configured bound. */
-export class ClockSkewError extends Error {
-  constructor(
-    readonly remote: HlcTimestamp,
-    readonly localWallMs: number,
-    readonly maxSkewMs: number,
-  ) {
-    super(
-      `remote hlc ${formatHlc(remote)} from ${remote.region} is ${remote.wallMs - localWallMs} ms ahead of the local wall clock (max skew ${maxSkewMs} ms); check clock sync in ${remote.region} or raise maxSkewMs`,
-    );
-    this.name = 'ClockSkewError';
-  }
-}
-
 /** Builds a timestamp after checking every part. */
 export function hlcTimestamp(wallMs: number, logical: number, region: string): HlcTimestamp {
   if (!Number.isSafeInteger(wallMs) || wallMs < 0 || wallMs > MAX_WALL_MS) {
@@ -97,8 +83,8 @@ export interface HybridLogicalClockOptions {
   /** The region this clock stamps events for. */
   readonly region: string;
   /**
-   * How far a remote stamp may be ahead of the local wall clock before `receive` rejects it.
-   * @default DEFAULT_MAX_SKEW_MS (60 s)
+   * How far this region's own clock may be from AWS time before it refuses to stamp writes (the
+   * service checks it; `receive` never refuses a stamp). @default DEFAULT_MAX_SKEW_MS (60 s)
    */
   readonly maxSkewMs?: number;
   /**
@@ -143,17 +129,21 @@ export class HybridLogicalClock {
 
   /**
    * Folds in a remote stamp and stamps the local event that saw it: the result is strictly after
-   * both the remote stamp and every earlier local stamp. Throws `ClockSkewError` (and leaves the
-   * clock untouched) when the remote stamp is more than `maxSkewMs` ahead of the local wall clock.
+   * both the remote stamp and every earlier local stamp. A remote stamp ahead of the local wall
+   * clock is taken as it is (the logical part orders the events until the wall clock catches up),
+   * never refused: a healthy region must not be blocked by another region's fast clock. How far
+   * ahead it was is kept in `aheadMs` for the skew metric; the region with the bad clock refuses
+   * its own writes (it checks its clock against AWS time).
    */
   receive(remote: HlcTimestamp | string): HlcTimestamp {
     const stamp = typeof remote === 'string' ? parseHlc(remote) : remote;
     const wallMs = this.readWall();
-    if (stamp.wallMs - wallMs > this.maxSkewMs) {
-      throw new ClockSkewError(stamp, wallMs, this.maxSkewMs);
-    }
+    this.aheadMs = Math.max(0, stamp.wallMs - wallMs);
     return this.advance(wallMs, stamp);
   }
+
+  /** How far ahead of the local wall clock the last received stamp was (ms). */
+  aheadMs = 0;
 
   private advance(wallMs: number, remote: HlcTimestamp | undefined): HlcTimestamp {
     const previous = this.last;

@@ -29,6 +29,8 @@ export interface Ownership {
    * waited for; they surface as conflicts (money: reconciliation cases) when it returns.
    */
   readonly lost?: string;
+  /** The home it moved from (set by transfers and takeovers), for keys retried across the move. */
+  readonly from?: string;
 }
 
 /** An owner-only write carried an epoch that is no longer current. */
@@ -66,7 +68,13 @@ export function transferOwnership(current: Ownership, to: string, hlc: HlcTimest
   if (to === current.home) {
     throw new Error(`tenant ${current.tenantId} is already homed in ${to}; pick another region`);
   }
-  return { tenantId: current.tenantId, home: to, epoch: current.epoch + 1, hlc };
+  return {
+    tenantId: current.tenantId,
+    home: to,
+    epoch: current.epoch + 1,
+    hlc,
+    from: current.home,
+  };
 }
 
 /**
@@ -87,6 +95,7 @@ export function forceTakeover(current: Ownership, hlc: HlcTimestamp): Ownership 
     epoch: current.epoch + 1,
     hlc,
     lost: current.home,
+    from: current.home,
   };
 }
 
@@ -125,6 +134,7 @@ export function serializeOwnership(ownership: Ownership): JsonObject {
     epoch: ownership.epoch,
     hlc: formatHlc(ownership.hlc),
     ...(ownership.lost === undefined ? {} : { lost: ownership.lost }),
+    ...(ownership.from === undefined ? {} : { from: ownership.from }),
   };
 }
 
@@ -141,5 +151,8 @@ export function deserializeOwnership(json: unknown): Ownership {
     ...(object.lost === undefined
       ? {}
       : { lost: (assertRegionId(object.lost, 'ownership lost home'), object.lost) }),
+    ...(object.from === undefined
+      ? {}
+      : { from: (assertRegionId(object.from, 'ownership previous home'), object.from) }),
   };
 }

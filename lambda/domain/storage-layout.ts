@@ -13,8 +13,10 @@ import { formatHlc, parseHlc, type HlcTimestamp } from './hlc';
 import {
   assertRegionId,
   describeValue,
+  expectArray,
   expectCount,
   expectJson,
+  expectNonEmptyString,
   expectPositiveCount,
   isPlainObject,
   type JsonValue,
@@ -146,7 +148,16 @@ export interface SlotItem extends ItemKey {
   readonly epoch?: number;
   /** TTL in epoch seconds (`expiresAt`), when the object expires. */
   readonly expiresAt?: number;
+  /**
+   * Ids of the most recent operations applied to this slot (newest last, at most
+   * `RECENT_OPERATIONS`): a retry of an operation that had committed is recognised, not applied
+   * again.
+   */
+  readonly ops?: readonly string[];
 }
+
+/** How many operation ids a slot keeps. */
+export const RECENT_OPERATIONS = 32;
 
 /** What a region writes into its slot. */
 export interface SlotWrite {
@@ -164,6 +175,8 @@ export interface SlotWrite {
   readonly epoch?: number;
   /** TTL (epoch seconds). @default - the previous slot's, else none */
   readonly expiresAt?: number;
+  /** Id of the operation this write applies. @default - none recorded */
+  readonly operationId?: string;
 }
 
 /** Builds the next version of a region's slot item. */
@@ -180,6 +193,10 @@ export function buildSlotItem(write: SlotWrite): SlotItem {
     );
   }
   const expiresAt = write.expiresAt ?? write.previous?.expiresAt;
+  const ops =
+    write.operationId === undefined
+      ? write.previous?.ops
+      : [...(write.previous?.ops ?? []), write.operationId].slice(-RECENT_OPERATIONS);
   return {
     ...key,
     type: write.key.type,
@@ -192,6 +209,7 @@ export function buildSlotItem(write: SlotWrite): SlotItem {
       ? {}
       : { epoch: (write.epoch ?? write.previous?.epoch) as number }),
     ...(expiresAt === undefined ? {} : { expiresAt }),
+    ...(ops === undefined || ops.length === 0 ? {} : { ops }),
   };
 }
 
@@ -240,6 +258,13 @@ export function parseSlotItem(raw: unknown): SlotItem {
     ...(raw.expiresAt === undefined
       ? {}
       : { expiresAt: expectCount(raw.expiresAt, 'slot item expiresAt') }),
+    ...(raw.ops === undefined
+      ? {}
+      : {
+          ops: expectArray(raw.ops, 'slot item ops').map((id) =>
+            expectNonEmptyString(id, 'slot item operation id'),
+          ),
+        }),
   };
   return item;
 }
@@ -259,6 +284,12 @@ export function mergeSlotItems<S extends Crdt<S>>(
     states.push(codec.deserialize(item.state));
   }
   return mergeAll(codec, states);
+}
+
+/** Whether any slot of an object records operation `operationId` as applied. */
+export function hasApplied(items: Iterable<SlotItem>, operationId: string): boolean {
+  for (const item of items) if (item.ops?.includes(operationId) === true) return true;
+  return false;
 }
 
 /** `region`'s own slot among the slots of one object, if it has written one. */

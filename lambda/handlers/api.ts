@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { CursorError } from '../app/cursor';
 import { AppError } from '../app/errors';
-import type { IdempotencyStore, StoredResponse } from '../app/ports';
+import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../app/ports';
 import type { ActiveActiveService, RequestOptions } from '../app/service';
 import {
   decodeSessionToken,
@@ -17,7 +17,7 @@ import {
 } from '../domain/session-token';
 import { checkHealth, type HealthProbe } from './health';
 import { errorResponse, headerOf, type HttpEvent, type HttpResult } from './http';
-import { matchRoute, type Route } from './routes';
+import { matchRoute, tenantOfCaseRef, type Route } from './routes';
 import type { RuntimeConfig } from './runtime-config';
 import { consistencyOf, idempotencyKeyOf, RequestError, whenNotOwnerOf } from './validation';
 import { productionApiDeps } from './wiring';
@@ -39,7 +39,10 @@ export interface ApiDeps {
   /** The service; created lazily so `/health` never waits for secrets. */
   readonly service: () => Promise<ActiveActiveService>;
   readonly keyring: () => Promise<SessionKeyring>;
+  /** Idempotency claims in this region's replica. */
   readonly idempotency: IdempotencyStore;
+  /** Idempotency claims in another region's replica (the tenant's home). @default - this region's */
+  readonly idempotencyIn?: (region: string) => IdempotencyStore;
   readonly now: () => number;
   readonly log: Log;
   readonly metric: MetricSink;
@@ -141,42 +144,102 @@ async function handle(deps: ApiDeps, event: HttpEvent): Promise<HttpResult> {
     return requestFailure(error);
   }
 
-  const input = {
-    event,
-    params,
-    options,
-    service: await deps.service(),
-    metric: deps.metric,
-  };
-  const run = async (): Promise<HttpResult> => {
+  const service = await deps.service();
+  const run = async (extra: Partial<RequestOptions> = {}): Promise<HttpResult> => {
     try {
-      return await route.handle(input, validated);
+      return await route.handle(
+        { event, params, options: { ...options, ...extra }, service, metric: deps.metric },
+        validated,
+      );
     } catch (error) {
       if (error instanceof AppError && error.status === 421) {
         deps.metric('RefusedWrites', 1, 'Count');
+      }
+      if (
+        error instanceof AppError &&
+        error.code === 'reconciliation_pending' &&
+        error.details?.queued === 'created'
+      ) {
+        // counted once, whichever path opened the case (the conflict feed counts its own)
+        deps.metric('ReconciliationCasesOpened', 1, 'Count');
       }
       return requestFailure(error);
     }
   };
 
-  if (idempotencyKey === undefined) return run();
-  return withIdempotency(deps, event, params.tenant ?? '_global', idempotencyKey, run);
+  // A ledger entry's id is its idempotency key, for as long as keys are kept (24 h).
+  const key = route.implicitIdempotencyKey?.(validated) ?? idempotencyKey;
+  if (key === undefined) return run();
+  return withIdempotency(deps, service, event, scopeOf(params), key, run);
 }
 
-/** Runs `run` at most once per idempotency key in this region; replays the stored answer. */
+/**
+ * Runs `run` at most once per idempotency key, across regions: the key is claimed in the tenant's
+ * home region (in the epoch it is homed there), so a retry sent to any region meets the same
+ * claim. While the home does not answer, the key is claimed in this region instead: a retry that
+ * DNS sends to another region during that time may apply again (docs/api.md). An answer whose
+ * outcome is unknown (5xx) keeps the claim; the retry then looks for the operation everywhere
+ * before applying it (same operation id), never applies it twice.
+ */
 async function withIdempotency(
   deps: ApiDeps,
+  service: ActiveActiveService,
   event: HttpEvent,
   scope: string,
   key: string,
-  run: () => Promise<HttpResult>,
+  run: (extra: Partial<RequestOptions>) => Promise<HttpResult>,
 ): Promise<HttpResult> {
   const fingerprint = createHash('sha256')
     .update(
       `${event.requestContext.http.method.toUpperCase()}\n${event.rawPath}\n${event.body ?? ''}`,
     )
     .digest('hex');
-  const claim = await deps.idempotency.begin(scope, key, fingerprint, deps.now());
+  const local = deps.config.region;
+  let owner: { home: string; epoch: number; from?: string } =
+    scope === GLOBAL_SCOPE ? { home: local, epoch: 0 } : await service.homeOf(scope);
+  const storeIn = (region: string) => deps.idempotencyIn?.(region) ?? deps.idempotency;
+  let store = storeIn(owner.home);
+  let claimKey = `${owner.epoch}#${key}`;
+  let fallback = false;
+  let claim: IdempotencyClaim | undefined;
+  try {
+    for (let hop = 0; hop < 3 && claim === undefined; hop += 1) {
+      store = storeIn(owner.home);
+      claimKey = `${owner.epoch}#${key}`;
+      claim = await claimAt(store, owner, scope, key, fingerprint, storeIn, deps.now());
+      if (scope === GLOBAL_SCOPE) break;
+      // The home confirms it is still the home (a move away is written in its own replica first);
+      // if this region's view was stale, the claim moves to the new home.
+      const confirmed = await service.homeOf(scope, owner.home);
+      // an older view there only means the move has not reached it yet: the newer record stands
+      if (confirmed.epoch <= owner.epoch) break;
+      if (claim.kind === 'claimed') await store.release(scope, claimKey);
+      owner = confirmed;
+      claim = undefined;
+    }
+    if (claim === undefined) {
+      return errorResponse(
+        503,
+        'ownership_unsettled',
+        `the home of tenant ${scope} kept moving while Idempotency-Key ${key} was claimed; retry`,
+        { 'retry-after': '1' },
+      );
+    }
+  } catch (error) {
+    if (store.region === local && owner.from === undefined) throw error;
+    deps.log.warn('the home did not answer: idempotency key claimed in this region', {
+      home: owner.home,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+    store = deps.idempotency;
+    claimKey = `${owner.epoch}#${key}`;
+    fallback = true;
+    claim = await store.begin(scope, claimKey, fingerprint, deps.now());
+  }
+  // Says where the key was claimed: outside the tenant's home, the guarantee narrows (docs/api.md).
+  const claimedIn = {
+    'idempotency-claimed-in': fallback ? `${local} (home unreachable)` : store.region,
+  };
   switch (claim.kind) {
     case 'completed':
       return {
@@ -200,11 +263,12 @@ async function withIdempotency(
     case 'claimed':
       break;
   }
+  const operationId = createHash('sha256').update(`${scope}\n${key}`).digest('hex').slice(0, 32);
   let result: HttpResult;
   try {
-    result = await run();
+    result = await run({ operationId, readBack: claim.readBack });
   } catch (error) {
-    await deps.idempotency.release(scope, key).catch(() => undefined);
+    await store.markUnknown(scope, claimKey).catch(() => undefined);
     throw error;
   }
   if (result.statusCode >= 200 && result.statusCode < 300) {
@@ -213,12 +277,59 @@ async function withIdempotency(
       headers: result.headers,
       body: result.body,
     };
-    await deps.idempotency.complete(scope, key, stored, deps.now());
-  } else {
+    await store.complete(scope, claimKey, stored, deps.now());
+    return { ...result, headers: { ...result.headers, ...claimedIn } };
+  } else if (result.statusCode < 500) {
     // Nothing was written: let a corrected retry with the same key run.
-    await deps.idempotency.release(scope, key);
+    await store.release(scope, claimKey);
+  } else {
+    // Perhaps written: the retry must look before it applies.
+    await store.markUnknown(scope, claimKey);
   }
   return result;
+}
+
+/**
+ * Claims `key` in `store` (the home's) under the home's epoch; a key first used before the tenant
+ * moved here was claimed at its previous home, so that claim is consulted first.
+ */
+async function claimAt(
+  store: IdempotencyStore,
+  owner: { home: string; epoch: number; from?: string },
+  scope: string,
+  key: string,
+  fingerprint: string,
+  storeIn: (region: string) => IdempotencyStore,
+  nowMs: number,
+): Promise<IdempotencyClaim> {
+  const claimKey = `${owner.epoch}#${key}`;
+  const earlier =
+    owner.from === undefined
+      ? undefined
+      : await storeIn(owner.from).peek(scope, `${owner.epoch - 1}#${key}`);
+  if (earlier === undefined || earlier.fingerprint !== fingerprint) {
+    return store.begin(scope, claimKey, fingerprint, nowMs);
+  }
+  if (earlier.status === 'completed' && earlier.response !== undefined) {
+    return { kind: 'completed', response: earlier.response };
+  }
+  if (earlier.status === 'in-progress') return { kind: 'in-progress' };
+  return readingBack(await store.begin(scope, claimKey, fingerprint, nowMs));
+}
+
+/** A claim whose previous attempt (at the previous home) ended with its outcome unknown. */
+function readingBack(claim: IdempotencyClaim): IdempotencyClaim {
+  return claim.kind === 'claimed' ? { kind: 'claimed', readBack: true } : claim;
+}
+
+/** Scope of keys on routes that name no tenant (none today: resolve names one in its case). */
+const GLOBAL_SCOPE = '_global';
+
+/** The tenant whose home claims the route's idempotency keys. */
+function scopeOf(params: Readonly<Record<string, string>>): string {
+  if (params.tenant !== undefined) return params.tenant;
+  if (params.case !== undefined) return tenantOfCaseRef(params.case) ?? GLOBAL_SCOPE;
+  return GLOBAL_SCOPE;
 }
 
 async function sessionOf(deps: ApiDeps, event: HttpEvent): Promise<SessionState> {

@@ -83,6 +83,11 @@ export interface Route {
   /** Validates everything the route reads from the request, before any I/O. */
   readonly validate: (input: Omit<RouteInput, 'service' | 'metric'>) => unknown;
   readonly handle: (input: RouteInput, validated: unknown) => Promise<HttpResult>;
+  /**
+   * An idempotency key the route implies when the request sends none (a ledger entry's id).
+   * @default - none
+   */
+  readonly implicitIdempotencyKey?: (validated: unknown) => string | undefined;
 }
 
 /** Response headers saying who served the request and how fresh it is. */
@@ -348,6 +353,15 @@ export function encodeCaseRef(ref: CaseRef): string {
   );
 }
 
+/** The tenant a case reference names, if it is one `encodeCaseRef` produced. */
+export function tenantOfCaseRef(text: string): string | undefined {
+  try {
+    return decodeCaseRef(text).tenantId;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a case reference from a URL, accepting only what `encodeCaseRef` produces. */
 function decodeCaseRef(text: string | undefined): CaseRef & { type: VersionedDataType } {
   const invalid = () =>
@@ -458,6 +472,12 @@ const ledgerRoutes: Route[] = [
       key: objectKey(params, 'ledger-account', 'id', 'account id'),
       body: bodyOf(event, ledgerEntry),
     }),
+    // The entry id deduplicates for as long as idempotency keys are kept, not only among the
+    // account's recent entries.
+    implicitIdempotencyKey: (validated) => {
+      const { key, body } = validated as { key: ObjectKey; body: { entryId: string } };
+      return `entry#${key.objectId}#${body.entryId}`;
+    },
     handle: async ({ service, options, metric }, validated) => {
       const { key, body } = validated as { key: VersionedKey; body: z.infer<typeof ledgerEntry> };
       const entry: LedgerEntry = { entryId: body.entryId, amount: body.amount };

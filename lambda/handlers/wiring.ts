@@ -58,6 +58,19 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
     }
     return replica;
   };
+  const stores = new Map<string, DynamoIdempotencyStore>();
+  const idempotencyIn = (region: string) => {
+    let store = stores.get(region);
+    if (store === undefined) {
+      store = new DynamoIdempotencyStore({
+        client: clientFor(region),
+        tableName: config.tableName,
+        region,
+      });
+      stores.set(region, store);
+    }
+    return store;
+  };
   const healthClient = new DynamoDBClient({
     region: config.region,
     maxAttempts: 1,
@@ -106,11 +119,8 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
       });
       return service;
     },
-    idempotency: new DynamoIdempotencyStore({
-      client: clientFor(config.region),
-      tableName: config.tableName,
-      region: config.region,
-    }),
+    idempotency: idempotencyIn(config.region),
+    idempotencyIn,
     now: Date.now,
     log: {
       info: (message, details) => logger.info(message, details ?? {}),

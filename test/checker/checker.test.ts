@@ -3,9 +3,9 @@
  * the real handler and conflict feed, replication by the engine with seeded random delays, and
  * faults (partitions, paused replication, isolated replicas, clocks up to 5 minutes off, rollout
  * steps and primary changes reaching one region at a time, ownership transfers, operators' forced
- * takeovers, remote writes that commit and then time out). After healing and full delivery,
- * properties (a)-(e) must hold on every history. (f) and (g), and SDK retries of committed
- * conditional writes, join when [K] makes them true (their named scenarios fail until then).
+ * takeovers, remote writes that commit and then time out, SDK retries of committed writes, keyed
+ * retries in another region). After healing and full delivery, properties (a)-(g) must hold on
+ * every history.
  */
 import fc from 'fast-check';
 import { runs } from '../lambda/domain/support/fast-check';
@@ -13,17 +13,25 @@ import { initialPolicyArb, planArb, REGIONS } from './arbitraries';
 import { runPlan } from './driver';
 import { describeHistory } from './history';
 import { memoryStore } from './memory-store';
-import { checkConvergence, checkCrdts, checkLedger, checkOneOwner, checkReads } from './properties';
+import {
+  checkClocks,
+  checkConvergence,
+  checkCrdts,
+  checkIdempotency,
+  checkLedger,
+  checkOneOwner,
+  checkReads,
+} from './properties';
 import { CheckerWorld } from './world';
 
 /** Random histories per `npm test` run (the issue's budget: at least 200 within 30 s). */
 const HISTORIES = Number(process.env.CHECKER_HISTORIES ?? 200);
 
 describe('history checker, in memory, random histories', () => {
-  test(`${HISTORIES} random histories: convergence (a), CRDT sums (b), the ledger (c), one owner (d), read levels (e)`, async () => {
+  test(`${HISTORIES} random histories keep every promise: (a) convergence, (b) CRDT sums, (c) the ledger, (d) one owner, (e) read levels, (f) idempotency, (g) clocks`, async () => {
     await fc.assert(
       fc.asyncProperty(
-        planArb({ sdkRetries: false, keyedRetries: true }),
+        planArb({ sdkRetries: true, keyedRetries: true }),
         initialPolicyArb,
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         fc.scheduler(),
@@ -40,6 +48,8 @@ describe('history checker, in memory, random histories', () => {
             ...checkLedger(run.history, run.final),
             ...checkOneOwner(run.history),
             ...checkReads(run.history),
+            ...checkIdempotency(run.history, run.final),
+            ...checkClocks(run.history, run.facts),
             ...world.errors.map((error) => `500 in ${error.region}: ${error.message}`),
           ];
           if (violations.length > 0) {

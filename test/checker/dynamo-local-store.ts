@@ -83,9 +83,9 @@ export async function dynamoLocalStore(options: DynamoLocalStoreOptions): Promis
         tableName: options.tableName,
         region,
       }),
-    idempotency: (region, calls) =>
+    idempotency: (region, caller, calls) =>
       new DynamoIdempotencyStore({
-        client: clientOf(region, region, calls),
+        client: clientOf(region, caller, calls),
         tableName: options.tableName,
         region,
       }),

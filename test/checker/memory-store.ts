@@ -50,8 +50,8 @@ export function memoryStore(options: MemoryStoreOptions): CheckerStore & {
     now: () => clock.now(),
     replica: (region: string, caller: string, calls: CallHook) =>
       new MemoryReplica({ table, region, caller, calls }),
-    idempotency: (region: string, calls: CallHook) =>
-      new MemoryIdempotencyStore(table, region, { calls }),
+    idempotency: (region: string, caller: string, calls: CallHook) =>
+      new MemoryIdempotencyStore(table, region, { calls, caller }),
     tick: async (ms: number) => {
       table.advance(ms);
     },

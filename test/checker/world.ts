@@ -27,8 +27,8 @@ export interface CheckerStore {
   now(): number;
   /** `region`'s replica as a process in `caller` reaches it; every call goes through `calls`. */
   replica(region: string, caller: string, calls: CallHook): RegionReplica;
-  /** `region`'s idempotency store; every call goes through `calls`. */
-  idempotency(region: string, calls: CallHook): IdempotencyStore;
+  /** `region`'s idempotency store as `caller`'s process reaches it; every call through `calls`. */
+  idempotency(region: string, caller: string, calls: CallHook): IdempotencyStore;
   /** Moves true time on by `ms` and applies the mutations that fell due. */
   tick(ms: number): Promise<void>;
   partition(a: string, b: string): void;
@@ -99,6 +99,8 @@ export class CheckerWorld {
   readonly handoffSettleMs: number;
   interleaver: Interleaver | undefined;
   private readonly offsets = new Map<string, number>();
+  /** Regions whose clock check has not measured anything yet (their writes are not refused). */
+  readonly unmonitoredClocks = new Set<string>();
   private readonly policies = new Map<string, WritePolicyInput>();
   private readonly handlers = new Map<string, (event: HttpEvent) => Promise<HttpResult>>();
   private readonly faults: CallFault[] = [];
@@ -282,13 +284,17 @@ export class CheckerWorld {
       now,
       regionalUrl: (target) => `https://${target}.api.example.com`,
       handoffSettleMs: this.handoffSettleMs,
+      // what the Date header of DynamoDB's answers tells a region: its offset from true time
+      ownClockOffsetMs: () =>
+        this.unmonitoredClocks.has(region) ? undefined : (this.offsets.get(region) ?? 0),
     });
     return makeHandler({
       config: { region },
       healthProbe: { readDrainFlag: async () => ({ drained: false }) },
       service: async () => service,
       keyring: async () => TEST_KEYRING,
-      idempotency: this.store.idempotency(region, calls),
+      idempotency: this.store.idempotency(region, region, calls),
+      idempotencyIn: (target) => this.store.idempotency(target, region, calls),
       now,
       log: {
         info: () => undefined,

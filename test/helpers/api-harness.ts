@@ -30,6 +30,8 @@ export interface RegionApiOptions {
   readonly limitedWriteClasses?: readonly WriteClass[];
   readonly replicas: (region: string) => RegionReplica;
   readonly idempotency: IdempotencyStore;
+  /** Idempotency claims in another region (the tenant's home). @default - this region's */
+  readonly idempotencyIn?: (region: string) => IdempotencyStore;
   readonly now?: () => number;
 }
 
@@ -64,6 +66,7 @@ export function apiDeps(options: RegionApiOptions, recorded: Recorded): ApiDeps 
     service: async () => service,
     keyring: async () => TEST_KEYRING,
     idempotency: options.idempotency,
+    ...(options.idempotencyIn ? { idempotencyIn: options.idempotencyIn } : {}),
     now,
     log: {
       info: () => undefined,
@@ -175,6 +178,8 @@ export function memoryApi(
             region,
             replicas: (target) => memoryReplica(world, target, region),
             idempotency: new MemoryIdempotencyStore(world, region),
+            idempotencyIn: (target) =>
+              new MemoryIdempotencyStore(world, target, { caller: region }),
           },
           recorded,
         ),

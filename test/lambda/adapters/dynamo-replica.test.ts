@@ -7,6 +7,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import {
   PutCommand,
   TransactWriteCommand,
+  UpdateCommand,
   DeleteCommand,
   GetCommand,
   DynamoDBDocumentClient,
@@ -14,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoIdempotencyStore } from '../../../lambda/adapters/dynamo-idempotency';
-import { DynamoReplica } from '../../../lambda/adapters/dynamo-replica';
+import { DynamoReplica, requestTokenOf } from '../../../lambda/adapters/dynamo-replica';
 import { keyringFromSecret, loadSessionKeyring } from '../../../lambda/adapters/session-keyring';
 import { openCaseItemOf } from '../../../lambda/app/items';
 import { hlcTimestamp } from '../../../lambda/domain/hlc';
@@ -106,6 +107,21 @@ describe('DynamoReplica.writeSlot', () => {
         fence: { tenantId: 't', epoch: 1, regions: ['us-east-1', 'eu-west-1'] },
       }),
     ).resolves.toBe(expected);
+  });
+
+  test('a fenced write carries a ClientRequestToken from its operation id, the same for every retry', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    const fence = { tenantId: 't', epoch: 3, regions: ['us-east-1', 'eu-west-1'] };
+    await replica.writeSlot(item, { fence, operationId: 'op-1' });
+    await replica.writeSlot(item, { fence, operationId: 'op-1' });
+    await replica.writeSlot(item, { fence, operationId: 'op-2' });
+    const tokens = dynamo
+      .commandCalls(TransactWriteCommand)
+      .map((call) => call.args[0].input.ClientRequestToken);
+    expect(tokens[0]).toBe(requestTokenOf('op-1', item.pk, item.sk, item.rev));
+    expect(tokens[0]).toHaveLength(36);
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(tokens[2]).not.toBe(tokens[0]);
   });
 
   test('a replica refuses to write another region slot', async () => {
@@ -209,9 +225,12 @@ describe('DynamoReplica cases', () => {
 describe('DynamoIdempotencyStore', () => {
   const store = new DynamoIdempotencyStore({ client, tableName: 'tbl', region: 'eu-west-1' });
 
-  test('claims a key with one conditional put that also takes over an expired lease', async () => {
+  test('claims a key with one conditional put that also takes over a lapsed or unknown claim of the same request', async () => {
     dynamo.on(PutCommand).resolves({});
-    await expect(store.begin('t', 'k', 'f', 1_000)).resolves.toEqual({ kind: 'claimed' });
+    await expect(store.begin('t', 'k', 'f', 1_000)).resolves.toEqual({
+      kind: 'claimed',
+      readBack: false,
+    });
     const [call] = dynamo.commandCalls(PutCommand);
     expect(call?.args[0].input).toEqual({
       TableName: 'tbl',
@@ -224,9 +243,34 @@ describe('DynamoIdempotencyStore', () => {
         expiresAt: 86_401,
       },
       ConditionExpression:
-        'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntilMs < :now)',
+        'attribute_not_exists(pk) OR (fingerprint = :fingerprint AND (#status = :unknown OR (#status = :inProgress AND leaseUntilMs < :now)))',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': 1_000 },
+      ExpressionAttributeValues: {
+        ':inProgress': 'in-progress',
+        ':unknown': 'outcome-unknown',
+        ':fingerprint': 'f',
+        ':now': 1_000,
+      },
+      ReturnValues: 'ALL_OLD',
+    });
+  });
+
+  test('a claim taken over from an attempt of unknown outcome reads back before applying', async () => {
+    dynamo.on(PutCommand).resolves({ Attributes: { status: 'outcome-unknown' } });
+    await expect(store.begin('t', 'k', 'f', 1_000)).resolves.toEqual({
+      kind: 'claimed',
+      readBack: true,
+    });
+  });
+
+  test('an answer of unknown outcome keeps the claim, marked', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    await store.markUnknown('t', 'k');
+    expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      Key: { pk: 'I#t', sk: 'eu-west-1#k' },
+      UpdateExpression: 'SET #status = :status',
+      ConditionExpression: '#status = :inProgress',
+      ExpressionAttributeValues: { ':status': 'outcome-unknown', ':inProgress': 'in-progress' },
     });
   });
 

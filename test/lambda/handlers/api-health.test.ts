@@ -25,6 +25,9 @@ function depsWith(probe: HealthProbe, errors: unknown[] = []): ApiDeps {
     service: () => Promise.reject(new Error('the health route must not need the service')),
     keyring: () => Promise.reject(new Error('the health route must not need the keyring')),
     idempotency: {
+      region: 'eu-west-1',
+      markUnknown: () => Promise.reject(new Error('unused')),
+      peek: () => Promise.reject(new Error('unused')),
       begin: () => Promise.reject(new Error('unused')),
       complete: () => Promise.reject(new Error('unused')),
       release: () => Promise.reject(new Error('unused')),
