@@ -1,8 +1,7 @@
 import * as path from 'node:path';
-import { Annotations, Aws, CfnOutput, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, CustomResource, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   isRolloutPhase,
@@ -25,6 +24,7 @@ import {
   type RolloutConfig,
 } from '../rollout/model';
 import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
+import { appLogGroup, type LogSettings } from './log-settings';
 
 /** Properties of {@link ProgressiveRollout}. */
 export interface ProgressiveRolloutProps {
@@ -62,10 +62,10 @@ export interface ProgressiveRolloutProps {
    */
   readonly guardTimeout?: Duration;
   /**
-   * Retention of the guard function's logs.
-   * @default logs.RetentionDays.ONE_MONTH
+   * Retention and encryption of the function's logs.
+   * @default - one month, CloudWatch Logs' own encryption
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logs?: LogSettings;
 }
 
 /**
@@ -118,10 +118,7 @@ export class ProgressiveRollout extends Construct {
     this.state = rolloutStateOf(this.config);
     this.frontDoor = frontDoorOf(props.phase);
 
-    const guardLogs = new logs.LogGroup(this, 'GuardLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const guardLogs = appLogGroup(this, 'GuardLogs', props.logs);
     const role = new iam.Role(this, 'GuardRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Rollout guard: its own logs and the status of its own stack',

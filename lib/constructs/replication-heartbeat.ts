@@ -3,10 +3,11 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CONTROL_PARTITION, METRICS_NAMESPACE } from '../config/naming';
 import { appFunction, replicaArns } from './app-function';
+import { LAMBDA_ENTRIES } from './lambda-bundling';
+import type { LogSettings } from './log-settings';
 
 /** Properties of {@link ReplicationHeartbeat}. */
 export interface ReplicationHeartbeatProps {
@@ -36,10 +37,10 @@ export interface ReplicationHeartbeatProps {
    */
   readonly interval?: Duration;
   /**
-   * Retention of the function's logs.
-   * @default logs.RetentionDays.ONE_MONTH
+   * Retention and encryption of the function's logs.
+   * @default - one month, CloudWatch Logs' own encryption
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logs?: LogSettings;
 }
 
 /**
@@ -64,11 +65,11 @@ export class ReplicationHeartbeat extends Construct {
       );
     }
     const { function: fn, role } = appFunction(this, {
-      entry: 'heartbeat.ts',
+      entry: LAMBDA_ENTRIES.heartbeat.entry,
       description: 'Active-active replication heartbeat and divergence probe',
       roleDescription:
         'Replication heartbeat and divergence probe: its logs, control items, replica reads',
-      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      logs: props.logs,
       overrides: { memorySize: 256, timeout: Duration.seconds(30) },
       environment: {
         TABLE_NAME: props.tableName,

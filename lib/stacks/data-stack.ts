@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config';
 import { GlobalTable } from '../constructs/global-table';
+import { logSettingsOf } from '../constructs/log-settings';
 import { ProgressiveRollout } from '../constructs/progressive-rollout';
 import { SessionKey, sessionKeySecretName } from '../constructs/session-key';
 
@@ -27,6 +28,7 @@ export class DataStack extends Stack {
       ...config.rollout,
       regions: config.regions,
       primaryRegion: config.primaryRegion,
+      logs: logSettingsOf(config),
     });
     this.globalTable = new GlobalTable(this, 'GlobalTable', {
       tableName: config.tableName,

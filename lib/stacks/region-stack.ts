@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { serializeWritePolicy, WRITE_POLICY_ENV } from '../../lambda/domain/write-policy';
 import { regionalNameOf, type AppConfig } from '../config';
 import { ConflictFeed } from '../constructs/conflict-feed';
+import { logSettingsOf } from '../constructs/log-settings';
 import { RegionAlarms } from '../constructs/region-alarms';
 import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
@@ -43,6 +44,7 @@ export class RegionStack extends Stack {
       zoneName: config.hostedZone.name,
     });
     const regionalName = regionalNameOf(config, region);
+    const logs = logSettingsOf(config);
 
     this.api = new RegionalApi(this, 'Api', {
       appName: config.appName,
@@ -59,6 +61,8 @@ export class RegionStack extends Stack {
       throttle: config.api.throttle,
       healthPath: config.healthCheck.path,
       healthTimeout: Duration.seconds(1),
+      healthReservedConcurrency: config.healthCheck.reservedConcurrency,
+      logs,
     });
 
     this.conflictFeed = new ConflictFeed(this, 'ConflictFeed', {
@@ -66,6 +70,8 @@ export class RegionStack extends Stack {
       tableName: config.tableName,
       regions: regionsPrimaryFirst(config),
       primaryRegion: config.primaryRegion,
+      deployId: config.deployId,
+      logs,
     });
 
     this.heartbeat = new ReplicationHeartbeat(this, 'Heartbeat', {
@@ -74,6 +80,7 @@ export class RegionStack extends Stack {
       regions: regionsPrimaryFirst(config),
       criticalEntities: config.observability.criticalEntities,
       divergenceGrace: Duration.seconds(config.observability.divergenceGraceSeconds),
+      logs,
     });
 
     this.alarms = new RegionAlarms(this, 'Alarms', {

@@ -134,14 +134,15 @@ describe('the app', () => {
     const keysByFunction = new Map<string, Set<string>>();
     for (const stack of stacks.regions) {
       const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
-      // the API, the conflict feed, the heartbeat and the custom-resource provider (stream ARN lookup)
-      expect(Object.keys(functions)).toHaveLength(4);
+      // the API, the health check, the conflict feed, the heartbeat and the custom-resource
+      // provider (stream ARN lookup)
+      expect(Object.keys(functions)).toHaveLength(5);
       for (const [id, fn] of Object.entries(functions)) {
         const key = JSON.stringify((fn.Properties.Code as { S3Key: unknown }).S3Key);
         keysByFunction.set(id, (keysByFunction.get(id) ?? new Set()).add(key));
       }
     }
-    expect(keysByFunction.size).toBe(4);
+    expect(keysByFunction.size).toBe(5);
     for (const keys of keysByFunction.values()) expect(keys.size).toBe(1);
   });
 });

@@ -45,6 +45,7 @@ describe('config defaults', () => {
       failureThreshold: 2,
       path: '/health',
       checkerRegions: expect.arrayContaining(['us-east-1', 'eu-west-1', 'ap-southeast-2']),
+      reservedConcurrency: 5,
     });
     expect(config.recordTtlSeconds).toBe(60);
     expect(config.rollout.phase).toBe('active-passive');
@@ -65,6 +66,16 @@ describe('config defaults', () => {
         { defaultAccount: '210987654321' },
       ).account,
     ).toBe('123456789012');
+  });
+
+  test('the deploy id: pinned by config, else given by bin/app.ts (the synth time), else static', () => {
+    expect(config.deployId).toBe('static');
+    expect(parseConfig(DEFAULT_CONFIG_INPUT, { deployId: '20250101T000000Z' }).deployId).toBe(
+      '20250101T000000Z',
+    );
+    expect(
+      parseConfig({ ...DEFAULT_CONFIG_INPUT, deployId: 'release-42' }, { deployId: 'x' }).deployId,
+    ).toBe('release-42');
   });
 
   test('a domain override falls back to the global phase', () => {
@@ -234,7 +245,7 @@ describe('config validation names the key, the bad value and what is allowed', (
 
   test('minHealthyRegions must leave a region to drill', () => {
     expect(errorOf({ ...base, drills: { minHealthyRegions: 3 } })).toBe(
-      'activeActive.drills.minHealthyRegions must be less than the number of regions (3), or no drill could ever run, got 3',
+      'activeActive.drills.minHealthyRegions must be less than the number of serving regions (3), or no drill could ever run, got 3',
     );
   });
 });

@@ -1,5 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { type CfnResource, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
   API_ROUTES,
@@ -37,24 +37,19 @@ describe('RegionalApi', () => {
     new RegionalApi(stack, 'Api', propsFor(stack));
     // THEN
     const template = Template.fromStack(stack);
+    const local = 'arn:aws:dynamodb:eu-west-1:123456789012:table/shop-data';
+    const other = 'arn:aws:dynamodb:us-east-1:123456789012:table/shop-data';
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
           {},
           {
-            Sid: 'LocalReplica',
-            Resource: [
-              'arn:aws:dynamodb:eu-west-1:123456789012:table/shop-data',
-              'arn:aws:dynamodb:eu-west-1:123456789012:table/shop-data/index/*',
-            ],
+            Sid: 'ReadReplicas',
+            Resource: [local, `${local}/index/*`, other, `${other}/index/*`],
           },
-          {
-            Sid: 'OtherReplicas',
-            Resource: [
-              'arn:aws:dynamodb:us-east-1:123456789012:table/shop-data',
-              'arn:aws:dynamodb:us-east-1:123456789012:table/shop-data/index/*',
-            ],
-          },
+          { Sid: 'WriteReplicas', Resource: [local, other] },
+          { Sid: 'DeleteInLocalReplica', Resource: local },
+          { Sid: 'NoControlPartitionWrites', Effect: 'Deny', Resource: [local, other] },
           {
             Sid: 'ReadSessionKey',
             Resource:
@@ -67,6 +62,55 @@ describe('RegionalApi', () => {
       'AWS::ApiGatewayV2::Route',
       API_ROUTES.reduce((sum, route) => sum + route.methods.length, 2),
     );
+  });
+
+  test('the health route: its own function, reserved concurrency, its own throttling', () => {
+    const stack = stackIn('eu-west-1');
+    const api = new RegionalApi(stack, 'Api', propsFor(stack, { healthPath: '/healthz' }));
+    const template = Template.fromStack(stack);
+    const healthId = stack.getLogicalId(api.health.function.node.defaultChild as CfnResource);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('health check'),
+      ReservedConcurrentExecutions: 5,
+      Environment: { Variables: Match.objectLike({ HEALTH_PATH: '/healthz' }) },
+    });
+    for (const key of ['GET /healthz', 'HEAD /healthz']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: key,
+        AuthorizationType: 'NONE',
+      });
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationUri: { 'Fn::GetAtt': [healthId, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: {
+        'GET /healthz': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'HEAD /healthz': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      },
+    });
+    // the stage's route settings name routes that must exist first
+    const stageDeps = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]
+      ?.DependsOn as string[];
+    const healthRoutes = Object.keys(
+      template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: Match.stringLikeRegexp('/healthz$') },
+      }),
+    );
+    expect(healthRoutes).toHaveLength(2);
+    expect(stageDeps).toEqual(expect.arrayContaining(healthRoutes));
+  });
+
+  test('reservedConcurrency 0 reserves nothing (accounts with a small concurrency quota)', () => {
+    const stack = stackIn('eu-west-1');
+    new RegionalApi(stack, 'Api', propsFor(stack, { healthReservedConcurrency: 0 }));
+    expect(
+      Object.values(
+        Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+          Properties: { ReservedConcurrentExecutions: Match.anyValue() },
+        }),
+      ),
+    ).toHaveLength(0);
   });
 
   test('rejects a stack region that is not one of regions', () => {

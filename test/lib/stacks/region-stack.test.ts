@@ -38,15 +38,6 @@ function routesOf(template: Template): Map<string, Record<string, unknown>> {
   );
 }
 
-const TABLE_ACTIONS = [
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:UpdateItem',
-];
-
 describe('RegionStack', () => {
   // GIVEN the default config WHEN the app is synthesized once
   let stacks: RegionStack[];
@@ -82,7 +73,6 @@ describe('RegionStack', () => {
             TABLE_NAME: 'active-active-data',
             APP_REGIONS: 'us-east-1,eu-west-1,ap-southeast-2',
             PRIMARY_REGION: 'us-east-1',
-            HEALTH_TIMEOUT_MS: '1000',
             APP_NAME: 'active-active',
             PUBLIC_NAME: 'api.example.com',
             SESSION_KEY_SECRET_ID: 'active-active/session-key',
@@ -153,7 +143,7 @@ describe('RegionStack', () => {
           Properties: { FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] } },
         }),
       ).map((permission) => JSON.stringify(permission.Properties.SourceArn));
-      const paths = [...new Set([...API_ROUTE_KEYS, 'GET /health'].map((k) => k.split(' ')[1]))];
+      const paths = [...new Set(API_ROUTE_KEYS.map((k) => k.split(' ')[1]))];
       for (const path of paths) {
         expect(sourceArns.some((arn) => arn.includes(`"/*/*${path}"`))).toBe(true);
       }
@@ -184,9 +174,10 @@ describe('RegionStack', () => {
       });
     });
 
-    test('IAM: item actions on every replica and its indexes by ARN, the session key, its own logs', () => {
+    test('IAM: reads and writes on every replica by ARN, deletes only locally, never the control partition', () => {
       const table = (region: string) =>
         `arn:aws:dynamodb:${region}:123456789012:table/active-active-data`;
+      const regions = ['ap-southeast-2', 'eu-west-1', 'us-east-1']; // sorted by the CDK
       secondary.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: logicalIdOf(stacks[1]!, stacks[1]!.api.function.role!) }],
         PolicyDocument: {
@@ -197,21 +188,36 @@ describe('RegionStack', () => {
               Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiFunctionLogs'), 'Arn'] },
             },
             {
-              Sid: 'LocalReplica',
-              Action: TABLE_ACTIONS,
+              Sid: 'ReadReplicas',
+              Action: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'],
               Effect: 'Allow',
-              Resource: [table('eu-west-1'), `${table('eu-west-1')}/index/*`],
+              Resource: regions.flatMap((region) => [table(region), `${table(region)}/index/*`]),
             },
             {
-              Sid: 'OtherReplicas',
-              Action: TABLE_ACTIONS,
+              Sid: 'WriteReplicas',
+              Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
               Effect: 'Allow',
-              Resource: [
-                table('ap-southeast-2'),
-                `${table('ap-southeast-2')}/index/*`,
-                table('us-east-1'),
-                `${table('us-east-1')}/index/*`,
+              Resource: regions.map(table),
+            },
+            {
+              Sid: 'DeleteInLocalReplica',
+              Action: 'dynamodb:DeleteItem',
+              Effect: 'Allow',
+              Resource: table('eu-west-1'),
+            },
+            {
+              Sid: 'NoControlPartitionWrites',
+              Action: [
+                'dynamodb:BatchWriteItem',
+                'dynamodb:DeleteItem',
+                'dynamodb:PutItem',
+                'dynamodb:UpdateItem',
               ],
+              Effect: 'Deny',
+              Resource: regions.map(table),
+              Condition: {
+                'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': ['__control__'] },
+              },
             },
             {
               Sid: 'ReadSessionKey',
