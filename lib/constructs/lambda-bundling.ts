@@ -52,6 +52,7 @@ export const LAMBDA_ENTRIES = {
   'conflict feed': { entry: 'handlers/stream.ts', budgetBytes: 100 * 1024 },
   heartbeat: { entry: 'handlers/heartbeat.ts', budgetBytes: 100 * 1024 },
   'rollout guard': { entry: 'rollout-guard/index.ts', budgetBytes: 100 * 1024 },
+  'health check lookup': { entry: 'health-check-lookup/index.ts', budgetBytes: 40 * 1024 },
 } as const;
 
 /**

@@ -19,7 +19,7 @@ import {
   type WritePolicy,
 } from '../../lambda/domain/write-policy';
 import { FORCE_FLAG, type RolloutState } from '../../lambda/rollout-guard/step-check';
-import { dnsNamesOf } from '../config/naming';
+import { dnsNamesOf, originNameOf } from '../config/naming';
 
 /** Output of the data stack holding the deployed rollout state (the guard's properties, JSON). */
 export const ROLLOUT_STATE_OUTPUT = 'RolloutState';
@@ -104,6 +104,13 @@ export function dnsRecordsOf(
       owner: region,
     });
     records.push({
+      name: originNameOf(config.publicName, region),
+      type: 'A',
+      policy: 'simple',
+      target: apiTarget,
+      owner: region,
+    });
+    records.push({
       name: names.latency,
       type: 'A',
       policy: 'latency',
@@ -112,29 +119,28 @@ export function dnsRecordsOf(
       owner: region,
       healthCheckOf: region,
     });
-    records.push(
-      region === config.primaryRegion
-        ? {
-            name: names.failover,
-            type: 'A',
-            policy: 'failover',
-            setIdentifier: 'primary',
-            target: apiTarget,
-            owner: region,
-            healthCheckOf: region,
-          }
-        : {
-            name: names.standby,
-            type: 'A',
-            policy: 'latency',
-            setIdentifier: region,
-            target: apiTarget,
-            owner: region,
-            healthCheckOf: region,
-          },
-    );
+    if (region !== config.primaryRegion) {
+      records.push({
+        name: names.standby,
+        type: 'A',
+        policy: 'latency',
+        setIdentifier: region,
+        target: apiTarget,
+        owner: region,
+        healthCheckOf: region,
+      });
+    }
   }
   records.push(
+    {
+      name: names.failover,
+      type: 'A',
+      policy: 'failover',
+      setIdentifier: 'primary',
+      target: originNameOf(config.publicName, config.primaryRegion),
+      owner: 'global',
+      healthCheckOf: config.primaryRegion,
+    },
     {
       name: names.failover,
       type: 'A',

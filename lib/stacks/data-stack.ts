@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { AppConfig } from '../config';
 import { GlobalTable } from '../constructs/global-table';
 import { logSettingsOf } from '../constructs/log-settings';
+import { ObservabilityConfig } from '../constructs/observability-config';
 import { ProgressiveRollout } from '../constructs/progressive-rollout';
 import { SessionKey, sessionKeySecretName } from '../constructs/session-key';
 
@@ -18,6 +19,8 @@ export class DataStack extends Stack {
   readonly globalTable: GlobalTable;
   /** The session-token signing key, replicated to every region. */
   readonly sessionKey: SessionKey;
+  /** The item holding the critical entities every region's divergence probe compares. */
+  readonly observability: ObservabilityConfig;
   /** The rollout: validates the phases, and its guard refuses a deploy that moves too far. */
   readonly rollout: ProgressiveRollout;
 
@@ -36,6 +39,11 @@ export class DataStack extends Stack {
       multiRegionStrongConsistency: config.multiRegionStrongConsistency,
     });
     new CfnOutput(this, 'TableName', { value: config.tableName });
+    this.observability = new ObservabilityConfig(this, 'ObservabilityConfig', {
+      table: this.globalTable.table,
+      criticalEntities: config.observability.criticalEntities,
+      logs: logSettingsOf(config),
+    });
     this.sessionKey = new SessionKey(this, 'SessionKey', {
       secretName: sessionKeySecretName(config.appName),
       replicaRegions: config.secondaryRegions,

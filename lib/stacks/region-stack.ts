@@ -6,6 +6,7 @@ import { regionalNameOf, type AppConfig } from '../config';
 import { ConflictFeed } from '../constructs/conflict-feed';
 import { logSettingsOf } from '../constructs/log-settings';
 import { RegionAlarms } from '../constructs/region-alarms';
+import { RegionDashboard } from '../constructs/region-dashboard';
 import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
 import { ReplicationHeartbeat } from '../constructs/replication-heartbeat';
@@ -34,6 +35,8 @@ export class RegionStack extends Stack {
   readonly alarms: RegionAlarms;
   /** The region's DNS share. */
   readonly traffic: RegionalTraffic;
+  /** The region's dashboard. */
+  readonly dashboard: RegionDashboard;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id, props);
@@ -78,7 +81,6 @@ export class RegionStack extends Stack {
       tableName: config.tableName,
       appName: config.appName,
       regions: regionsPrimaryFirst(config),
-      criticalEntities: config.observability.criticalEntities,
       divergenceGrace: Duration.seconds(config.observability.divergenceGraceSeconds),
       logs,
     });
@@ -86,12 +88,23 @@ export class RegionStack extends Stack {
     this.alarms = new RegionAlarms(this, 'Alarms', {
       appName: config.appName,
       regions: regionsPrimaryFirst(config),
+      // the reconciliation queue is global: one region pages for it
+      ...(region === config.primaryRegion
+        ? { maxOpenCaseAge: Duration.hours(config.observability.maxOpenCaseAgeHours) }
+        : {}),
       httpApi: this.api.httpApi,
       apiFunction: this.api.function,
       conflictFeedFunction: this.conflictFeed.function,
       conflictFeedDeadLetterQueue: this.conflictFeed.deadLetterQueue,
       heartbeatFunction: this.heartbeat.function,
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
+    });
+
+    this.dashboard = new RegionDashboard(this, 'Dashboard', {
+      appName: config.appName,
+      regions: regionsPrimaryFirst(config),
+      httpApi: this.api.httpApi,
+      conflictFeedFunction: this.conflictFeed.function,
     });
 
     this.traffic = new RegionalTraffic(this, 'Traffic', {

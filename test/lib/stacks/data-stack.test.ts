@@ -6,13 +6,58 @@ describe('DataStack', () => {
   let template: Template;
   let region: string;
   beforeAll(() => {
-    const { stacks } = buildTestApp(testConfig());
+    const { stacks } = buildTestApp(
+      testConfig({
+        observability: {
+          criticalEntities: [{ tenant: 'bank', type: 'ledger-account', id: 'float' }],
+        },
+      }),
+    );
     template = Template.fromStack(stacks.data);
     region = stacks.data.region;
   });
 
   test('lives in the primary region', () => {
     expect(region).toBe('us-east-1');
+  });
+
+  test('writes the critical entities into the observability config item (not a Lambda environment)', () => {
+    const [writer] = Object.values(template.findResources('Custom::ObservabilityConfig'));
+    // the call names the table by reference (so the item is written after the table exists)
+    const callOf = (property: unknown) =>
+      JSON.parse(
+        (property as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+          .map((part) => (typeof part === 'string' ? part : 'TABLE'))
+          .join(''),
+      ) as Record<string, unknown>;
+    expect(callOf(writer?.Properties.Update)).toMatchObject({
+      service: 'DynamoDB',
+      action: 'PutItem',
+      parameters: {
+        TableName: 'TABLE',
+        Item: {
+          pk: { S: '__control__' },
+          sk: { S: 'config#observability' },
+          criticalEntities: { S: '[{"tenant":"bank","type":"ledger-account","id":"float"}]' },
+        },
+      },
+    });
+    expect(callOf(writer?.Properties.Delete)).toMatchObject({
+      action: 'DeleteItem',
+    });
+    // only the control partition of the table
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+            Condition: {
+              'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['__control__'] },
+            },
+          }),
+        ],
+      },
+    });
   });
 
   test('holds exactly one global table with the configured name, pk/sk strings, on demand', () => {

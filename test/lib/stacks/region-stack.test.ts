@@ -307,13 +307,23 @@ describe('RegionStack', () => {
       });
     });
 
-    test('the primary owns the failover PRIMARY record, secondaries join the standby set', () => {
-      primary.hasResourceProperties('AWS::Route53::RecordSet', {
-        Name: 'failover.api.example.com.',
-        Failover: 'PRIMARY',
-        SetIdentifier: 'primary',
-        HealthCheckId: { Ref: Match.stringLikeRegexp('^TrafficHealthCheck') },
-      });
+    test('every region has an origin name; secondaries join the standby set; the PRIMARY is global', () => {
+      for (const [template, region] of [
+        [primary, 'us-east-1'],
+        [secondary, 'eu-west-1'],
+      ] as const) {
+        template.hasResourceProperties('AWS::Route53::RecordSet', {
+          Name: `${region}.origin.api.example.com.`,
+          Type: 'A',
+          SetIdentifier: Match.absent(),
+          AliasTarget: Match.objectLike({ EvaluateTargetHealth: true }),
+        });
+        template.resourcePropertiesCountIs(
+          'AWS::Route53::RecordSet',
+          { Name: 'failover.api.example.com.' },
+          0,
+        );
+      }
       primary.resourcePropertiesCountIs(
         'AWS::Route53::RecordSet',
         { Name: 'standby.api.example.com.' },
@@ -325,11 +335,6 @@ describe('RegionStack', () => {
         SetIdentifier: 'eu-west-1',
         HealthCheckId: { Ref: Match.stringLikeRegexp('^TrafficHealthCheck') },
       });
-      secondary.resourcePropertiesCountIs(
-        'AWS::Route53::RecordSet',
-        { Name: 'failover.api.example.com.' },
-        0,
-      );
     });
   });
 

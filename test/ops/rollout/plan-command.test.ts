@@ -21,7 +21,7 @@ describe('aactl rollout plan', () => {
     );
     expect(run.stdout).toContain('✔ a deploy may take this step');
     expect(run.stdout).toContain(
-      'DNS: 2 records change, 10 unchanged; no record changes routing policy',
+      'DNS: 2 records change, 13 unchanged; no record changes routing policy',
     );
     expect(run.stdout).toMatch(
       /api\.example\.com A\s+global\s+failover\.api\.example\.com\s+latency\.api\.example\.com/,
@@ -91,7 +91,7 @@ describe('aactl rollout plan', () => {
       }),
     );
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('DNS: 0 records change, 12 unchanged');
+    expect(run.stdout).toContain('DNS: 0 records change, 15 unchanged');
     expect(run.stdout).toMatch(
       /eu-west-1\s+counters\s+read-local\s+limited-write\s+.*\s+all local/,
     );
