@@ -2,13 +2,13 @@ import { Aspects, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { makeHealthHandler, readHealthConfig } from '../../lambda/handlers/health-function';
+import type { ActiveActiveStacks } from '../../lib/app';
 import { parseConfig } from '../../lib/config';
 import {
   environmentSizeOf,
   FunctionEnvironmentLimit,
   LAMBDA_ENVIRONMENT_LIMIT_BYTES,
 } from '../../lib/constructs/function-environment';
-import type { ActiveActiveStacks } from '../../lib/app';
 import { buildTestApp, testApp, TEST_ACCOUNT } from '../helpers/app';
 import { LARGEST_CONFIG_INPUT } from '../helpers/largest-config';
 
