@@ -48,6 +48,14 @@ export function dnsNamesOf(publicName: string) {
   } as const;
 }
 
+/**
+ * Name of the secret holding the API token key (replicated to every region): the app's API
+ * tokens are signed with it (`npm run api-token`) and every region's authorizer verifies with it.
+ */
+export function apiTokenSecretName(appName: string): string {
+  return `${appName}/api-token-key`;
+}
+
 /** CloudWatch namespace of the app's own metrics (EMF from the functions, read by alarms and gates). */
 export const METRICS_NAMESPACE = 'ActiveActive';
 

@@ -49,6 +49,7 @@ export function functionDefaults(): Omit<nodejs.NodejsFunctionProps, 'entry'> {
 export const LAMBDA_ENTRIES = {
   api: { entry: 'handlers/api.ts', budgetBytes: 250 * 1024 },
   health: { entry: 'handlers/health-function.ts', budgetBytes: 40 * 1024 },
+  authorizer: { entry: 'authorizer/index.ts', budgetBytes: 40 * 1024 },
   'conflict feed': { entry: 'handlers/stream.ts', budgetBytes: 100 * 1024 },
   heartbeat: { entry: 'handlers/heartbeat.ts', budgetBytes: 100 * 1024 },
   'rollout guard': { entry: 'rollout-guard/index.ts', budgetBytes: 100 * 1024 },

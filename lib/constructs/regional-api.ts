@@ -1,14 +1,14 @@
 import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { CONTROL_PARTITION, METRICS_NAMESPACE } from '../config/naming';
+import { apiTokenSecretName, CONTROL_PARTITION, METRICS_NAMESPACE } from '../config/naming';
+import { ApiAuthorizer, type ApiJwtAuthorization } from './api-authorizer';
 import { appFunction, replicaArns } from './app-function';
 import { HealthEndpoint } from './health-endpoint';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
@@ -24,16 +24,7 @@ export interface ApiThrottle {
   readonly burstLimit: number;
 }
 
-/**
- * JWT authorization for the API routes.
- * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
- */
-export interface ApiJwtAuthorization {
-  /** Token issuer URL (https), e.g. a Cognito user pool or an OIDC provider. */
-  readonly issuer: string;
-  /** Accepted audiences (`aud` claims); at least one. */
-  readonly audience: readonly string[];
-}
+export type { ApiJwtAuthorization } from './api-authorizer';
 
 /** One API route: a path template and the methods it accepts. */
 export interface ApiRoute {
@@ -107,8 +98,8 @@ export interface RegionalApiProps {
    */
   readonly fencing?: 'transaction' | 'read-then-write';
   /**
-   * JWT authorization for every route but the health route.
-   * @default - IAM authorization (SigV4-signed requests)
+   * Authorize with an external OIDC provider's JWTs instead of the app's own API tokens.
+   * @default - the app's API tokens, signed with the replicated `<app>/api-token-key`
    */
   readonly jwt?: ApiJwtAuthorization;
   /**
@@ -164,6 +155,8 @@ export class RegionalApi extends Construct {
   readonly regionalDomain: apigwv2.DomainName;
   /** The health route's own function. */
   readonly health: HealthEndpoint;
+  /** The authorizer of every other route (never region-scoped). */
+  readonly authorizer: ApiAuthorizer;
 
   constructor(scope: Construct, id: string, props: RegionalApiProps) {
     super(scope, id);
@@ -171,7 +164,6 @@ export class RegionalApi extends Construct {
     const throttle = props.throttle ?? DEFAULT_THROTTLE;
     validateThrottle(throttle);
     const region = validateRegion(stack.region, props.regions);
-    if (props.jwt) validateJwt(props.jwt);
 
     // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy.
     const { function: fn, role } = appFunction(this, {
@@ -260,16 +252,20 @@ export class RegionalApi extends Construct {
       securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
     });
 
-    // Every route is authorized unless it opts out (only the health route does).
+    // Every route is authorized unless it opts out (only the health route does), and never with
+    // IAM: a SigV4 signature is refused by every region but the one it was scoped to.
+    this.authorizer = new ApiAuthorizer(this, 'Authorizer', {
+      appName: props.appName,
+      publicName: props.publicName,
+      tokenSecretName: apiTokenSecretName(props.appName),
+      ...(props.jwt === undefined ? {} : { jwt: props.jwt }),
+      logs: props.logs,
+    });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: `Active-active API (${stack.region})`,
       createDefaultStage: false,
       disableExecuteApiEndpoint: true,
-      defaultAuthorizer: props.jwt
-        ? new HttpJwtAuthorizer('JwtAuthorizer', props.jwt.issuer, {
-            jwtAudience: [...props.jwt.audience],
-          })
-        : new HttpIamAuthorizer(),
+      defaultAuthorizer: this.authorizer.authorizer,
     });
     const accessLogs = appLogGroup(this, 'AccessLogs', props.logs);
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
@@ -331,7 +327,6 @@ export class RegionalApi extends Construct {
   }
 }
 
-/** ARNs of one region's table replica and its indexes. */
 function validateRegion(region: string, regions: readonly string[]): string {
   if (Token.isUnresolved(region)) {
     throw new Error(
@@ -344,15 +339,6 @@ function validateRegion(region: string, regions: readonly string[]): string {
     );
   }
   return region;
-}
-
-function validateJwt(jwt: ApiJwtAuthorization): void {
-  if (!/^https:\/\/\S+$/.test(jwt.issuer)) {
-    throw new Error(`api jwt issuer must be an https:// URL, got ${jwt.issuer}`);
-  }
-  if (jwt.audience.length === 0) {
-    throw new Error('api jwt audience needs at least one value, got none');
-  }
 }
 
 function validateThrottle(throttle: ApiThrottle): void {

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { AppConfig } from '../config';
+import { apiTokenSecretName, type AppConfig } from '../config';
 import { GlobalTable } from '../constructs/global-table';
 import { logSettingsOf } from '../constructs/log-settings';
 import { ObservabilityConfig } from '../constructs/observability-config';
@@ -19,6 +19,8 @@ export class DataStack extends Stack {
   readonly globalTable: GlobalTable;
   /** The session-token signing key, replicated to every region. */
   readonly sessionKey: SessionKey;
+  /** The API token key, replicated to every region (the authorizers verify with it). */
+  readonly apiTokenKey: SessionKey;
   /** The item holding the critical entities every region's divergence probe compares. */
   readonly observability: ObservabilityConfig;
   /** The rollout: validates the phases, and its guard refuses a deploy that moves too far. */
@@ -48,7 +50,13 @@ export class DataStack extends Stack {
       secretName: sessionKeySecretName(config.appName),
       replicaRegions: config.secondaryRegions,
     });
+    this.apiTokenKey = new SessionKey(this, 'ApiTokenKey', {
+      secretName: apiTokenSecretName(config.appName),
+      replicaRegions: config.secondaryRegions,
+      description:
+        'Signs the API tokens every region authorizer accepts (npm run api-token; same key in every region)',
+    });
     // A refused rollout step (or a second replica region) fails the stack before these change.
-    this.rollout.protect(this.globalTable, this.sessionKey);
+    this.rollout.protect(this.globalTable, this.sessionKey, this.apiTokenKey);
   }
 }

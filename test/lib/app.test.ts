@@ -116,6 +116,46 @@ describe('the app', () => {
     }
   });
 
+  test('no route reachable through the public domain uses a region-scoped authorizer', () => {
+    // A SigV4 signature is scoped to one region; behind the latency or failover name API Gateway
+    // refuses it in every other region, so IAM must never authorize a publicly mapped route.
+    for (const stack of stacks.regions) {
+      const template = Template.fromStack(stack);
+      const publicDomains = Object.keys(
+        template.findResources('AWS::ApiGatewayV2::DomainName', {
+          Properties: { DomainName: 'api.example.com' },
+        }),
+      );
+      const publicApis = Object.values(template.findResources('AWS::ApiGatewayV2::ApiMapping'))
+        .filter((mapping) =>
+          publicDomains.includes((mapping.Properties.DomainName as { Ref: string }).Ref),
+        )
+        .map((mapping) => JSON.stringify(mapping.Properties.ApiId));
+      expect(publicApis).toHaveLength(1);
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
+        (route) => publicApis.includes(JSON.stringify(route.Properties.ApiId)),
+      );
+      expect(routes.length).toBeGreaterThan(15);
+      for (const route of routes) {
+        expect({
+          route: route.Properties.RouteKey,
+          type: route.Properties.AuthorizationType,
+        }).toEqual({
+          route: route.Properties.RouteKey,
+          type: expect.stringMatching(/^(CUSTOM|JWT|NONE)$/),
+        });
+        // only the health route is open, and only because Route 53 cannot authenticate
+        if (route.Properties.AuthorizationType === 'NONE') {
+          expect(route.Properties.RouteKey).toMatch(/^(GET|HEAD) \/health$/);
+        }
+      }
+      const authorizers = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+      expect(authorizers.map((authorizer) => authorizer.Properties.AuthorizerType)).toEqual([
+        'REQUEST',
+      ]);
+    }
+  });
+
   test('PITR and deletion protection on every replica', () => {
     const table = Object.values(all[0]!.template.findResources('AWS::DynamoDB::GlobalTable'))[0];
     const replicas = table?.Properties.Replicas as Array<Record<string, unknown>>;
@@ -134,15 +174,15 @@ describe('the app', () => {
     const keysByFunction = new Map<string, Set<string>>();
     for (const stack of stacks.regions) {
       const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
-      // the API, the health check, the conflict feed, the heartbeat and the custom-resource
-      // provider (stream ARN lookup)
-      expect(Object.keys(functions)).toHaveLength(5);
+      // the API, its authorizer, the health check, the conflict feed, the heartbeat and the
+      // custom-resource provider (stream ARN lookup)
+      expect(Object.keys(functions)).toHaveLength(6);
       for (const [id, fn] of Object.entries(functions)) {
         const key = JSON.stringify((fn.Properties.Code as { S3Key: unknown }).S3Key);
         keysByFunction.set(id, (keysByFunction.get(id) ?? new Set()).add(key));
       }
     }
-    expect(keysByFunction.size).toBe(5);
+    expect(keysByFunction.size).toBe(6);
     for (const keys of keysByFunction.values()) expect(keys.size).toBe(1);
   });
 });

@@ -127,6 +127,26 @@ describe('RegionalApi', () => {
     );
   });
 
+  test("with an OIDC provider: API Gateway's JWT authorizer, no token function", () => {
+    const stack = stackIn('eu-west-1');
+    const api = new RegionalApi(
+      stack,
+      'Api',
+      propsFor(stack, { jwt: { issuer: 'https://auth.example.com', audience: ['shop'] } }),
+    );
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://auth.example.com', Audience: ['shop'] },
+    });
+    expect(api.authorizer.function).toBeUndefined();
+    template.resourcePropertiesCountIs(
+      'AWS::ApiGatewayV2::Route',
+      { AuthorizationType: 'AWS_IAM' },
+      0,
+    );
+  });
+
   test('rejects a JWT issuer that is not an https URL', () => {
     const stack = stackIn('eu-west-1');
     expect(

@@ -95,22 +95,25 @@ describe('DataStack', () => {
     });
   });
 
-  test('holds the session key: generated, no punctuation, replicated to every other region', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'active-active/session-key',
-      GenerateSecretString: {
-        PasswordLength: Match.anyValue(),
-        ExcludePunctuation: true,
-        IncludeSpace: false,
-        SecretStringTemplate: Match.absent(),
-      },
-      ReplicaRegions: [{ Region: 'eu-west-1' }, { Region: 'ap-southeast-2' }],
-    });
-    const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret'));
-    const length = (secret?.Properties.GenerateSecretString as { PasswordLength: number })
-      .PasswordLength;
-    expect(length).toBeGreaterThanOrEqual(48);
+  test('holds the session key and the API token key: generated, replicated to every other region', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    for (const name of ['active-active/session-key', 'active-active/api-token-key']) {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: name,
+        GenerateSecretString: {
+          PasswordLength: Match.anyValue(),
+          ExcludePunctuation: true,
+          IncludeSpace: false,
+          SecretStringTemplate: Match.absent(),
+        },
+        ReplicaRegions: [{ Region: 'eu-west-1' }, { Region: 'ap-southeast-2' }],
+      });
+    }
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
+      const length = (secret.Properties.GenerateSecretString as { PasswordLength: number })
+        .PasswordLength;
+      expect(length).toBeGreaterThanOrEqual(48);
+    }
   });
 
   test('is retained when removed from the stack', () => {

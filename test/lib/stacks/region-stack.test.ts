@@ -120,20 +120,38 @@ describe('RegionStack', () => {
       });
     });
 
-    test('every API route is integrated with the API function and authorized with AWS_IAM', () => {
+    test('every API route is integrated with the API function and authorized by the token authorizer', () => {
       const functionId = logicalIdOf(stacks[1]!, stacks[1]!.api.function);
       const integrations = secondary.findResources('AWS::ApiGatewayV2::Integration', {
         Properties: { IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] } },
       });
       const routes = routesOf(secondary);
+      const [authorizerId] = Object.keys(secondary.findResources('AWS::ApiGatewayV2::Authorizer'));
       for (const key of API_ROUTE_KEYS) {
         const route = routes.get(key);
-        expect(route).toMatchObject({ AuthorizationType: 'AWS_IAM' });
-        expect(route?.AuthorizerId).toBeUndefined();
+        expect(route).toMatchObject({
+          AuthorizationType: 'CUSTOM',
+          AuthorizerId: { Ref: authorizerId },
+        });
         const target = JSON.stringify(route?.Target);
         expect(Object.keys(integrations).some((id) => target.includes(id))).toBe(true);
       }
-      secondary.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+      secondary.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'REQUEST',
+        EnableSimpleResponses: true,
+        IdentitySource: ['$request.header.Authorization'],
+        AuthorizerResultTtlInSeconds: 300,
+      });
+      secondary.hasResourceProperties('AWS::Lambda::Function', {
+        Description: 'Active-active API authorizer (the app API tokens)',
+        Environment: {
+          Variables: {
+            API_TOKEN_SECRET_ID: 'active-active/api-token-key',
+            API_TOKEN_ISSUER: 'active-active',
+            API_TOKEN_AUDIENCE: 'api.example.com',
+          },
+        },
+      });
     });
 
     test('API Gateway may invoke the function on each route only', () => {
