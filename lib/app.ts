@@ -7,7 +7,7 @@ import {
   regionStackName,
 } from './config/naming';
 import { FunctionEnvironmentLimit } from './constructs/function-environment';
-import { regionsPrimaryFirst, rolloutProblems } from './rollout/model';
+import { rolloutProblems } from './rollout/model';
 import { DataStack } from './stacks/data-stack';
 import { GlobalStack } from './stacks/global-stack';
 import { RegionStack } from './stacks/region-stack';
@@ -21,8 +21,8 @@ export interface ActiveActiveStacks {
 }
 
 /**
- * Compose the app: the data stack in the primary region, one stack per region (each depends on
- * the data stack), and the global front door (depends on every region stack). No stack reads
+ * Compose the app: the data stack in the data region, one stack per region (each depends on the
+ * data stack), and the global front door (depends on every region stack). No stack reads
  * another's attributes, so no cross-region reference exists.
  */
 export function buildApp(app: App, config: AppConfig): ActiveActiveStacks {
@@ -39,14 +39,17 @@ export function buildApp(app: App, config: AppConfig): ActiveActiveStacks {
   Aspects.of(app).add(new FunctionEnvironmentLimit());
   const envOf = (region: string) => ({ account: config.account, region });
 
+  // The data stack's region never changes (config.dataRegion): the table and the secrets already
+  // exist as replicas everywhere else, so a data stack created in another region fails.
   const data = new DataStack(app, dataStackName(config.appName), {
-    env: envOf(config.primaryRegion),
-    description: `${config.appName}: global table (primary ${config.primaryRegion})`,
+    env: envOf(config.dataRegion),
+    description: `${config.appName}: global table and signing keys (home ${config.dataRegion})`,
     terminationProtection: !config.accountIsPlaceholder,
     config,
   });
 
-  const regions = regionsPrimaryFirst(config).map((region) => {
+  // A retiring region keeps its stack while it is out of DNS, and loses it at step unprotected.
+  const regions = config.stackRegions.map((region) => {
     const stack = new RegionStack(app, regionStackName(config.appName, region), {
       env: envOf(region),
       description: `${config.appName}: API, health check and DNS records in ${region}`,

@@ -10,6 +10,7 @@ import {
   type WriteClass,
 } from '../../lambda/domain/catalog';
 import { resolveDomainPhases } from '../../lambda/domain/write-policy';
+import { RETIRING_STEPS } from '../../lambda/rollout-guard/step-check';
 import {
   HEALTH_CHECKER_REGIONS,
   KNOWN_REGIONS,
@@ -158,10 +159,6 @@ const logsSchema = z.strictObject(
   },
   { error: 'must be an object' },
 );
-
-/** Steps of taking a region out, one per deploy (README, Removing a region). */
-export const RETIRING_STEPS = ['out-of-dns', 'unprotected'] as const;
-export type RetiringStep = (typeof RETIRING_STEPS)[number];
 
 const retiringRegionSchema = z.strictObject(
   {

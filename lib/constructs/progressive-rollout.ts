@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Annotations, Aws, CfnOutput, CustomResource, Duration } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
@@ -12,7 +12,8 @@ import {
 } from '../../lambda/domain/catalog';
 import type { WritePolicy } from '../../lambda/domain/write-policy';
 import { guardPropertiesOf, ROLLOUT_GUARD_TYPE } from '../../lambda/rollout-guard/properties';
-import type { RolloutState } from '../../lambda/rollout-guard/step-check';
+import type { RetiringRegion, RolloutState } from '../../lambda/rollout-guard/step-check';
+import { regionStackName } from '../config/naming';
 import {
   frontDoorOf,
   ROLLOUT_STATE_OUTPUT,
@@ -25,6 +26,7 @@ import {
 } from '../rollout/model';
 import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
 import { appLogGroup, type LogSettings } from './log-settings';
+import { acknowledgeWildcardResources } from './nag-acknowledgments';
 
 /** Properties of {@link ProgressiveRollout}. */
 export interface ProgressiveRolloutProps {
@@ -55,6 +57,15 @@ export interface ProgressiveRolloutProps {
   readonly regions: readonly string[];
   /** The primary region (the only writer in active-passive); must be in `regions`. */
   readonly primaryRegion: string;
+  /**
+   * The region being taken out, one step per deploy (out of DNS, then unprotected).
+   * @default - none
+   */
+  readonly retiringRegion?: RetiringRegion;
+  /** App name: the guard checks that a retiring region's stack `<appName>-region-<r>` is gone. */
+  readonly appName: string;
+  /** The global table's name: the guard refuses to create a data stack where it already exists. */
+  readonly tableName: string;
   /**
    * How long CloudFormation waits for the guard before the deploy fails.
    * @default Duration.minutes(5)
@@ -108,6 +119,7 @@ export class ProgressiveRollout extends Construct {
       },
       primaryRegion: props.primaryRegion,
       regions: props.regions,
+      ...(props.retiringRegion === undefined ? {} : { retiringRegion: props.retiringRegion }),
     };
     validate(props, this.config);
     for (const warning of rolloutWarnings(this.config.rollout)) {
@@ -121,7 +133,8 @@ export class ProgressiveRollout extends Construct {
     const guardLogs = appLogGroup(this, 'GuardLogs', props.logs);
     const role = new iam.Role(this, 'GuardRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Rollout guard: its own logs and the status of its own stack',
+      description:
+        'Rollout guard: its own logs, its own stack status, the region stacks and the table',
     });
     guardLogs.grantWrite(role);
     // The guard lets a rollback through without checking; it reads the status of its own stack
@@ -131,6 +144,40 @@ export class ProgressiveRollout extends Construct {
         sid: 'ReadOwnStackStatus',
         actions: ['cloudformation:DescribeStacks'],
         resources: [Aws.STACK_ID],
+      }),
+    );
+    // Before a replica loses its deletion protection, the guard checks that its region stack
+    // (whose conflict feed reads the replica's stream) is gone; and it refuses to create a data
+    // stack where the table already exists (the data stack moving region).
+    const regionStacks = Stack.of(this).formatArn({
+      service: 'cloudformation',
+      region: '*',
+      resource: 'stack',
+      resourceName: `${regionStackName(props.appName, '*')}/*`,
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadRegionStacks',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [regionStacks],
+      }),
+    );
+    acknowledgeWildcardResources(
+      role,
+      [regionStacks],
+      'The region stacks are named <app>-region-<region> in every region of the app; the guard only reads whether one exists.',
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeOwnTable',
+        actions: ['dynamodb:DescribeTable'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'dynamodb',
+            resource: 'table',
+            resourceName: props.tableName,
+          }),
+        ],
       }),
     );
     this.guardFunction = new nodejs.NodejsFunction(this, 'GuardFunction', {
@@ -147,10 +194,14 @@ export class ProgressiveRollout extends Construct {
       resourceType: ROLLOUT_GUARD_TYPE,
       serviceToken: this.guardFunction.functionArn,
       serviceTimeout: props.guardTimeout ?? Duration.minutes(5),
-      properties: guardPropertiesOf(this.state, {
-        allowMultiStep: this.config.rollout.allowMultiStep,
-        limitedWriteClasses: this.config.rollout.limitedWriteClasses,
-      }),
+      properties: {
+        ...guardPropertiesOf(this.state, {
+          allowMultiStep: this.config.rollout.allowMultiStep,
+          limitedWriteClasses: this.config.rollout.limitedWriteClasses,
+        }),
+        App: props.appName,
+        TableName: props.tableName,
+      },
     });
 
     // `aactl rollout` reads the deployed state from here (updated only by a successful deploy).

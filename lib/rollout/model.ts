@@ -18,7 +18,11 @@ import {
   resolveDomainPhases,
   type WritePolicy,
 } from '../../lambda/domain/write-policy';
-import { FORCE_FLAG, type RolloutState } from '../../lambda/rollout-guard/step-check';
+import {
+  FORCE_FLAG,
+  type RetiringRegion,
+  type RolloutState,
+} from '../../lambda/rollout-guard/step-check';
 import { dnsNamesOf, originNameOf } from '../config/naming';
 
 /** Output of the data stack holding the deployed rollout state (the guard's properties, JSON). */
@@ -45,6 +49,8 @@ export interface RolloutConfig {
   readonly primaryRegion: string;
   /** Every region; the primary comes first in the rollout state whatever its position here. */
   readonly regions: readonly string[];
+  /** The region being taken out, if any (still in `regions` until its last step). */
+  readonly retiringRegion?: RetiringRegion;
 }
 
 /**
@@ -88,11 +94,16 @@ export interface DnsRecord {
  * routing policy in place (aws-cdk #26754, #25404).
  */
 export function dnsRecordsOf(
-  config: Pick<RolloutConfig, 'primaryRegion' | 'regions'> & { readonly publicName: string },
+  config: Pick<RolloutConfig, 'primaryRegion' | 'regions' | 'retiringRegion'> & {
+    readonly publicName: string;
+  },
   phase: RolloutPhase,
 ): DnsRecord[] {
   const names = dnsNamesOf(config.publicName);
-  const regions = regionsPrimaryFirst(config);
+  // a retiring region has left DNS (its own and origin names go with its stack)
+  const regions = regionsPrimaryFirst(config).filter(
+    (region) => region !== config.retiringRegion?.region,
+  );
   const records: DnsRecord[] = [];
   for (const region of regions) {
     const apiTarget = `${region} API (public domain)`;
@@ -180,6 +191,7 @@ export function rolloutStateOf(config: RolloutConfig): RolloutState {
     phase: config.rollout.phase,
     domains: resolveDomainPhases(config.rollout.phase, config.rollout.domains),
     regions: regionsPrimaryFirst(config),
+    ...(config.retiringRegion === undefined ? {} : { retiring: config.retiringRegion }),
   };
 }
 

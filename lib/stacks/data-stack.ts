@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { apiTokenSecretName, type AppConfig } from '../config';
 import { GlobalTable } from '../constructs/global-table';
@@ -13,7 +13,11 @@ export interface DataStackProps extends StackProps {
   readonly config: AppConfig;
 }
 
-/** The global table and the session-token key, owned by the primary region, replicated to every other region. */
+/**
+ * The global table and the signing keys, owned by the data region (`dataRegion`, which never
+ * changes; by default the first primary) and replicated to every other region. The primary may
+ * change without this stack moving: the table has no primary, only the write policy does.
+ */
 export class DataStack extends Stack {
   /** The global table. */
   readonly globalTable: GlobalTable;
@@ -29,15 +33,27 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { config } = props;
+    if (!Token.isUnresolved(this.region) && this.region !== config.dataRegion) {
+      throw new Error(
+        `data stack must be in the data region ${config.dataRegion}, got ${this.region}; build it with env.region = config.dataRegion`,
+      );
+    }
+    const replicaRegions = config.regions.filter((region) => region !== config.dataRegion);
+    const retiring = config.retiringRegion;
     this.rollout = new ProgressiveRollout(this, 'Rollout', {
       ...config.rollout,
       regions: config.regions,
       primaryRegion: config.primaryRegion,
+      ...(retiring === undefined ? {} : { retiringRegion: retiring }),
+      appName: config.appName,
+      tableName: config.tableName,
       logs: logSettingsOf(config),
     });
     this.globalTable = new GlobalTable(this, 'GlobalTable', {
       tableName: config.tableName,
-      replicaRegions: config.secondaryRegions,
+      replicaRegions,
+      // the step before a replica's removal: its stack is gone, its protection comes off
+      unprotectedReplicaRegions: retiring?.step === 'unprotected' ? [retiring.region] : [],
       multiRegionStrongConsistency: config.multiRegionStrongConsistency,
     });
     new CfnOutput(this, 'TableName', { value: config.tableName });
@@ -48,11 +64,11 @@ export class DataStack extends Stack {
     });
     this.sessionKey = new SessionKey(this, 'SessionKey', {
       secretName: sessionKeySecretName(config.appName),
-      replicaRegions: config.secondaryRegions,
+      replicaRegions,
     });
     this.apiTokenKey = new SessionKey(this, 'ApiTokenKey', {
       secretName: apiTokenSecretName(config.appName),
-      replicaRegions: config.secondaryRegions,
+      replicaRegions,
       description:
         'Signs the API tokens every region authorizer accepts (npm run api-token; same key in every region)',
     });

@@ -11,7 +11,7 @@ import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
 import { ReplicationHeartbeat } from '../constructs/replication-heartbeat';
 import { sessionKeySecretName } from '../constructs/session-key';
-import { regionsPrimaryFirst, WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
+import { WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
 
 /** Properties of {@link RegionStack}. */
 export interface RegionStackProps extends StackProps {
@@ -48,11 +48,16 @@ export class RegionStack extends Stack {
     });
     const regionalName = regionalNameOf(config, region);
     const logs = logSettingsOf(config);
+    // The regions this one works with: the serving ones, and itself while it is retiring.
+    const peers = config.servingRegions.includes(region)
+      ? config.servingRegions
+      : [...config.servingRegions, region];
+    const inDns = config.servingRegions.includes(region);
 
     this.api = new RegionalApi(this, 'Api', {
       appName: config.appName,
       tableName: config.tableName,
-      regions: regionsPrimaryFirst(config),
+      regions: peers,
       primaryRegion: config.primaryRegion,
       publicName: config.publicName,
       regionalName,
@@ -71,7 +76,7 @@ export class RegionStack extends Stack {
     this.conflictFeed = new ConflictFeed(this, 'ConflictFeed', {
       appName: config.appName,
       tableName: config.tableName,
-      regions: regionsPrimaryFirst(config),
+      regions: peers,
       primaryRegion: config.primaryRegion,
       deployId: config.deployId,
       logs,
@@ -80,14 +85,14 @@ export class RegionStack extends Stack {
     this.heartbeat = new ReplicationHeartbeat(this, 'Heartbeat', {
       tableName: config.tableName,
       appName: config.appName,
-      regions: regionsPrimaryFirst(config),
+      regions: peers,
       divergenceGrace: Duration.seconds(config.observability.divergenceGraceSeconds),
       logs,
     });
 
     this.alarms = new RegionAlarms(this, 'Alarms', {
       appName: config.appName,
-      regions: regionsPrimaryFirst(config),
+      regions: peers,
       // the reconciliation queue is global: one region pages for it
       ...(region === config.primaryRegion
         ? { maxOpenCaseAge: Duration.hours(config.observability.maxOpenCaseAgeHours) }
@@ -102,7 +107,7 @@ export class RegionStack extends Stack {
 
     this.dashboard = new RegionDashboard(this, 'Dashboard', {
       appName: config.appName,
-      regions: regionsPrimaryFirst(config),
+      regions: peers,
       httpApi: this.api.httpApi,
       conflictFeedFunction: this.conflictFeed.function,
     });
@@ -113,6 +118,7 @@ export class RegionStack extends Stack {
       publicName: config.publicName,
       regionalName,
       isPrimary: region === config.primaryRegion,
+      inDns,
       publicDomain: this.api.publicDomain,
       regionalDomain: this.api.regionalDomain,
       healthCheck: {

@@ -88,6 +88,29 @@ describe('config defaults', () => {
   });
 });
 
+describe('the data region', () => {
+  test('defaults to the primary, and must stay one of regions', () => {
+    const { dataRegion: _, ...withoutDataRegion } = DEFAULT_CONFIG_INPUT;
+    expect(parseConfig({ ...withoutDataRegion, primaryRegion: 'eu-west-1' }).dataRegion).toBe(
+      'eu-west-1',
+    );
+    expect(
+      errorOf({
+        ...DEFAULT_CONFIG_INPUT,
+        regions: ['eu-west-1', 'eu-central-1'],
+        primaryRegion: 'eu-west-1',
+      }),
+    ).toBe(
+      'activeActive.dataRegion must be one of regions (eu-west-1, eu-central-1): the data stack never moves, so keep its region listed, got "us-east-1"',
+    );
+  });
+
+  test('a primary change keeps the data region (cdk.json pins it)', () => {
+    const moved = parseConfig({ ...DEFAULT_CONFIG_INPUT, primaryRegion: 'eu-west-1' });
+    expect([moved.primaryRegion, moved.dataRegion]).toEqual(['eu-west-1', 'us-east-1']);
+  });
+});
+
 describe('config from CDK context', () => {
   test('dotted -c overrides replace single fields and read numbers and lists', () => {
     // GIVEN cdk.json's object plus two -c overrides
@@ -96,12 +119,14 @@ describe('config from CDK context', () => {
         activeActive: DEFAULT_CONFIG_INPUT,
         'activeActive.regions': 'eu-west-1,eu-central-1',
         'activeActive.primaryRegion': 'eu-central-1',
+        'activeActive.dataRegion': 'eu-west-1',
         'activeActive.healthCheck.failureThreshold': '3',
       }),
     );
     // THEN only those fields change
     expect(config.regions).toEqual(['eu-west-1', 'eu-central-1']);
     expect(config.primaryRegion).toBe('eu-central-1');
+    expect(config.dataRegion).toBe('eu-west-1');
     expect(config.healthCheck.failureThreshold).toBe(3);
     expect(config.tableName).toBe(DEFAULT_CONFIG_INPUT.tableName);
   });
