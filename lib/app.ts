@@ -6,6 +6,7 @@ import {
   globalStackName,
   regionStackName,
 } from './config/naming';
+import { ControlTowerControls } from './constructs/control-tower';
 import { FunctionEnvironmentLimit } from './constructs/function-environment';
 import { rolloutProblems } from './rollout/model';
 import { DataStack } from './stacks/data-stack';
@@ -37,6 +38,8 @@ export function buildApp(app: App, config: AppConfig): ActiveActiveStacks {
   });
   // A function environment over 4 KB fails synth with its name and size, not the deploy.
   Aspects.of(app).add(new FunctionEnvironmentLimit());
+  // Control Tower proactive controls: fixes, and acknowledgments with reasons, in one place.
+  Aspects.of(app).add(new ControlTowerControls(config.logs));
   const envOf = (region: string) => ({ account: config.account, region });
 
   // The data stack's region never changes (config.dataRegion): the table and the secrets already
