@@ -1,6 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ActiveActiveStacks } from '../../lib/app';
+import { billedResourcesOf } from '../../lib/ops/cost/model';
 import { buildTestApp, testConfig } from '../helpers/app';
+import { billedResourcesIn } from '../helpers/billed-resources';
 
 /** Every statement of every IAM policy document in a template. */
 function policyStatements(template: Template): Array<Record<string, unknown>> {
@@ -154,6 +156,10 @@ describe('the app', () => {
         'REQUEST',
       ]);
     }
+  });
+
+  test('the cost model prices what the templates create (alarms, health checks, dashboards, keys, functions)', () => {
+    expect(billedResourcesIn(stacks)).toEqual(billedResourcesOf({ regions: 3 }));
   });
 
   test('PITR and deletion protection on every replica', () => {

@@ -9,7 +9,9 @@ import {
   FunctionEnvironmentLimit,
   LAMBDA_ENVIRONMENT_LIMIT_BYTES,
 } from '../../lib/constructs/function-environment';
+import { billedResourcesOf } from '../../lib/ops/cost/model';
 import { buildTestApp, testApp, TEST_ACCOUNT } from '../helpers/app';
+import { billedResourcesIn } from '../helpers/billed-resources';
 import { LARGEST_CONFIG_INPUT } from '../helpers/largest-config';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -50,6 +52,12 @@ describe('the largest valid config', () => {
     );
     expect(sizes.length).toBeGreaterThan(60);
     expect(sizes.filter(({ bytes }) => bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES)).toEqual([]);
+  });
+
+  test('the cost model counts what 12 regions create (log keys on, an OIDC provider)', () => {
+    expect(billedResourcesIn(stacks)).toEqual(
+      billedResourcesOf({ regions: 12, customerManagedLogKey: true, ownApiTokens: false }),
+    );
   });
 
   test('the 50 critical entities travel in the data stack item, in no environment', () => {
