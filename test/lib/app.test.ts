@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ActiveActiveStacks } from '../../lib/app';
 import { billedResourcesOf } from '../../lib/ops/cost/model';
@@ -156,6 +158,31 @@ describe('the app', () => {
         'REQUEST',
       ]);
     }
+  });
+
+  test('every alarm links a runbook section that starts from that alarm', () => {
+    const runbooks = readFileSync(path.join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
+    let alarms = 0;
+    for (const { template } of all) {
+      for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+        alarms += 1;
+        const description = alarm.Properties.AlarmDescription as string;
+        const anchor = /Runbook: docs\/runbooks\.md#([a-z0-9-]+)$/.exec(description)?.[1];
+        expect({ alarm: alarm.Properties.AlarmName, anchor }).toEqual({
+          alarm: alarm.Properties.AlarmName,
+          anchor: expect.any(String),
+        });
+        const section = runbooks.split(`\n## ${anchor}\n`)[1]?.split('\n## ')[0] ?? '';
+        // the section names the alarm it starts from (with <app>, <region> placeholders)
+        const generic = (alarm.Properties.AlarmName as string)
+          .replace(/^active-active-global-health-.*/, '<app>-global-health-<region>')
+          .replace(/^active-active-[a-z]+-[a-z]+-\d-/, '<app>-<region>-')
+          .replace(/from-[a-z]+-[a-z]+-\d$/, 'from-<other region>');
+        expect({ anchor, names: section.includes('Alarm:') }).toEqual({ anchor, names: true });
+        if (anchor !== 'open-case-age') expect(section).toContain(generic);
+      }
+    }
+    expect(alarms).toBeGreaterThan(30);
   });
 
   test('the cost model prices what the templates create (alarms, health checks, dashboards, keys, functions)', () => {
