@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ActiveActiveStacks } from '../../lib/app';
-import { billedResourcesOf } from '../../lib/ops/cost/model';
+import { REGION_ALARM_NAMES } from '../../lib/constructs/region-alarms';
+import { ALARMS_PER_REGION, billedResourcesOf } from '../../lib/ops/cost/model';
 import { buildTestApp, testConfig } from '../helpers/app';
 import { billedResourcesIn } from '../helpers/billed-resources';
 
@@ -187,6 +188,7 @@ describe('the app', () => {
 
   test('the cost model prices what the templates create (alarms, health checks, dashboards, keys, functions)', () => {
     expect(billedResourcesIn(stacks)).toEqual(billedResourcesOf({ regions: 3 }));
+    expect(ALARMS_PER_REGION).toBe(REGION_ALARM_NAMES.length);
   });
 
   test('PITR and deletion protection on every replica', () => {
