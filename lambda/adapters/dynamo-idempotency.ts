@@ -20,6 +20,7 @@ import type {
   IdempotencyStore,
   StoredResponse,
 } from '../app/ports';
+import { idempotencyKeyOf } from './idempotency-keys';
 
 export interface DynamoIdempotencyOptions {
   readonly client: DynamoDBClient;
@@ -173,6 +174,6 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   }
 
   private keyOf(scope: string, key: string): { pk: string; sk: string } {
-    return { pk: `I#${scope}`, sk: `${this.options.region}#${key}` };
+    return idempotencyKeyOf(this.options.region, scope, key);
   }
 }

@@ -46,6 +46,7 @@ import {
 } from '../domain/storage-layout';
 import type { Item, ItemKey } from '../replication/engine';
 import type { Condition, MemoryGlobalTable, TransactionPart } from '../replication/memory-table';
+import { idempotencyKeyOf } from './idempotency-keys';
 
 /** A condition that a case item is still `current` (or still absent). */
 function sameCase(current: CaseRecord | undefined): Condition {
@@ -380,7 +381,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   private keyOf(scope: string, key: string): ItemKey {
-    return { pk: `I#${scope}`, sk: `${this.region}#${key}` };
+    return idempotencyKeyOf(this.region, scope, key);
   }
 
   private call<T>(operation: string, write: boolean, run: () => T): Promise<T> {

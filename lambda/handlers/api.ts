@@ -1,7 +1,8 @@
 /**
- * The regional API handler: `/health` plus every `/v1` route. Built by `makeHandler(deps)`, so
- * tests pass in-memory or DynamoDB Local dependencies; the Lambda entry wires AWS once per cold
- * start (see `./wiring.ts`).
+ * The regional API handler: every `/v1` route. Built by `makeHandler(deps)`, so tests pass
+ * in-memory or DynamoDB Local dependencies; the Lambda entry wires AWS once per cold start (see
+ * `./wiring.ts`). The health route has its own function (`./health-function.ts`), so an
+ * overloaded API cannot fail the region's Route 53 health check.
  */
 import { createHash } from 'node:crypto';
 import { CursorError } from '../app/cursor';
@@ -15,7 +16,6 @@ import {
   type SessionKeyring,
   type SessionState,
 } from '../domain/session-token';
-import { checkHealth, type HealthProbe } from './health';
 import { errorResponse, headerOf, type HttpEvent, type HttpResult } from './http';
 import { matchRoute, tenantOfCaseRef, type Route } from './routes';
 import type { RuntimeConfig } from './runtime-config';
@@ -35,7 +35,6 @@ export type MetricSink = (name: string, value: number, unit: 'Count' | 'Millisec
 /** Everything the API handler depends on; tests pass fakes. */
 export interface ApiDeps {
   readonly config: Pick<RuntimeConfig, 'region'>;
-  readonly healthProbe: HealthProbe;
   /** The service; created lazily so `/health` never waits for secrets. */
   readonly service: () => Promise<ActiveActiveService>;
   readonly keyring: () => Promise<SessionKeyring>;
@@ -97,19 +96,6 @@ export function makeHandler(deps: ApiDeps): (event: HttpEvent) => Promise<HttpRe
 async function handle(deps: ApiDeps, event: HttpEvent): Promise<HttpResult> {
   const method = event.requestContext.http.method.toUpperCase();
   const path = event.rawPath;
-  if (path === '/health') {
-    if (method !== 'GET' && method !== 'HEAD') {
-      return errorResponse(
-        405,
-        'method_not_allowed',
-        `${method} is not allowed on /health; use GET`,
-        {
-          allow: 'GET, HEAD',
-        },
-      );
-    }
-    return checkHealth({ region: deps.config.region, probe: deps.healthProbe, now: deps.now });
-  }
 
   let matched: ReturnType<typeof matchRoute>;
   let options: RequestOptions;

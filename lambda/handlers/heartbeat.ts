@@ -3,18 +3,21 @@
  * 1. writes this region's heartbeat item; every other region's conflict feed measures its age on
  *    arrival (the true lag of that region pair);
  * 2. checks that this region's replica holds every version the other replicas have held for longer
- *    than the grace period, for the other regions' heartbeats and the configured critical
- *    entities, and publishes `DivergentEntities` (0 included, so the rollout gate has data).
+ *    than the grace period, for the other regions' heartbeats and the critical entities (read
+ *    from the observability config item, not the environment: 50 of them do not fit in 4 KB),
+ *    and publishes `DivergentEntities` (0 included, so the rollout gate has data);
+ * 3. publishes the open reconciliation cases and the oldest one's age (0 when none).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { APP_METRICS } from '../../lib/config/metrics';
 import { METRICS_NAMESPACE } from '../../lib/config/naming';
 import { collectCopies, ReplicaVersions } from '../adapters/divergence-probe';
+import { openCaseStats, readCriticalEntities } from '../adapters/observability-items';
 import { writeHeartbeat } from '../adapters/replication-lag';
 import { divergenceReport } from '../app/divergence';
-import type { ObjectKey } from '../domain/storage-layout';
 import { requiredEnv } from './env';
 
 interface ProbeConfig {
@@ -22,18 +25,12 @@ interface ProbeConfig {
   readonly regions: readonly string[];
   readonly tableName: string;
   readonly appName: string;
-  readonly criticalEntities: readonly ObjectKey[];
   readonly graceMs: number;
 }
 
 /** Reads the probe's environment once; a bad value is a deploy bug, named at cold start. */
 function readProbeConfig(env: Record<string, string | undefined>): ProbeConfig {
   const required = (name: string) => requiredEnv(env, name);
-  const entities = JSON.parse(env.CRITICAL_ENTITIES ?? '[]') as Array<{
-    tenant: string;
-    type: ObjectKey['type'];
-    id: string;
-  }>;
   const graceMs = Number(env.DIVERGENCE_GRACE_MS ?? '300000');
   if (!Number.isInteger(graceMs) || graceMs < 1000) {
     throw new Error(
@@ -45,11 +42,6 @@ function readProbeConfig(env: Record<string, string | undefined>): ProbeConfig {
     regions: required('APP_REGIONS').split(','),
     tableName: required('TABLE_NAME'),
     appName: required('APP_NAME'),
-    criticalEntities: entities.map((entity) => ({
-      tenantId: entity.tenant,
-      type: entity.type,
-      objectId: entity.id,
-    })),
     graceMs,
   };
 }
@@ -68,6 +60,7 @@ export const handler = async (): Promise<{
   region: string;
   divergentEntities: number;
   checked: number;
+  openCases: number;
 }> => {
   if (state === undefined) {
     const config = readProbeConfig(process.env);
@@ -106,17 +99,24 @@ export const handler = async (): Promise<{
     }
     return replica;
   };
+  const local = documents(config.region);
   await writeHeartbeat({
-    documents: documents(config.region),
+    documents: local,
     tableName: config.tableName,
     region: config.region,
     nowMs: Date.now(),
   });
+  const criticalEntities = await readCriticalEntities(local, config.tableName);
+  if (criticalEntities === undefined) {
+    logger.warn('observability config item missing: checking heartbeats only', {
+      hint: 'deploy the data stack; a new replica receives the item by replication',
+    });
+  }
   const copies = await collectCopies({
     region: config.region,
     regions: config.regions,
     replica: replicaFor,
-    criticalEntities: config.criticalEntities,
+    criticalEntities: criticalEntities ?? [],
     onRemoteError: (region, error) =>
       logger.warn('divergence probe could not read a replica', {
         remoteRegion: region,
@@ -125,11 +125,19 @@ export const handler = async (): Promise<{
   });
   const report = divergenceReport(copies, Date.now(), config.graceMs);
   if (report.divergentEntities > 0) logger.error('replicas diverge', { details: report.details });
-  metrics.addMetric('DivergentEntities', MetricUnit.Count, report.divergentEntities);
+  const cases = await openCaseStats(local, config.tableName, Date.now());
+  metrics.addMetric(APP_METRICS.divergentEntities.name, MetricUnit.Count, report.divergentEntities);
+  metrics.addMetric(APP_METRICS.openReconciliationCases.name, MetricUnit.Count, cases.open);
+  metrics.addMetric(
+    APP_METRICS.oldestOpenCaseAgeSeconds.name,
+    MetricUnit.Seconds,
+    cases.oldestAgeSeconds,
+  );
   metrics.publishStoredMetrics();
   return {
     region: config.region,
     divergentEntities: report.divergentEntities,
     checked: report.checked,
+    openCases: cases.open,
   };
 };

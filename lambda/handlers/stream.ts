@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { APP_METRICS } from '../../lib/config/metrics';
 import { METRICS_NAMESPACE } from '../../lib/config/naming';
 import { DynamoReplica } from '../adapters/dynamo-replica';
 import { writeLag } from '../adapters/replication-lag';
@@ -44,6 +45,8 @@ export function makeStreamHandler(
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         }),
       );
+      // batchItemFailures keep Lambda's Errors at 0: this count is what the alarm watches
+      deps.metric(APP_METRICS.conflictFeedFailedRecords.name, failures.length, 'Count');
       return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
     } finally {
       flush();

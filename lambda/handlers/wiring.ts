@@ -8,7 +8,6 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { METRICS_NAMESPACE } from '../../lib/config/naming';
-import { DynamoHealthProbe } from '../adapters/dynamo-health-probe';
 import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency';
 import { DynamoReplica } from '../adapters/dynamo-replica';
 import { dynamoReplicationLag } from '../adapters/replication-lag';
@@ -71,14 +70,6 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
     }
     return store;
   };
-  const healthClient = new DynamoDBClient({
-    region: config.region,
-    maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: config.healthTimeoutMs,
-      requestTimeout: config.healthTimeoutMs,
-    },
-  });
   const secrets = new SecretsManagerClient({ region: config.region });
   let keyring: Promise<SessionKeyring> | undefined;
   const loadKeyring = () => {
@@ -92,12 +83,6 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
   let service: ActiveActiveService | undefined;
   return {
     config,
-    healthProbe: new DynamoHealthProbe({
-      client: healthClient,
-      tableName: config.tableName,
-      region: config.region,
-      timeoutMs: config.healthTimeoutMs,
-    }),
     keyring: loadKeyring,
     service: async () => {
       service ??= new ActiveActiveService({

@@ -14,6 +14,7 @@ import type {
   CloudFormationCustomResourceEvent,
   CloudFormationCustomResourceResponse,
 } from 'aws-lambda';
+import { dataStackName, regionStackName } from '../../lib/config/naming';
 import { parseGuardProperties } from './properties';
 import { checkRolloutStep, describeVerdict, FORCE_FLAG } from './step-check';
 
@@ -29,6 +30,10 @@ export interface RolloutGuardDeps {
   respond(responseUrl: string, response: CloudFormationCustomResourceResponse): Promise<void>;
   /** The stack's current status, e.g. `UPDATE_ROLLBACK_IN_PROGRESS`. */
   stackStatus(stackId: string): Promise<string | undefined>;
+  /** Whether a stack of this name exists (in any state but deleted) in `region`. */
+  stackExists(region: string, stackName: string): Promise<boolean>;
+  /** Whether a table of this name exists in the guard's own region. */
+  tableExists(tableName: string): Promise<boolean>;
   /** One structured log line. */
   log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
 }
@@ -74,6 +79,15 @@ async function decide(
   const requested = parseGuardProperties(event.ResourceProperties);
   const data = { Phase: requested.state.phase };
   if (event.RequestType === 'Create') {
+    // A data stack created where the table already exists is the data stack moving region
+    // (primaryRegion changed without dataRegion): the table is a replica here, and creating it
+    // would fail halfway. Refuse before anything else is created.
+    if (requested.app !== undefined && (await deps.tableExists(requested.app.tableName))) {
+      return {
+        status: 'FAILED',
+        reason: `table ${requested.app.tableName} already exists in this region as a replica of the global table, so this data stack would move it: the data stack never moves region. Set activeActive.dataRegion to the region where ${dataStackName(requested.app.name)} was deployed first, then deploy again (README, Changing the primary region)`,
+      };
+    }
     return {
       status: 'SUCCESS',
       reason: `rollout state recorded: phase ${requested.state.phase}, regions ${requested.state.regions.join(', ')}`,
@@ -110,6 +124,18 @@ async function decide(
   const verdict = checkRolloutStep(deployed.state, requested.state, {
     allowMultiStep: requested.allowMultiStep,
   });
+  // A replica loses its deletion protection only once nothing reads its stream any more.
+  if (verdict.allowed && requested.app !== undefined) {
+    for (const region of verdict.regionStacksMustBeGone) {
+      const stackName = regionStackName(requested.app.name, region);
+      if (await deps.stackExists(region, stackName)) {
+        return {
+          status: 'FAILED',
+          reason: `rollout step refused: region stack ${stackName} still exists in ${region}; its conflict feed reads the replica's stream. Destroy it first (npx cdk destroy ${stackName}, while retiringRegion.step is out-of-dns), then deploy step unprotected again`,
+        };
+      }
+    }
+  }
   return {
     status: verdict.allowed ? 'SUCCESS' : 'FAILED',
     reason: describeVerdict(verdict),

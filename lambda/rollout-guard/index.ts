@@ -2,50 +2,45 @@
  * Lambda entry of `Custom::RolloutGuard`: the handler wired to real adapters. Kept apart from
  * `handler.ts` so tests build the handler with fakes and never load the AWS SDK.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import type { CloudFormationCustomResourceResponse } from 'aws-lambda';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { putResponse } from '../custom-resources/put-response';
 import { makeHandler } from './handler';
 
-const cloudformation = new CloudFormationClient({});
+export { putResponse } from '../custom-resources/put-response';
 
-/** PUT the response to CloudFormation's pre-signed S3 URL (the body must not carry a content type). */
-export function putResponse(
-  responseUrl: string,
-  response: CloudFormationCustomResourceResponse,
-): Promise<void> {
-  const body = JSON.stringify(response);
-  // CloudFormation always sends https; plain http is accepted for local tests.
-  const request = new URL(responseUrl).protocol === 'http:' ? httpRequest : httpsRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      responseUrl,
-      {
-        method: 'PUT',
-        headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-        timeout: 10_000,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          (res.statusCode ?? 0) < 300
-            ? resolve()
-            : reject(new Error(`response upload answered HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('response upload timed out')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const cloudformation = new CloudFormationClient({});
+const dynamodb = new DynamoDBClient({});
 
 export const handler = makeHandler({
   respond: putResponse,
   async stackStatus(stackId) {
     const result = await cloudformation.send(new DescribeStacksCommand({ StackName: stackId }));
     return result.Stacks?.[0]?.StackStatus;
+  },
+  async stackExists(region, stackName) {
+    try {
+      const client = new CloudFormationClient({ region });
+      const result = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+      return (result.Stacks ?? []).some((stack) => stack.StackStatus !== 'DELETE_COMPLETE');
+    } catch (error) {
+      // CloudFormation answers a ValidationError "Stack with id ... does not exist"
+      if (error instanceof Error && /does not exist/.test(error.message)) return false;
+      throw error;
+    }
+  },
+  async tableExists(tableName) {
+    try {
+      await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+      return true;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return false;
+      throw error;
+    }
   },
   log(level, message, fields = {}) {
     console.log(JSON.stringify({ level, message, ...fields }));

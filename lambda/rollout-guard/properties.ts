@@ -12,7 +12,7 @@ import {
   type WriteClass,
 } from '../domain/catalog';
 import { isPlainObject } from '../domain/json';
-import type { RolloutState } from './step-check';
+import { RETIRING_STEPS, type RetiringStep, type RolloutState } from './step-check';
 
 /** CloudFormation resource type of the guard. */
 export const ROLLOUT_GUARD_TYPE = 'Custom::RolloutGuard';
@@ -24,6 +24,16 @@ export interface RolloutGuardProperties {
   readonly Regions: readonly string[];
   readonly LimitedWriteClasses: readonly WriteClass[];
   readonly AllowMultiStep: 'true' | 'false';
+  /** The region being taken out (absent when none, so older deploys compare unchanged). */
+  readonly Retiring?: { readonly Region: string; readonly Step: RetiringStep };
+}
+
+/** What the guard needs to know about the app besides the rollout state. */
+export interface GuardApp {
+  /** App name: region stacks are `<App>-region-<region>`. */
+  readonly App: string;
+  /** The global table's name (the guard checks it does not exist when the stack is created). */
+  readonly TableName: string;
 }
 
 /** The guard's view of a deploy: the rollout state and whether it is forced. */
@@ -32,6 +42,8 @@ export interface GuardRequest {
   readonly allowMultiStep: boolean;
   /** Recorded for operators; the step check does not read it. */
   readonly limitedWriteClasses: readonly WriteClass[];
+  /** The app, when the properties carry it (templates before region retirement did not). */
+  readonly app?: { readonly name: string; readonly tableName: string };
 }
 
 /** Build the properties for a state (keys in a fixed order, so templates are stable). */
@@ -50,6 +62,9 @@ export function guardPropertiesOf(
     Regions: [...state.regions],
     LimitedWriteClasses: [...options.limitedWriteClasses],
     AllowMultiStep: options.allowMultiStep ? 'true' : 'false',
+    ...(state.retiring === undefined
+      ? {}
+      : { Retiring: { Region: state.retiring.region, Step: state.retiring.step } }),
   };
 }
 
@@ -94,15 +109,39 @@ export function parseGuardProperties(raw: unknown, what = 'ResourceProperties'):
     );
   }
 
+  const retiring = value.Retiring;
+  let retiringRegion: RolloutState['retiring'];
+  if (retiring !== undefined) {
+    const region = isPlainObject(retiring) ? retiring.Region : undefined;
+    const step = isPlainObject(retiring) ? retiring.Step : undefined;
+    if (
+      typeof region !== 'string' ||
+      !(RETIRING_STEPS as readonly unknown[]).includes(step) ||
+      !(regionList ?? []).includes(region)
+    ) {
+      problems.push(
+        `${what}.Retiring must be {Region: one of Regions, Step: ${RETIRING_STEPS.join(' | ')}}, got ${show(retiring)}`,
+      );
+    } else {
+      retiringRegion = { region, step: step as RetiringStep };
+    }
+  }
+
   if (problems.length > 0) throw new Error(problems.join('; '));
+  const app =
+    typeof value.App === 'string' && typeof value.TableName === 'string'
+      ? { name: value.App, tableName: value.TableName }
+      : undefined;
   return {
     state: {
       phase: phase as RolloutPhase,
       domains: domains as Record<DataDomain, RolloutPhase>,
       regions: regionList ?? [],
+      ...(retiringRegion === undefined ? {} : { retiring: retiringRegion }),
     },
     allowMultiStep: force === 'true' || force === true,
     limitedWriteClasses: classes as WriteClass[],
+    ...(app === undefined ? {} : { app }),
   };
 }
 

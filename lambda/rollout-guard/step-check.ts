@@ -1,9 +1,11 @@
 /**
  * The rule behind `Custom::RolloutGuard`: a deploy moves the global phase and every data domain at
- * most one phase (up or down), unless forced, and adds or removes at most one replica region
- * (a DynamoDB global-table limit that no flag can lift). Pure: the guard Lambda compares what
- * CloudFormation deployed last (`OldResourceProperties`) with what this deploy asks for, and
- * `aactl rollout plan` runs the same check before anything is deployed.
+ * most one phase (up or down), unless forced, and changes at most one region (a DynamoDB
+ * global-table limit that no flag can lift). A region leaves in the only order that works, one
+ * step per deploy: out of DNS (its stack stays), its region stack destroyed and its replica's
+ * deletion protection off (`unprotected`), then its replica removed. Pure: the guard Lambda
+ * compares what CloudFormation deployed last (`OldResourceProperties`) with what this deploy asks
+ * for, and `aactl rollout plan` runs the same check before anything is deployed.
  */
 import {
   DATA_DOMAINS,
@@ -13,15 +15,37 @@ import {
   type RolloutPhase,
 } from '../domain/catalog';
 
+/** Steps of taking a region out, one per deploy (README, Removing a region). */
+export const RETIRING_STEPS = ['out-of-dns', 'unprotected'] as const;
+export type RetiringStep = (typeof RETIRING_STEPS)[number];
+
+/** A region on its way out. */
+export interface RetiringRegion {
+  readonly region: string;
+  /**
+   * `out-of-dns`: out of the latency and standby sets, its stack still deployed;
+   * `unprotected`: its stack destroyed, its replica's deletion protection off.
+   */
+  readonly step: RetiringStep;
+}
+
 /** The rollout facts the guard records in its resource properties. */
 export interface RolloutState {
   /** The global phase (it decides DNS). */
   readonly phase: RolloutPhase;
   /** Every domain's resolved phase. */
   readonly domains: Readonly<Record<DataDomain, RolloutPhase>>;
-  /** Every region of the global table, primary first. */
+  /** Every region of the global table (a retiring one included), primary first. */
   readonly regions: readonly string[];
+  /** The region being taken out, if any. */
+  readonly retiring?: RetiringRegion;
 }
+
+/** Where a region is in its life: absent, serving, or one of the retiring steps. */
+type RegionStage = 'absent' | 'serving' | RetiringStep;
+
+/** The stages a region passes through, in order; a deploy moves one region one stage. */
+const REGION_STAGES: readonly RegionStage[] = ['serving', 'out-of-dns', 'unprotected', 'absent'];
 
 /** One unit (the global phase or a domain) that moves. */
 export interface PhaseMove {
@@ -45,6 +69,19 @@ export interface StepVerdict {
   readonly moves: readonly PhaseMove[];
   readonly regionsAdded: readonly string[];
   readonly regionsRemoved: readonly string[];
+  /** Regions that move one retiring step (out of DNS, unprotected) or back. */
+  readonly regionsRetiring: ReadonlyArray<{
+    readonly region: string;
+    readonly from: string;
+    readonly to: string;
+  }>;
+  /**
+   * Regions whose region stack must already be destroyed for this deploy to be safe (their
+   * replica loses its deletion protection); the guard Lambda checks, `aactl` only reports.
+   */
+  readonly regionStacksMustBeGone: readonly string[];
+  /** The primary before and after, when it changes (a change of records and write policy). */
+  readonly primaryChange?: { readonly from: string; readonly to: string };
 }
 
 /** The context key that forces a multi-step deploy (named in every refusal). */
@@ -78,15 +115,38 @@ export function checkRolloutStep(
 
   const regionsAdded = requested.regions.filter((region) => !deployed.regions.includes(region));
   const regionsRemoved = deployed.regions.filter((region) => !requested.regions.includes(region));
-  if (regionsAdded.length + regionsRemoved.length > 1) {
+  const changed = [...new Set([...deployed.regions, ...requested.regions])]
+    .map((region) => ({
+      region,
+      from: stageOf(deployed, region),
+      to: stageOf(requested, region),
+    }))
+    .filter((change) => change.from !== change.to);
+  if (changed.length > 1) {
     const parts = [
       regionsAdded.length > 0 ? `adds ${regionsAdded.join(', ')}` : '',
       regionsRemoved.length > 0 ? `removes ${regionsRemoved.join(', ')}` : '',
+      ...changed
+        .filter((change) => change.from !== 'absent' && change.to !== 'absent')
+        .map((change) => `moves ${change.region} from ${change.from} to ${change.to}`),
     ].filter((part) => part !== '');
     refusals.push(
       `this deploy ${parts.join(' and ')}, but a global table adds or removes only one replica region per deploy (allowMultiStep does not lift this DynamoDB limit): change one region per deploy`,
     );
   }
+  const regionStacksMustBeGone: string[] = [];
+  for (const change of changed) {
+    const refusal = regionStepRefusal(change.region, change.from, change.to);
+    if (refusal !== undefined) refusals.push(refusal);
+    if (change.from === 'out-of-dns' && change.to === 'unprotected') {
+      regionStacksMustBeGone.push(change.region);
+    }
+  }
+  const regionsRetiring = changed.filter(
+    (change) => change.from !== 'absent' && change.to !== 'absent',
+  );
+  const [primaryBefore] = deployed.regions;
+  const [primaryAfter] = requested.regions;
 
   return {
     allowed: refusals.length === 0,
@@ -95,7 +155,33 @@ export function checkRolloutStep(
     moves,
     regionsAdded,
     regionsRemoved,
+    regionsRetiring,
+    regionStacksMustBeGone,
+    ...(primaryBefore !== undefined && primaryAfter !== undefined && primaryBefore !== primaryAfter
+      ? { primaryChange: { from: primaryBefore, to: primaryAfter } }
+      : {}),
   };
+}
+
+function stageOf(state: RolloutState, region: string): RegionStage {
+  if (!state.regions.includes(region)) return 'absent';
+  return state.retiring?.region === region ? state.retiring.step : 'serving';
+}
+
+/** Why one region may not move from `from` to `to` in one deploy, if it may not. */
+function regionStepRefusal(region: string, from: RegionStage, to: RegionStage): string | undefined {
+  if (from === 'absent') {
+    return to === 'serving'
+      ? undefined
+      : `${region} is not deployed yet, so it cannot be retired; add it to regions first`;
+  }
+  const distance = REGION_STAGES.indexOf(to) - REGION_STAGES.indexOf(from);
+  if (Math.abs(distance) === 1) return undefined;
+  if (to === 'absent') {
+    return `replica ${region} still has deletion protection, so removing it would fail and roll back; take it out in order, one deploy each: retiringRegion {region: ${region}, step: out-of-dns}, destroy its region stack, step unprotected, then remove it from regions (README, Removing a region)`;
+  }
+  const next = REGION_STAGES[REGION_STAGES.indexOf(from) + Math.sign(distance)];
+  return `${region} would move from ${from} to ${to}; a region moves one step per deploy: deploy ${next === 'serving' ? 'it serving again' : `step ${String(next)}`} first (README, Removing a region)`;
 }
 
 /** One line for CloudFormation's status reason (refusals first). */
@@ -105,6 +191,10 @@ export function describeVerdict(verdict: StepVerdict): string {
   const regions = [
     ...verdict.regionsAdded.map((region) => `replica ${region} added`),
     ...verdict.regionsRemoved.map((region) => `replica ${region} removed`),
+    ...verdict.regionsRetiring.map((change) => `${change.region} ${change.from} -> ${change.to}`),
+    ...(verdict.primaryChange === undefined
+      ? []
+      : [`primary ${verdict.primaryChange.from} -> ${verdict.primaryChange.to}`]),
   ];
   const changes = [...moved, ...regions];
   const summary = changes.length > 0 ? changes.join(', ') : 'no rollout change';

@@ -20,6 +20,12 @@ export class ConfigError extends Error {
 export interface ConfigEnvironment {
   /** The account the CDK CLI resolved (CDK_DEFAULT_ACCOUNT), if any. */
   readonly defaultAccount?: string;
+  /**
+   * The deploy id when config does not pin one (bin/app.ts passes the synth time, so custom
+   * resources that look things up at deploy time run on every deploy).
+   * @default 'static' (tests and tools that never deploy)
+   */
+  readonly deployId?: string;
 }
 
 /** Validate raw config (the value of the context key) and resolve defaults and derived names. */
@@ -35,12 +41,23 @@ export function parseConfig(raw: unknown, env: ConfigEnvironment = {}): AppConfi
   }
   const parsed = result.data;
   const account = parsed.account ?? env.defaultAccount ?? PLACEHOLDER_ACCOUNT;
+  const primaryFirst = [
+    parsed.primaryRegion,
+    ...parsed.regions.filter((region) => region !== parsed.primaryRegion),
+  ];
+  const retiring = parsed.retiringRegion;
   return {
     ...parsed,
     account,
     accountIsPlaceholder: account === PLACEHOLDER_ACCOUNT,
     publicName: `${parsed.api.subdomain}.${parsed.domainName}`,
     secondaryRegions: parsed.regions.filter((region) => region !== parsed.primaryRegion),
+    dataRegion: parsed.dataRegion ?? parsed.primaryRegion,
+    servingRegions: primaryFirst.filter((region) => region !== retiring?.region),
+    stackRegions: primaryFirst.filter(
+      (region) => region !== retiring?.region || retiring.step === 'out-of-dns',
+    ),
+    deployId: parsed.deployId ?? env.deployId ?? 'static',
   };
 }
 

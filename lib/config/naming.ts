@@ -27,6 +27,15 @@ export const TAG_REGION = 'aa:region';
 /** Tag set on a health check while a drill holds it (the drill lock). */
 export const TAG_DRILL_LOCK = 'aa:drill-lock';
 
+/**
+ * One region's origin name, e.g. `eu-west-1.origin.api.example.com`: a plain alias to the
+ * region's public custom domain, owned by the region stack. The failover PRIMARY (global stack)
+ * aliases the primary's origin, so changing the primary is one update of one record.
+ */
+export function originNameOf(publicName: string, region: string): string {
+  return `${region}.origin.${publicName}`;
+}
+
 /** DNS names under the public name, e.g. for `api.example.com`. */
 export function dnsNamesOf(publicName: string) {
   return {
@@ -37,6 +46,14 @@ export function dnsNamesOf(publicName: string) {
     /** Latency-routed set of the secondary regions (the failover SECONDARY target). */
     standby: `standby.${publicName}`,
   } as const;
+}
+
+/**
+ * Name of the secret holding the API token key (replicated to every region): the app's API
+ * tokens are signed with it (`npm run api-token`) and every region's authorizer verifies with it.
+ */
+export function apiTokenSecretName(appName: string): string {
+  return `${appName}/api-token-key`;
 }
 
 /** CloudWatch namespace of the app's own metrics (EMF from the functions, read by alarms and gates). */
@@ -55,6 +72,16 @@ export const CONTROL_PARTITION = '__control__';
 export function drainFlagKey(region: string): { pk: string; sk: string } {
   return { pk: CONTROL_PARTITION, sk: `drain#${region}` };
 }
+
+/**
+ * Key of the observability config item (the critical entities the divergence probe compares),
+ * written by the data stack and read by every region's probe from its local replica: a list from
+ * config belongs in the table, not in a Lambda environment (4 KB in all).
+ */
+export const OBSERVABILITY_CONFIG_KEY = { pk: CONTROL_PARTITION, sk: 'config#observability' };
+
+/** Attribute of the observability config item holding the critical entities (a JSON list). */
+export const CRITICAL_ENTITIES_ATTRIBUTE = 'criticalEntities';
 
 /** Sort-key prefix of the regions' replication heartbeats (control items). */
 export const HEARTBEAT_PREFIX = 'heartbeat#';

@@ -10,6 +10,7 @@ import {
   type WriteClass,
 } from '../../lambda/domain/catalog';
 import { resolveDomainPhases } from '../../lambda/domain/write-policy';
+import { RETIRING_STEPS } from '../../lambda/rollout-guard/step-check';
 import {
   HEALTH_CHECKER_REGIONS,
   KNOWN_REGIONS,
@@ -89,6 +90,7 @@ const healthCheckSchema = z.strictObject(
         error: 'needs at least 3 health-checker regions',
       })
       .default([...HEALTH_CHECKER_REGIONS]),
+    reservedConcurrency: integer(0, 100).default(5),
   },
   { error: 'must be an object' },
 );
@@ -139,6 +141,33 @@ const apiSchema = z.strictObject(
   { error: 'must be an object' },
 );
 
+/** CloudWatch Logs retention periods, in days (the only values the service accepts). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+const logsSchema = z.strictObject(
+  {
+    retentionDays: z.coerce
+      .number()
+      .refine((value) => (LOG_RETENTION_DAYS as readonly number[]).includes(value), {
+        error: `must be a CloudWatch Logs retention in days (${LOG_RETENTION_DAYS.join(', ')})`,
+      })
+      .default(30),
+    customerManagedKey: z.boolean({ error: 'must be true or false' }).default(false),
+  },
+  { error: 'must be an object' },
+);
+
+const retiringRegionSchema = z.strictObject(
+  {
+    region: regionName,
+    step: z.enum(RETIRING_STEPS, { error: `must be one of ${RETIRING_STEPS.join(' | ')}` }),
+  },
+  { error: 'must be an object with region and step' },
+);
+
 const drillsSchema = z.strictObject(
   { minHealthyRegions: integer(1, 50).default(1) },
   { error: 'must be an object' },
@@ -175,6 +204,15 @@ export const configSchema = z
           error: 'needs at least 2 regions for multi-region',
         }),
       primaryRegion: regionName,
+      dataRegion: regionName.optional(),
+      retiringRegion: retiringRegionSchema.optional(),
+      deployId: z
+        .string()
+        .regex(/^[A-Za-z0-9:._-]{1,64}$/, {
+          error: 'must be 1-64 of A-Z a-z 0-9 : . _ -',
+        })
+        .optional(),
+      logs: logsSchema.default({ retentionDays: 30, customerManagedKey: false }),
       domainName: z
         .string({ error: 'must be a domain name such as example.com' })
         .regex(DOMAIN_NAME, {
@@ -208,6 +246,7 @@ export const configSchema = z
         failureThreshold: 2,
         path: '/health',
         checkerRegions: [...HEALTH_CHECKER_REGIONS],
+        reservedConcurrency: 5,
       }),
       recordTtlSeconds: integer(1, 60).default(60),
       rollout: rolloutSchema.default({
@@ -247,10 +286,11 @@ export const configSchema = z
               })
               .default([]),
             divergenceGraceSeconds: integer(30, 3600).default(300),
+            maxOpenCaseAgeHours: integer(1, 720).default(24),
           },
           { error: 'must be an object' },
         )
-        .default({ criticalEntities: [], divergenceGraceSeconds: 300 }),
+        .default({ criticalEntities: [], divergenceGraceSeconds: 300, maxOpenCaseAgeHours: 24 }),
       /**
        * Price overrides for `aactl cost` and `aactl rollout plan`, by the names in
        * lib/ops/cost/prices.ts (e.g. `{"route53HealthCheckMonth": 0.75}`); unnamed prices stay at
@@ -277,6 +317,33 @@ export const configSchema = z
       });
     }
     if (
+      config.dataRegion !== undefined &&
+      config.regions.length >= 2 &&
+      !config.regions.includes(config.dataRegion)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dataRegion'],
+        message: `must be one of regions (${config.regions.join(', ')}): the data stack never moves, so keep its region listed`,
+      });
+    }
+    const retiring = config.retiringRegion;
+    if (retiring !== undefined) {
+      const dataRegion = config.dataRegion ?? config.primaryRegion;
+      const problem = !config.regions.includes(retiring.region)
+        ? `must be one of regions (${config.regions.join(', ')}); a region leaves regions only after its last step`
+        : retiring.region === config.primaryRegion
+          ? `is the primary region; make another region primary first (README, Changing the primary region)`
+          : retiring.region === dataRegion
+            ? `is the data stack's region, which never moves; it cannot be retired`
+            : config.regions.length - 1 < 2
+              ? `would leave ${config.regions.length - 1} region; add a region before retiring one`
+              : undefined;
+      if (problem !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['retiringRegion', 'region'], message: problem });
+      }
+    }
+    if (
       config.domainName !== config.hostedZone.name &&
       !config.domainName.endsWith(`.${config.hostedZone.name}`)
     ) {
@@ -299,11 +366,12 @@ export const configSchema = z
         });
       }
     }
-    if (config.drills.minHealthyRegions >= config.regions.length) {
+    const serving = config.regions.length - (config.retiringRegion === undefined ? 0 : 1);
+    if (config.drills.minHealthyRegions >= serving) {
       ctx.addIssue({
         code: 'custom',
         path: ['drills', 'minHealthyRegions'],
-        message: `must be less than the number of regions (${config.regions.length}), or no drill could ever run`,
+        message: `must be less than the number of serving regions (${serving}), or no drill could ever run`,
       });
     }
   });
@@ -324,6 +392,14 @@ export interface AppConfig extends ParsedConfig {
   readonly publicName: string;
   /** Regions other than the primary, in config order. */
   readonly secondaryRegions: string[];
+  /** Region of the data stack (the global table's and the secrets' home): `dataRegion`, else the primary. */
+  readonly dataRegion: string;
+  /** Regions in DNS, serving traffic: every region but a retiring one, primary first. */
+  readonly servingRegions: string[];
+  /** Regions that have a region stack: the serving ones, and a retiring one until it is out of DNS. */
+  readonly stackRegions: string[];
+  /** Value that changes on every `cdk synth` of bin/app.ts, so deploy-time lookups run again. */
+  readonly deployId: string;
 }
 
 /** The phase a data domain is in: its override, else the global phase (the write policy's rule). */

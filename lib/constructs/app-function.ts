@@ -1,14 +1,14 @@
 import * as path from 'node:path';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
+import { appLogGroup, type LogSettings } from './log-settings';
 
 /** Properties of {@link appFunction}. */
 export interface AppFunctionProps {
-  /** Entry file under lambda/handlers, e.g. `api.ts`. */
+  /** Entry file under `lambda/`, e.g. `handlers/api.ts`. */
   readonly entry: string;
   /** Function description. */
   readonly description: string;
@@ -16,13 +16,19 @@ export interface AppFunctionProps {
   readonly roleDescription: string;
   /** Environment variables. */
   readonly environment: Record<string, string>;
-  /** Log retention. */
-  readonly logRetention: logs.RetentionDays;
   /**
-   * Function options that differ from the shared defaults (memory, timeout).
+   * Retention and encryption of the function's log group.
+   * @default - one month, CloudWatch Logs' own encryption
+   */
+  readonly logs?: LogSettings;
+  /**
+   * Function options that differ from the shared defaults (memory, timeout, concurrency).
    * @default - the defaults of functionDefaults()
    */
-  readonly overrides?: Pick<nodejs.NodejsFunctionProps, 'memorySize' | 'timeout'>;
+  readonly overrides?: Pick<
+    nodejs.NodejsFunctionProps,
+    'memorySize' | 'timeout' | 'reservedConcurrentExecutions'
+  >;
 }
 
 /**
@@ -34,10 +40,7 @@ export function appFunction(
   scope: Construct,
   props: AppFunctionProps,
 ): { readonly function: nodejs.NodejsFunction; readonly role: iam.Role } {
-  const logGroup = new logs.LogGroup(scope, 'FunctionLogs', {
-    retention: props.logRetention,
-    removalPolicy: RemovalPolicy.DESTROY,
-  });
+  const logGroup = appLogGroup(scope, 'FunctionLogs', props.logs);
   const role = new iam.Role(scope, 'FunctionRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: props.roleDescription,
@@ -47,7 +50,7 @@ export function appFunction(
     ...functionDefaults(),
     ...props.overrides,
     role,
-    entry: path.join(LAMBDA_ROOT, 'handlers', props.entry),
+    entry: path.join(LAMBDA_ROOT, props.entry),
     description: props.description,
     logGroup,
     environment: props.environment,

@@ -1,14 +1,15 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type CfnResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { DATA_TYPE_NAMES, DATA_TYPES } from '../../lambda/domain/catalog';
 import { HEARTBEAT_PREFIX, METRICS_NAMESPACE } from '../config/naming';
 import { appFunction, replicaArns } from './app-function';
+import { LAMBDA_ENTRIES } from './lambda-bundling';
+import { appLogGroup, type LogSettings } from './log-settings';
 import { acknowledgeWildcardResources } from './nag-acknowledgments';
 
 /** Item `type`s of money (ledger accounts): every region checks them for concurrent versions. */
@@ -22,7 +23,10 @@ export interface ConflictFeedProps {
   readonly tableName: string;
   /** Every region of the app, primary first (passed to the function). */
   readonly regions: readonly string[];
-  /** The primary region. */
+  /**
+   * The home of tenants never assigned one (the write policy's default home: the data region);
+   * the function gets it as `PRIMARY_REGION`.
+   */
   readonly primaryRegion: string;
   /**
    * Records per batch.
@@ -46,10 +50,17 @@ export interface ConflictFeedProps {
    */
   readonly maxRecordAge?: Duration;
   /**
-   * Retention of the function's logs.
-   * @default logs.RetentionDays.ONE_MONTH
+   * Retention and encryption of the function's logs.
+   * @default - one month, CloudWatch Logs' own encryption
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logs?: LogSettings;
+  /**
+   * A value that changes on every deploy (config `deployId`). The stream ARN lookup runs again
+   * whenever it changes, so a stream that was recreated outside this stack (the replica removed
+   * and added again, streams turned off and on) moves the mapping to the live stream.
+   * @default 'static' - the lookup runs only on create and when the table changes
+   */
+  readonly deployId?: string;
 }
 
 /**
@@ -81,10 +92,15 @@ export class ConflictFeed extends Construct {
     const retryAttempts = props.retryAttempts ?? 5;
     const maxRecordAge = props.maxRecordAge ?? Duration.hours(1);
     validateMapping({ batchSize, maxBatchingWindow, retryAttempts, maxRecordAge });
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const tableArn = replicaArns(this, region, props.tableName).table;
 
-    this.streamArn = this.lookUpStreamArn(props.tableName, tableArn, region, retention);
+    this.streamArn = this.lookUpStreamArn({
+      tableName: props.tableName,
+      tableArn,
+      region,
+      logs: props.logs ?? {},
+      deployId: props.deployId ?? 'static',
+    });
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -99,10 +115,10 @@ export class ConflictFeed extends Construct {
 
     // An explicit role instead of the AWSLambdaDynamoDBExecutionRole managed policy.
     const { function: fn, role } = appFunction(this, {
-      entry: 'stream.ts',
+      entry: LAMBDA_ENTRIES['conflict feed'].entry,
       description: 'Active-active conflict feed (local replica stream)',
       roleDescription: 'Conflict feed: its own logs, the local replica stream and table, its DLQ',
-      logRetention: retention,
+      logs: props.logs,
       // a batch of up to 100 records, each a few reads and at most one write
       overrides: { timeout: Duration.seconds(30) },
       environment: {
@@ -173,16 +189,20 @@ export class ConflictFeed extends Construct {
   }
 
   /**
-   * Read the replica's latest stream ARN in this region. Called on create and on every update
-   * of the lookup, so a recreated table's new stream is picked up; the ARN is the physical id,
-   * so a new stream replaces the mapping.
+   * Read the replica's latest stream ARN in this region, on create and on every update of the
+   * lookup. Its properties carry the deploy id, so every deploy is an update: a stream recreated
+   * since the last deploy is picked up, and because the mapping's event source is the looked-up
+   * ARN, a new stream replaces the mapping (CloudFormation replaces a mapping whose
+   * EventSourceArn changes).
    */
-  private lookUpStreamArn(
-    tableName: string,
-    tableArn: string,
-    region: string,
-    retention: logs.RetentionDays,
-  ): string {
+  private lookUpStreamArn(options: {
+    readonly tableName: string;
+    readonly tableArn: string;
+    readonly region: string;
+    readonly logs: LogSettings;
+    readonly deployId: string;
+  }): string {
+    const { tableName, tableArn, region } = options;
     const describeTable: cr.AwsSdkCall = {
       service: 'DynamoDB',
       action: 'DescribeTable',
@@ -194,10 +214,7 @@ export class ConflictFeed extends Construct {
     };
     // The provider function (one per stack) gets an explicit role and log group instead of the
     // AWSLambdaBasicExecutionRole managed policy.
-    const providerLogs = new logs.LogGroup(this, 'StreamArnLookupLogs', {
-      retention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const providerLogs = appLogGroup(this, 'StreamArnLookupLogs', options.logs);
     const providerRole = new iam.Role(this, 'StreamArnLookupRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Looks up the local replica stream ARN (DescribeTable) at deploy time',
@@ -214,6 +231,12 @@ export class ConflictFeed extends Construct {
       logGroup: providerLogs,
       installLatestAwsSdk: false,
     });
+    // AwsCustomResource exposes no extra properties; the deploy id changes the resource's
+    // properties on every deploy, so CloudFormation sends an Update and the lookup runs again.
+    (lookup.node.findChild('Resource').node.defaultChild as CfnResource).addPropertyOverride(
+      'DeployId',
+      options.deployId,
+    );
     return lookup.getResponseField('Table.LatestStreamArn');
   }
 }

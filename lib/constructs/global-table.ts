@@ -21,6 +21,12 @@ export interface GlobalTableProps {
   /** Regions that get a replica besides the stack's own region. */
   readonly replicaRegions: readonly string[];
   /**
+   * Replicas whose deletion protection is off: the deploy before their removal (a protected
+   * replica cannot be removed; the update would fail and roll back).
+   * @default - none: every replica is protected
+   */
+  readonly unprotectedReplicaRegions?: readonly string[];
+  /**
    * Use DynamoDB multi-Region strong consistency (MRSC). Needs exactly three regions of one
    * region set; config validation enforces it.
    * @default false
@@ -38,7 +44,8 @@ export interface GlobalTableProps {
  * The app's DynamoDB global table: pk/sk strings, on-demand, NEW_AND_OLD_IMAGES streams (the
  * conflict feed reads both images), a TTL attribute, the sparse open-cases index
  * ({@link OPEN_CASES_INDEX}), and PITR plus deletion protection set on every replica explicitly
- * (cdk-nag does not check global-table replicas).
+ * (cdk-nag does not check global-table replicas); a replica loses its protection only in the
+ * deploy before its removal.
  */
 export class GlobalTable extends Construct {
   /** The underlying TableV2. */
@@ -47,6 +54,13 @@ export class GlobalTable extends Construct {
   constructor(scope: Construct, id: string, props: GlobalTableProps) {
     super(scope, id);
     validateReplicaRegions(props.replicaRegions);
+    const unprotected = props.unprotectedReplicaRegions ?? [];
+    const stranger = unprotected.find((region) => !props.replicaRegions.includes(region));
+    if (stranger !== undefined) {
+      throw new Error(
+        `global table unprotected replica ${stranger} is not one of the replica regions (${props.replicaRegions.join(', ')}); only a replica may lose its protection`,
+      );
+    }
 
     const replicaDefaults = {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -65,7 +79,11 @@ export class GlobalTable extends Construct {
       multiRegionConsistency: props.multiRegionStrongConsistency
         ? dynamodb.MultiRegionConsistency.STRONG
         : dynamodb.MultiRegionConsistency.EVENTUAL,
-      replicas: props.replicaRegions.map((region) => ({ region, ...replicaDefaults })),
+      replicas: props.replicaRegions.map((region) => ({
+        region,
+        ...replicaDefaults,
+        deletionProtection: !unprotected.includes(region),
+      })),
       globalSecondaryIndexes: [
         {
           indexName: OPEN_CASES_INDEX.indexName,

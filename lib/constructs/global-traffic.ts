@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import type { RolloutPhase } from '../../lambda/domain/catalog';
-import { dnsNamesOf } from '../config/naming';
+import { dnsNamesOf, originNameOf } from '../config/naming';
 import { publicAliasTargetOf } from '../rollout/model';
 import { NamedAliasTarget } from './alias-targets';
 
@@ -19,6 +19,10 @@ export interface GlobalTrafficProps {
   /** The primary region. */
   readonly primaryRegion: string;
   /**
+   * Route 53 health-check id of the primary region (its failover PRIMARY record carries it).
+   */
+  readonly primaryHealthCheckId: string;
+  /**
    * TTL of the non-alias discovery record (alias records take the TTL of their target).
    * @default Duration.seconds(60)
    */
@@ -27,9 +31,12 @@ export interface GlobalTrafficProps {
 
 /**
  * The front door: the public name as a plain alias to either the failover pair (active-passive)
- * or the latency set (every later phase), plus the failover SECONDARY, which aliases the standby
- * latency set of the secondary regions. Moving between phases changes only the alias target of
- * the public name, never the routing policy of a name.
+ * or the latency set (every later phase), and both members of the failover pair: the PRIMARY
+ * aliases the primary region's origin name with the primary's health check, the SECONDARY
+ * aliases the standby latency set of the secondary regions. Moving between phases changes only
+ * the alias target of the public name, never the routing policy of a name; changing the primary
+ * changes only the PRIMARY's target and health check, in one update of this stack (after the
+ * region stacks, so the new primary's origin record exists).
  */
 export class GlobalTraffic extends Construct {
   /** The public record. */
@@ -45,6 +52,22 @@ export class GlobalTraffic extends Construct {
         `record TTL must be 1-60 seconds so failover is not held back by caches, got ${ttl.toSeconds()}`,
       );
     }
+
+    new route53.ARecord(this, 'FailoverPrimaryRecord', {
+      zone: props.zone,
+      recordName: names.failover,
+      comment: `primary (${props.primaryRegion}) of the active-passive failover pair`,
+      failover: route53.Failover.PRIMARY,
+      setIdentifier: 'primary',
+      healthCheck: route53.HealthCheck.fromHealthCheckId(
+        this,
+        'PrimaryHealthCheck',
+        props.primaryHealthCheckId,
+      ),
+      target: route53.RecordTarget.fromAlias(
+        new NamedAliasTarget(originNameOf(props.publicName, props.primaryRegion), zoneId, true),
+      ),
+    });
 
     new route53.ARecord(this, 'FailoverSecondaryRecord', {
       zone: props.zone,

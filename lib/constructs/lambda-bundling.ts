@@ -48,9 +48,12 @@ export function functionDefaults(): Omit<nodejs.NodejsFunctionProps, 'entry'> {
 /** The entry points the app bundles, relative to `lambda/`, with each bundle's size budget. */
 export const LAMBDA_ENTRIES = {
   api: { entry: 'handlers/api.ts', budgetBytes: 250 * 1024 },
+  health: { entry: 'handlers/health-function.ts', budgetBytes: 40 * 1024 },
+  authorizer: { entry: 'authorizer/index.ts', budgetBytes: 40 * 1024 },
   'conflict feed': { entry: 'handlers/stream.ts', budgetBytes: 100 * 1024 },
   heartbeat: { entry: 'handlers/heartbeat.ts', budgetBytes: 100 * 1024 },
   'rollout guard': { entry: 'rollout-guard/index.ts', budgetBytes: 100 * 1024 },
+  'health check lookup': { entry: 'health-check-lookup/index.ts', budgetBytes: 40 * 1024 },
 } as const;
 
 /**

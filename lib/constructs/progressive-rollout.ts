@@ -1,8 +1,7 @@
 import * as path from 'node:path';
-import { Annotations, Aws, CfnOutput, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   isRolloutPhase,
@@ -13,7 +12,8 @@ import {
 } from '../../lambda/domain/catalog';
 import type { WritePolicy } from '../../lambda/domain/write-policy';
 import { guardPropertiesOf, ROLLOUT_GUARD_TYPE } from '../../lambda/rollout-guard/properties';
-import type { RolloutState } from '../../lambda/rollout-guard/step-check';
+import type { RetiringRegion, RolloutState } from '../../lambda/rollout-guard/step-check';
+import { regionStackName } from '../config/naming';
 import {
   frontDoorOf,
   ROLLOUT_STATE_OUTPUT,
@@ -25,6 +25,8 @@ import {
   type RolloutConfig,
 } from '../rollout/model';
 import { functionDefaults, LAMBDA_ROOT } from './lambda-bundling';
+import { appLogGroup, type LogSettings } from './log-settings';
+import { acknowledgeWildcardResources } from './nag-acknowledgments';
 
 /** Properties of {@link ProgressiveRollout}. */
 export interface ProgressiveRolloutProps {
@@ -56,16 +58,25 @@ export interface ProgressiveRolloutProps {
   /** The primary region (the only writer in active-passive); must be in `regions`. */
   readonly primaryRegion: string;
   /**
+   * The region being taken out, one step per deploy (out of DNS, then unprotected).
+   * @default - none
+   */
+  readonly retiringRegion?: RetiringRegion;
+  /** App name: the guard checks that a retiring region's stack `<appName>-region-<r>` is gone. */
+  readonly appName: string;
+  /** The global table's name: the guard refuses to create a data stack where it already exists. */
+  readonly tableName: string;
+  /**
    * How long CloudFormation waits for the guard before the deploy fails.
    * @default Duration.minutes(5)
    * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html
    */
   readonly guardTimeout?: Duration;
   /**
-   * Retention of the guard function's logs.
-   * @default logs.RetentionDays.ONE_MONTH
+   * Retention and encryption of the function's logs.
+   * @default - one month, CloudWatch Logs' own encryption
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logs?: LogSettings;
 }
 
 /**
@@ -108,6 +119,7 @@ export class ProgressiveRollout extends Construct {
       },
       primaryRegion: props.primaryRegion,
       regions: props.regions,
+      ...(props.retiringRegion === undefined ? {} : { retiringRegion: props.retiringRegion }),
     };
     validate(props, this.config);
     for (const warning of rolloutWarnings(this.config.rollout)) {
@@ -118,13 +130,11 @@ export class ProgressiveRollout extends Construct {
     this.state = rolloutStateOf(this.config);
     this.frontDoor = frontDoorOf(props.phase);
 
-    const guardLogs = new logs.LogGroup(this, 'GuardLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const guardLogs = appLogGroup(this, 'GuardLogs', props.logs);
     const role = new iam.Role(this, 'GuardRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Rollout guard: its own logs and the status of its own stack',
+      description:
+        'Rollout guard: its own logs, its own stack status, the region stacks and the table',
     });
     guardLogs.grantWrite(role);
     // The guard lets a rollback through without checking; it reads the status of its own stack
@@ -134,6 +144,40 @@ export class ProgressiveRollout extends Construct {
         sid: 'ReadOwnStackStatus',
         actions: ['cloudformation:DescribeStacks'],
         resources: [Aws.STACK_ID],
+      }),
+    );
+    // Before a replica loses its deletion protection, the guard checks that its region stack
+    // (whose conflict feed reads the replica's stream) is gone; and it refuses to create a data
+    // stack where the table already exists (the data stack moving region).
+    const regionStacks = Stack.of(this).formatArn({
+      service: 'cloudformation',
+      region: '*',
+      resource: 'stack',
+      resourceName: `${regionStackName(props.appName, '*')}/*`,
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadRegionStacks',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [regionStacks],
+      }),
+    );
+    acknowledgeWildcardResources(
+      role,
+      [regionStacks],
+      'The region stacks are named <app>-region-<region> in every region of the app; the guard only reads whether one exists.',
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeOwnTable',
+        actions: ['dynamodb:DescribeTable'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'dynamodb',
+            resource: 'table',
+            resourceName: props.tableName,
+          }),
+        ],
       }),
     );
     this.guardFunction = new nodejs.NodejsFunction(this, 'GuardFunction', {
@@ -150,10 +194,14 @@ export class ProgressiveRollout extends Construct {
       resourceType: ROLLOUT_GUARD_TYPE,
       serviceToken: this.guardFunction.functionArn,
       serviceTimeout: props.guardTimeout ?? Duration.minutes(5),
-      properties: guardPropertiesOf(this.state, {
-        allowMultiStep: this.config.rollout.allowMultiStep,
-        limitedWriteClasses: this.config.rollout.limitedWriteClasses,
-      }),
+      properties: {
+        ...guardPropertiesOf(this.state, {
+          allowMultiStep: this.config.rollout.allowMultiStep,
+          limitedWriteClasses: this.config.rollout.limitedWriteClasses,
+        }),
+        App: props.appName,
+        TableName: props.tableName,
+      },
     });
 
     // `aactl rollout` reads the deployed state from here (updated only by a successful deploy).

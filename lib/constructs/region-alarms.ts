@@ -1,14 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../config/naming';
+import { AlarmTopic } from './alarm-topic';
+import { AppMetrics } from './metric-factory';
 
 /** Properties of {@link RegionAlarms}. */
 export interface RegionAlarmsProps {
@@ -41,17 +39,44 @@ export interface RegionAlarmsProps {
    * @default Duration.seconds(2)
    */
   readonly maxApiLatencyP99?: Duration;
+  /**
+   * Age above which an unresolved reconciliation case fires the `open-case-age` alarm. The
+   * queue is global (replicated), so give it to one region only (the app gives it to the
+   * primary), or every region pages for the same case.
+   * @default - no open-case alarm in this region
+   */
+  readonly maxOpenCaseAge?: Duration;
 }
 
+/** Names of the alarms every region has (besides one `replication-lag-from-<region>` per other region). */
+export const REGION_ALARM_NAMES = [
+  'api-5xx',
+  'api-latency-p99',
+  'api-function-errors',
+  'conflict-feed-errors',
+  'conflict-feed-failed-records',
+  'conflict-feed-iterator-age',
+  'conflict-feed-dead-letters',
+  'probe-errors',
+  'divergence',
+] as const;
+
+/** Name of the alarm only the primary region has. */
+export const OPEN_CASE_AGE_ALARM = 'open-case-age';
+
 /**
- * One region's alarms, each sent to the region's encrypted SNS topic: API 5xx and p99 latency,
- * API function errors, the conflict feed (errors, iterator age, dead letters), the heartbeat
- * probe, replication lag from every other region, and divergent entities. Alarm names start with
- * `<appName>-<region>-`, the prefix the rollout gates look for.
+ * One region's alarms, each sent to the region's encrypted SNS topic ({@link AlarmTopic}): API
+ * 5xx and p99 latency, API function errors, the conflict feed (errors, failed records, iterator
+ * age, dead letters), the heartbeat probe, replication lag from every other region, divergent
+ * entities, and (one region) old open reconciliation cases. Metrics come from the catalog
+ * (lib/config/metrics.ts). Alarm names start with `<appName>-<region>-`, the prefix the rollout
+ * gates look for.
  */
 export class RegionAlarms extends Construct {
   /** Topic every alarm of the region notifies. */
   readonly topic: sns.Topic;
+  /** The topic with its key. */
+  readonly alarmTopic: AlarmTopic;
   /** The alarms, by short name. */
   readonly alarms: Record<string, cloudwatch.Alarm> = {};
 
@@ -67,15 +92,13 @@ export class RegionAlarms extends Construct {
       );
     }
 
-    this.topic = new sns.Topic(this, 'Topic', {
+    this.alarmTopic = new AlarmTopic(this, {
       displayName: `${prefix} alarms`,
-      enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      alarmNamePrefix: `${prefix}-`,
+      ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
     });
-    if (props.alarmEmail !== undefined) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-    }
-    const notify = new actions.SnsAction(this.topic);
+    this.topic = this.alarmTopic.topic;
+    const metrics = new AppMetrics(props.appName, region);
     const minute = Duration.minutes(1);
     const add = (
       name: string,
@@ -88,8 +111,7 @@ export class RegionAlarms extends Construct {
         alarmDescription: `${description} Runbook: docs/runbooks.md#${name.replace(/-from-.*/, '')}`,
         ...options,
       });
-      alarm.addAlarmAction(notify);
-      alarm.addOkAction(notify);
+      this.alarmTopic.notifyOn(alarm);
       this.alarms[name] = alarm;
     };
 
@@ -130,6 +152,19 @@ export class RegionAlarms extends Construct {
       'conflict-feed-errors',
       'The conflict feed failed on records 5 minutes in a row (it retries, then writes to its dead-letter queue).',
       props.conflictFeedFunction.metricErrors({ period: minute, statistic: 'Sum' }),
+      {
+        threshold: 1,
+        evaluationPeriods: 5,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    // The feed reports failed records as batchItemFailures, which keeps Lambda's Errors at 0:
+    // only this metric sees a record that keeps failing.
+    add(
+      'conflict-feed-failed-records',
+      'The conflict feed reported failed stream records 5 minutes in a row (they are retried, then sent to the dead-letter queue).',
+      metrics.metric('conflictFeedFailedRecords', { statistic: 'Sum' }),
       {
         threshold: 1,
         evaluationPeriods: 5,
@@ -178,13 +213,7 @@ export class RegionAlarms extends Construct {
     add(
       'divergence',
       'This region has been missing versions another replica has held past the grace period for 2 minutes: replication into this region is stuck or lost.',
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'DivergentEntities',
-        dimensionsMap: { service: props.appName, region },
-        period: minute,
-        statistic: 'Maximum',
-      }),
+      metrics.metric('divergentEntities', { statistic: 'Maximum' }),
       {
         threshold: 1,
         evaluationPeriods: 2,
@@ -196,19 +225,31 @@ export class RegionAlarms extends Construct {
       add(
         `replication-lag-from-${source}`,
         `Writes from ${source} took more than ${maxLagMs} ms to reach this region for 3 minutes (heartbeat probe).`,
-        new cloudwatch.Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: 'ReplicationLagMs',
-          dimensionsMap: { service: props.appName, region, sourceRegion: source },
-          period: minute,
-          statistic: 'Maximum',
-        }),
+        metrics.metric('replicationLagMs', { statistic: 'Maximum' }, { sourceRegion: source }),
         {
           threshold: maxLagMs,
           evaluationPeriods: 3,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           // no heartbeat arriving at all is worse than a slow one
           treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        },
+      );
+    }
+    if (props.maxOpenCaseAge !== undefined) {
+      const maxAgeSeconds = props.maxOpenCaseAge.toSeconds();
+      add(
+        OPEN_CASE_AGE_ALARM,
+        `A reconciliation case has been open for more than ${maxAgeSeconds / 3600} hours: money with concurrent versions waits for a person.`,
+        metrics.metric('oldestOpenCaseAgeSeconds', {
+          statistic: 'Maximum',
+          period: Duration.minutes(5),
+        }),
+        {
+          threshold: maxAgeSeconds,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          // the probe publishes 0 when the queue is empty; its silence is probe-errors' job
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         },
       );
     }

@@ -1,16 +1,19 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../config/naming';
+import { IDEMPOTENCY_PARTITION_PREFIX } from '../../lambda/adapters/idempotency-keys';
+import { apiTokenSecretName, CONTROL_PARTITION, METRICS_NAMESPACE } from '../config/naming';
+import { ApiAuthorizer, type ApiJwtAuthorization } from './api-authorizer';
 import { appFunction, replicaArns } from './app-function';
+import { HealthEndpoint } from './health-endpoint';
+import { LAMBDA_ENTRIES } from './lambda-bundling';
+import { appLogGroup, type LogSettings } from './log-settings';
 import { acknowledgeWildcardResources } from './nag-acknowledgments';
 import { grantSessionKeyRead } from './session-key';
 
@@ -22,16 +25,7 @@ export interface ApiThrottle {
   readonly burstLimit: number;
 }
 
-/**
- * JWT authorization for the API routes.
- * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
- */
-export interface ApiJwtAuthorization {
-  /** Token issuer URL (https), e.g. a Cognito user pool or an OIDC provider. */
-  readonly issuer: string;
-  /** Accepted audiences (`aud` claims); at least one. */
-  readonly audience: readonly string[];
-}
+export type { ApiJwtAuthorization } from './api-authorizer';
 
 /** One API route: a path template and the methods it accepts. */
 export interface ApiRoute {
@@ -41,7 +35,7 @@ export interface ApiRoute {
   readonly methods: readonly apigwv2.HttpMethod[];
 }
 
-const { GET, HEAD, POST, PUT, PATCH } = apigwv2.HttpMethod;
+const { GET, POST, PUT, PATCH } = apigwv2.HttpMethod;
 
 /** Every authorized route of the API (the handler routes by path; keep both in step). */
 export const API_ROUTES: readonly ApiRoute[] = [
@@ -56,14 +50,26 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { path: '/v1/tenants/{tenant}/home', methods: [GET, PUT] },
 ];
 
-/** What the API function may do on a table replica (and its indexes). */
-export const API_TABLE_ACTIONS = [
+/** What the API function may read on every replica (and its indexes). */
+export const API_READ_ACTIONS = [
   'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+/**
+ * What the API function may write on every replica: forwarded writes run against the tenant's
+ * home replica. Only the local replica may also delete (the idempotency store releases its own
+ * claims there); no replica's control partition may be written (see the Deny statement).
+ */
+export const API_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+
+/** Writes no API statement may make in the control partition (drain flags, heartbeats, lag). */
+export const CONTROL_PARTITION_WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
+  'dynamodb:BatchWriteItem',
 ] as const;
 
 /** Properties of {@link RegionalApi}. */
@@ -93,8 +99,8 @@ export interface RegionalApiProps {
    */
   readonly fencing?: 'transaction' | 'read-then-write';
   /**
-   * JWT authorization for every route but the health route.
-   * @default - IAM authorization (SigV4-signed requests)
+   * Authorize with an external OIDC provider's JWTs instead of the app's own API tokens.
+   * @default - the app's API tokens, signed with the replicated `<app>/api-token-key`
    */
   readonly jwt?: ApiJwtAuthorization;
   /**
@@ -108,15 +114,20 @@ export interface RegionalApiProps {
    */
   readonly healthPath?: string;
   /**
-   * How long `/health` waits for the local replica.
+   * How long the health route waits for the local replica.
    * @default Duration.seconds(1)
    */
   readonly healthTimeout?: Duration;
   /**
-   * Retention of the function and access logs.
-   * @default logs.RetentionDays.ONE_MONTH
+   * Concurrency reserved for the health function (0: none).
+   * @default 5
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly healthReservedConcurrency?: number;
+  /**
+   * Retention and encryption of the function and access logs.
+   * @default - one month, CloudWatch Logs' own encryption
+   */
+  readonly logs?: LogSettings;
 }
 
 /** Default stage throttling: generous enough for tests, low enough to cap a runaway client. */
@@ -126,9 +137,11 @@ export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 1000, burstLimit: 2000
  * One region's API: a Lambda function behind an HTTP API, reachable only through two custom
  * domains (the public name and the region's own name) with one DNS-validated certificate per
  * region. The execute-api endpoint is disabled so every call goes through a name we control.
- * Every route but the health route needs IAM (default) or JWT authorization. The function may
- * read and write the local replica and every other region's replica (writes are forwarded to the
- * tenant's home region; strong and quorum reads read other replicas), by ARNs built from config.
+ * Every route but the health route (its own function, {@link HealthEndpoint}) needs
+ * authorization. The function may read and write the local replica and every other region's
+ * replica (writes are forwarded to the tenant's home region; strong and quorum reads read other
+ * replicas), by ARNs built from config; it may delete only in the local replica, and write no
+ * replica's control partition.
  */
 export class RegionalApi extends Construct {
   /** The API function. */
@@ -141,29 +154,29 @@ export class RegionalApi extends Construct {
   readonly publicDomain: apigwv2.DomainName;
   /** Custom domain for this region's own name (health checks and pinned clients use it). */
   readonly regionalDomain: apigwv2.DomainName;
+  /** The health route's own function. */
+  readonly health: HealthEndpoint;
+  /** The authorizer of every other route (never region-scoped). */
+  readonly authorizer: ApiAuthorizer;
 
   constructor(scope: Construct, id: string, props: RegionalApiProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const healthPath = props.healthPath ?? '/health';
     const throttle = props.throttle ?? DEFAULT_THROTTLE;
     validateThrottle(throttle);
     const region = validateRegion(stack.region, props.regions);
-    if (props.jwt) validateJwt(props.jwt);
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
     // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy.
     const { function: fn, role } = appFunction(this, {
-      entry: 'api.ts',
+      entry: LAMBDA_ENTRIES.api.entry,
       description: 'Active-active regional API',
       roleDescription:
         'Regional API function: its own logs, the table replicas and the session key',
-      logRetention: retention,
+      logs: props.logs,
       environment: {
         TABLE_NAME: props.tableName,
         APP_REGIONS: props.regions.join(','),
         PRIMARY_REGION: props.primaryRegion,
-        HEALTH_TIMEOUT_MS: String((props.healthTimeout ?? Duration.seconds(1)).toMilliseconds()),
         APP_NAME: props.appName,
         PUBLIC_NAME: props.publicName,
         SESSION_KEY_SECRET_ID: props.sessionKeySecretName,
@@ -177,28 +190,64 @@ export class RegionalApi extends Construct {
     // Least privilege by ARNs built from the configured name: no reference to the data stack,
     // which lives in another region.
     const localReplica = replicaArns(this, region, props.tableName);
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'LocalReplica',
-        actions: [...API_TABLE_ACTIONS],
-        resources: [localReplica.table, localReplica.indexes],
-      }),
-    );
     const otherReplicas = props.regions
       .filter((other) => other !== region)
       .map((other) => replicaArns(this, other, props.tableName));
+    const allReplicas = [localReplica, ...otherReplicas];
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadReplicas',
+        actions: [...API_READ_ACTIONS],
+        resources: allReplicas.flatMap((replica) => [replica.table, replica.indexes]),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteReplicas',
+        actions: [...API_WRITE_ACTIONS],
+        resources: allReplicas.map((replica) => replica.table),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeleteInLocalReplica',
+        actions: ['dynamodb:DeleteItem'],
+        resources: [localReplica.table],
+      }),
+    );
+    // An idempotency key is claimed in the tenant's home replica and released there after a
+    // refused request (a delete, so a refusal leaves nothing behind): deletes elsewhere only of
+    // claim items, whose partition keys start with `I#`.
     if (otherReplicas.length > 0) {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
-          sid: 'OtherReplicas',
-          actions: [...API_TABLE_ACTIONS],
-          resources: otherReplicas.flatMap((replica) => [replica.table, replica.indexes]),
+          sid: 'ReleaseClaimsInOtherReplicas',
+          actions: ['dynamodb:DeleteItem'],
+          resources: otherReplicas.map((replica) => replica.table),
+          conditions: {
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': [`${IDEMPOTENCY_PARTITION_PREFIX}*`],
+            },
+          },
         }),
       );
     }
+    // Drain flags, heartbeats and lag items belong to aactl, the probe and the conflict feed: an
+    // explicit deny, so no later grant can let the API write them.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'NoControlPartitionWrites',
+        effect: iam.Effect.DENY,
+        actions: [...CONTROL_PARTITION_WRITE_ACTIONS],
+        resources: allReplicas.map((replica) => replica.table),
+        conditions: {
+          'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': [CONTROL_PARTITION] },
+        },
+      }),
+    );
     acknowledgeWildcardResources(
       role,
-      [localReplica, ...otherReplicas].map((replica) => replica.indexes),
+      allReplicas.map((replica) => replica.indexes),
       'index/* covers only the indexes of the app table (gsi1, the open reconciliation cases), so adding an index needs no IAM change; no other table is reachable.',
     );
     grantSessionKeyRead(this, role, props.sessionKeySecretName);
@@ -221,21 +270,22 @@ export class RegionalApi extends Construct {
       securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
     });
 
-    // Every route is authorized unless it opts out (only the health route does).
+    // Every route is authorized unless it opts out (only the health route does), and never with
+    // IAM: a SigV4 signature is refused by every region but the one it was scoped to.
+    this.authorizer = new ApiAuthorizer(this, 'Authorizer', {
+      appName: props.appName,
+      publicName: props.publicName,
+      tokenSecretName: apiTokenSecretName(props.appName),
+      ...(props.jwt === undefined ? {} : { jwt: props.jwt }),
+      logs: props.logs,
+    });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: `Active-active API (${stack.region})`,
       createDefaultStage: false,
       disableExecuteApiEndpoint: true,
-      defaultAuthorizer: props.jwt
-        ? new HttpJwtAuthorizer('JwtAuthorizer', props.jwt.issuer, {
-            jwtAudience: [...props.jwt.audience],
-          })
-        : new HttpIamAuthorizer(),
+      defaultAuthorizer: this.authorizer.authorizer,
     });
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const accessLogs = appLogGroup(this, 'AccessLogs', props.logs);
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -264,19 +314,18 @@ export class RegionalApi extends Construct {
       new apigwv2.ApiMapping(this, mappingId, { api: this.httpApi, domainName, stage: this.stage });
     }
 
-    const healthRoutes = this.httpApi.addRoutes({
-      path: healthPath,
-      methods: [GET, HEAD],
-      integration: new HttpLambdaIntegration('HealthIntegration', this.function),
-      authorizer: new apigwv2.HttpNoneAuthorizer(),
+    this.health = new HealthEndpoint(this, 'Health', {
+      httpApi: this.httpApi,
+      stage: this.stage,
+      tableName: props.tableName,
+      region,
+      path: props.healthPath ?? '/health',
+      timeout: props.healthTimeout ?? Duration.seconds(1),
+      ...(props.healthReservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrency: props.healthReservedConcurrency }),
+      logs: props.logs,
     });
-    for (const route of healthRoutes) {
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-APIG4',
-        reason:
-          'Route 53 health checkers cannot sign requests; /health reveals only status and region name.',
-      });
-    }
 
     // One integration for every authorized route; each route gets its own invoke permission
     // scoped to its method and path (least privilege; about 20 statements, far below the 20 KB
@@ -296,7 +345,6 @@ export class RegionalApi extends Construct {
   }
 }
 
-/** ARNs of one region's table replica and its indexes. */
 function validateRegion(region: string, regions: readonly string[]): string {
   if (Token.isUnresolved(region)) {
     throw new Error(
@@ -309,15 +357,6 @@ function validateRegion(region: string, regions: readonly string[]): string {
     );
   }
   return region;
-}
-
-function validateJwt(jwt: ApiJwtAuthorization): void {
-  if (!/^https:\/\/\S+$/.test(jwt.issuer)) {
-    throw new Error(`api jwt issuer must be an https:// URL, got ${jwt.issuer}`);
-  }
-  if (jwt.audience.length === 0) {
-    throw new Error('api jwt audience needs at least one value, got none');
-  }
 }
 
 function validateThrottle(throttle: ApiThrottle): void {

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { dnsNamesOf, TAG_APP, TAG_REGION } from '../config/naming';
+import { dnsNamesOf, originNameOf, TAG_APP, TAG_REGION } from '../config/naming';
 import { HEALTH_CHECKER_REGIONS } from '../config/regions';
 import { NamedAliasTarget } from './alias-targets';
 
@@ -40,8 +40,14 @@ export interface RegionalTrafficProps {
   readonly publicName: string;
   /** This region's own API name (e.g. eu-west-1.api.example.com). */
   readonly regionalName: string;
-  /** Whether this is the primary region (it owns the failover PRIMARY record). */
+  /** Whether this is the primary region (the failover PRIMARY, not a standby member). */
   readonly isPrimary: boolean;
+  /**
+   * Whether the region is in DNS: false while it is retired (step `out-of-dns`), when it keeps
+   * its health check, its own name and its origin name, but leaves the latency and standby sets.
+   * @default true
+   */
+  readonly inDns?: boolean;
   /** Custom domain serving the public name in this region. */
   readonly publicDomain: apigwv2.IDomainName;
   /** Custom domain serving this region's own name. */
@@ -55,15 +61,16 @@ export interface RegionalTrafficProps {
 
 /**
  * One region's share of DNS: a Route 53 health check on the region's own name, the region's own
- * record, its member of the latency set, and its member of the failover pair (PRIMARY) or of the
- * standby latency set (secondaries). Record names and set identifiers never change with the
- * rollout phase, so no record ever switches routing policy in place.
+ * record, its origin name (the target of the failover PRIMARY, which the global stack owns while
+ * this region is primary), its member of the latency set, and, for a secondary, its member of
+ * the standby latency set. Record names and set identifiers never change with the rollout phase,
+ * so no record ever switches routing policy in place.
  */
 export class RegionalTraffic extends Construct {
   /** The region's health check. */
   readonly healthCheck: route53.HealthCheck;
-  /** The region's member of the latency set. */
-  readonly latencyRecord: route53.ARecord;
+  /** The region's member of the latency set (none while it is out of DNS). */
+  readonly latencyRecord?: route53.ARecord;
 
   constructor(scope: Construct, id: string, props: RegionalTrafficProps) {
     super(scope, id);
@@ -107,36 +114,34 @@ export class RegionalTraffic extends Construct {
       ),
     });
 
-    this.latencyRecord = new route53.ARecord(this, 'LatencyRecord', {
+    new route53.ARecord(this, 'OriginRecord', {
       zone: props.zone,
-      recordName: names.latency,
-      comment: `${region} member of the latency set`,
-      region,
-      setIdentifier: region,
-      healthCheck: this.healthCheck,
+      recordName: originNameOf(props.publicName, region),
+      comment: `${region} public API, the failover PRIMARY's target while ${region} is primary`,
       target: publicTarget,
     });
 
-    if (props.isPrimary) {
-      new route53.ARecord(this, 'FailoverPrimaryRecord', {
+    if (props.inDns ?? true) {
+      this.latencyRecord = new route53.ARecord(this, 'LatencyRecord', {
         zone: props.zone,
-        recordName: names.failover,
-        comment: `primary (${region}) of the active-passive failover pair`,
-        failover: route53.Failover.PRIMARY,
-        setIdentifier: 'primary',
-        healthCheck: this.healthCheck,
-        target: publicTarget,
-      });
-    } else {
-      new route53.ARecord(this, 'StandbyRecord', {
-        zone: props.zone,
-        recordName: names.standby,
-        comment: `${region} member of the standby set (failover secondary)`,
+        recordName: names.latency,
+        comment: `${region} member of the latency set`,
         region,
         setIdentifier: region,
         healthCheck: this.healthCheck,
         target: publicTarget,
       });
+      if (!props.isPrimary) {
+        new route53.ARecord(this, 'StandbyRecord', {
+          zone: props.zone,
+          recordName: names.standby,
+          comment: `${region} member of the standby set (failover secondary)`,
+          region,
+          setIdentifier: region,
+          healthCheck: this.healthCheck,
+          target: publicTarget,
+        });
+      }
     }
 
     new CfnOutput(this, 'HealthCheckId', { value: this.healthCheck.healthCheckId });

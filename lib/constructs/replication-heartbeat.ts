@@ -3,10 +3,12 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CONTROL_PARTITION, METRICS_NAMESPACE } from '../config/naming';
 import { appFunction, replicaArns } from './app-function';
+import { OPEN_CASES_INDEX } from './global-table';
+import { LAMBDA_ENTRIES } from './lambda-bundling';
+import type { LogSettings } from './log-settings';
 
 /** Properties of {@link ReplicationHeartbeat}. */
 export interface ReplicationHeartbeatProps {
@@ -16,15 +18,6 @@ export interface ReplicationHeartbeatProps {
   readonly appName: string;
   /** Every region of the app (the probe reads each other region's replica). */
   readonly regions: readonly string[];
-  /**
-   * Objects the divergence probe compares across replicas every run, besides the heartbeats.
-   * @default - none (heartbeats only)
-   */
-  readonly criticalEntities?: ReadonlyArray<{
-    readonly tenant: string;
-    readonly type: string;
-    readonly id: string;
-  }>;
   /**
    * How long a version may be missing from a replica before it counts as divergence.
    * @default Duration.minutes(5)
@@ -36,10 +29,10 @@ export interface ReplicationHeartbeatProps {
    */
   readonly interval?: Duration;
   /**
-   * Retention of the function's logs.
-   * @default logs.RetentionDays.ONE_MONTH
+   * Retention and encryption of the function's logs.
+   * @default - one month, CloudWatch Logs' own encryption
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logs?: LogSettings;
 }
 
 /**
@@ -47,7 +40,9 @@ export interface ReplicationHeartbeatProps {
  * `__control__ / heartbeat#<region>` to the local replica (every other region's conflict feed
  * measures its age on arrival: the true lag of that region pair, which DynamoDB's average
  * `ReplicationLatency` does not show), then checks that the local replica holds every version the
- * other replicas have held for longer than the grace period and publishes `DivergentEntities`.
+ * other replicas have held for longer than the grace period and publishes `DivergentEntities`,
+ * and publishes the open reconciliation cases and the oldest one's age. The critical entities
+ * come from the observability config item the data stack writes ({@link ObservabilityConfig}).
  */
 export class ReplicationHeartbeat extends Construct {
   /** The heartbeat writer. */
@@ -64,17 +59,16 @@ export class ReplicationHeartbeat extends Construct {
       );
     }
     const { function: fn, role } = appFunction(this, {
-      entry: 'heartbeat.ts',
+      entry: LAMBDA_ENTRIES.heartbeat.entry,
       description: 'Active-active replication heartbeat and divergence probe',
       roleDescription:
         'Replication heartbeat and divergence probe: its logs, control items, replica reads',
-      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      logs: props.logs,
       overrides: { memorySize: 256, timeout: Duration.seconds(30) },
       environment: {
         TABLE_NAME: props.tableName,
         APP_NAME: props.appName,
         APP_REGIONS: props.regions.join(','),
-        CRITICAL_ENTITIES: JSON.stringify(props.criticalEntities ?? []),
         DIVERGENCE_GRACE_MS: String(
           (props.divergenceGrace ?? Duration.minutes(5)).toMilliseconds(),
         ),
@@ -83,6 +77,7 @@ export class ReplicationHeartbeat extends Construct {
       },
     });
     this.function = fn;
+    const localTable = replicaArns(this, Stack.of(this).region, props.tableName).table;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadReplicasForDivergence',
@@ -92,9 +87,16 @@ export class ReplicationHeartbeat extends Construct {
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
+        sid: 'CountOpenCases',
+        actions: ['dynamodb:Query'],
+        resources: [`${localTable}/index/${OPEN_CASES_INDEX.indexName}`],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
         sid: 'WriteHeartbeat',
         actions: ['dynamodb:PutItem'],
-        resources: [replicaArns(this, Stack.of(this).region, props.tableName).table],
+        resources: [localTable],
         // only this region's heartbeat item
         conditions: {
           'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CONTROL_PARTITION] },

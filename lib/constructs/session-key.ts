@@ -30,9 +30,10 @@ export function grantSessionKeyRead(
   scope: Construct,
   grantee: iam.IGrantable,
   secretName: string,
+  sid = 'ReadSessionKey',
 ): iam.PolicyStatement {
   const statement = new iam.PolicyStatement({
-    sid: 'ReadSessionKey',
+    sid,
     actions: ['secretsmanager:GetSecretValue'],
     resources: [sessionKeySecretArnPattern(scope, secretName)],
   });
@@ -54,6 +55,11 @@ export interface SessionKeyProps {
    * @default 64
    */
   readonly keyLength?: number;
+  /**
+   * What the key signs (the secret's description).
+   * @default 'Signs session tokens of the active-active API (same key in every region)'
+   */
+  readonly description?: string;
   /**
    * What happens to the secret when it leaves the stack. Losing it only invalidates live session
    * tokens (clients fall back to a fresh session), so it is not retained like the table.
@@ -86,7 +92,9 @@ export class SessionKey extends Construct {
 
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       secretName: props.secretName,
-      description: 'Signs session tokens of the active-active API (same key in every region)',
+      description:
+        props.description ??
+        'Signs session tokens of the active-active API (same key in every region)',
       generateSecretString: {
         passwordLength: keyLength,
         excludePunctuation: true,
@@ -98,7 +106,7 @@ export class SessionKey extends Construct {
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason:
-        'Automatic rotation would invalidate every live session token at once. Tokens carry a key id, so a planned rotation is a manual runbook step (add a key, let old tokens expire, drop the old key).',
+        'Automatic rotation would invalidate every live token signed with the key at once. Tokens carry a key id, so a planned rotation is a manual runbook step (add a key, let old tokens expire, drop the old key).',
     });
 
     new CfnOutput(this, 'SecretName', { value: props.secretName });

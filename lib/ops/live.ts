@@ -266,7 +266,7 @@ export async function probeVantages(
 /** The rollout phase the data stack recorded (what runs), or why it is not known. */
 export async function readDeployedPhase(
   gateways: Pick<OpsGateways, 'stacks'>,
-  config: Pick<AppConfig, 'appName' | 'primaryRegion'>,
+  config: Pick<AppConfig, 'appName' | 'dataRegion'>,
 ): Promise<{ readonly phase: RolloutPhase } | { readonly error: string }> {
   try {
     const data = await readDeployedData(

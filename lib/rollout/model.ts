@@ -18,8 +18,12 @@ import {
   resolveDomainPhases,
   type WritePolicy,
 } from '../../lambda/domain/write-policy';
-import { FORCE_FLAG, type RolloutState } from '../../lambda/rollout-guard/step-check';
-import { dnsNamesOf } from '../config/naming';
+import {
+  FORCE_FLAG,
+  type RetiringRegion,
+  type RolloutState,
+} from '../../lambda/rollout-guard/step-check';
+import { dnsNamesOf, originNameOf } from '../config/naming';
 
 /** Output of the data stack holding the deployed rollout state (the guard's properties, JSON). */
 export const ROLLOUT_STATE_OUTPUT = 'RolloutState';
@@ -43,8 +47,15 @@ export interface RolloutSettings {
 export interface RolloutConfig {
   readonly rollout: RolloutSettings;
   readonly primaryRegion: string;
+  /**
+   * The data stack's region, which never moves: tenants never assigned a home belong to it, so
+   * changing the primary moves nobody's owner-only writes. @default - the primary region
+   */
+  readonly dataRegion?: string;
   /** Every region; the primary comes first in the rollout state whatever its position here. */
   readonly regions: readonly string[];
+  /** The region being taken out, if any (still in `regions` until its last step). */
+  readonly retiringRegion?: RetiringRegion;
 }
 
 /**
@@ -88,11 +99,16 @@ export interface DnsRecord {
  * routing policy in place (aws-cdk #26754, #25404).
  */
 export function dnsRecordsOf(
-  config: Pick<RolloutConfig, 'primaryRegion' | 'regions'> & { readonly publicName: string },
+  config: Pick<RolloutConfig, 'primaryRegion' | 'regions' | 'retiringRegion'> & {
+    readonly publicName: string;
+  },
   phase: RolloutPhase,
 ): DnsRecord[] {
   const names = dnsNamesOf(config.publicName);
-  const regions = regionsPrimaryFirst(config);
+  // a retiring region has left DNS (its own and origin names go with its stack)
+  const regions = regionsPrimaryFirst(config).filter(
+    (region) => region !== config.retiringRegion?.region,
+  );
   const records: DnsRecord[] = [];
   for (const region of regions) {
     const apiTarget = `${region} API (public domain)`;
@@ -104,6 +120,13 @@ export function dnsRecordsOf(
       owner: region,
     });
     records.push({
+      name: originNameOf(config.publicName, region),
+      type: 'A',
+      policy: 'simple',
+      target: apiTarget,
+      owner: region,
+    });
+    records.push({
       name: names.latency,
       type: 'A',
       policy: 'latency',
@@ -112,29 +135,28 @@ export function dnsRecordsOf(
       owner: region,
       healthCheckOf: region,
     });
-    records.push(
-      region === config.primaryRegion
-        ? {
-            name: names.failover,
-            type: 'A',
-            policy: 'failover',
-            setIdentifier: 'primary',
-            target: apiTarget,
-            owner: region,
-            healthCheckOf: region,
-          }
-        : {
-            name: names.standby,
-            type: 'A',
-            policy: 'latency',
-            setIdentifier: region,
-            target: apiTarget,
-            owner: region,
-            healthCheckOf: region,
-          },
-    );
+    if (region !== config.primaryRegion) {
+      records.push({
+        name: names.standby,
+        type: 'A',
+        policy: 'latency',
+        setIdentifier: region,
+        target: apiTarget,
+        owner: region,
+        healthCheckOf: region,
+      });
+    }
   }
   records.push(
+    {
+      name: names.failover,
+      type: 'A',
+      policy: 'failover',
+      setIdentifier: 'primary',
+      target: originNameOf(config.publicName, config.primaryRegion),
+      owner: 'global',
+      healthCheckOf: config.primaryRegion,
+    },
     {
       name: names.failover,
       type: 'A',
@@ -174,6 +196,7 @@ export function rolloutStateOf(config: RolloutConfig): RolloutState {
     phase: config.rollout.phase,
     domains: resolveDomainPhases(config.rollout.phase, config.rollout.domains),
     regions: regionsPrimaryFirst(config),
+    ...(config.retiringRegion === undefined ? {} : { retiring: config.retiringRegion }),
   };
 }
 
@@ -182,6 +205,7 @@ export function writePolicyOf(config: RolloutConfig, region: string): WritePolic
   return buildWritePolicy({
     region,
     primaryRegion: config.primaryRegion,
+    defaultHome: config.dataRegion ?? config.primaryRegion,
     phase: config.rollout.phase,
     domains: config.rollout.domains,
     limitedWriteClasses: config.rollout.limitedWriteClasses,

@@ -4,12 +4,14 @@ import type { Construct } from 'constructs';
 import { serializeWritePolicy, WRITE_POLICY_ENV } from '../../lambda/domain/write-policy';
 import { regionalNameOf, type AppConfig } from '../config';
 import { ConflictFeed } from '../constructs/conflict-feed';
+import { logSettingsOf } from '../constructs/log-settings';
 import { RegionAlarms } from '../constructs/region-alarms';
+import { RegionDashboard } from '../constructs/region-dashboard';
 import { RegionalApi } from '../constructs/regional-api';
 import { RegionalTraffic } from '../constructs/regional-traffic';
 import { ReplicationHeartbeat } from '../constructs/replication-heartbeat';
 import { sessionKeySecretName } from '../constructs/session-key';
-import { regionsPrimaryFirst, WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
+import { WRITE_POLICY_OUTPUT, writePolicyOf } from '../rollout/model';
 
 /** Properties of {@link RegionStack}. */
 export interface RegionStackProps extends StackProps {
@@ -33,6 +35,8 @@ export class RegionStack extends Stack {
   readonly alarms: RegionAlarms;
   /** The region's DNS share. */
   readonly traffic: RegionalTraffic;
+  /** The region's dashboard. */
+  readonly dashboard: RegionDashboard;
 
   constructor(scope: Construct, id: string, props: RegionStackProps) {
     super(scope, id, props);
@@ -43,11 +47,17 @@ export class RegionStack extends Stack {
       zoneName: config.hostedZone.name,
     });
     const regionalName = regionalNameOf(config, region);
+    const logs = logSettingsOf(config);
+    // The regions this one works with: the serving ones, and itself while it is retiring.
+    const peers = config.servingRegions.includes(region)
+      ? config.servingRegions
+      : [...config.servingRegions, region];
+    const inDns = config.servingRegions.includes(region);
 
     this.api = new RegionalApi(this, 'Api', {
       appName: config.appName,
       tableName: config.tableName,
-      regions: regionsPrimaryFirst(config),
+      regions: peers,
       primaryRegion: config.primaryRegion,
       publicName: config.publicName,
       regionalName,
@@ -59,26 +69,35 @@ export class RegionStack extends Stack {
       throttle: config.api.throttle,
       healthPath: config.healthCheck.path,
       healthTimeout: Duration.seconds(1),
+      healthReservedConcurrency: config.healthCheck.reservedConcurrency,
+      logs,
     });
 
     this.conflictFeed = new ConflictFeed(this, 'ConflictFeed', {
       appName: config.appName,
       tableName: config.tableName,
-      regions: regionsPrimaryFirst(config),
-      primaryRegion: config.primaryRegion,
+      regions: peers,
+      // the feed needs the home of never-assigned tenants: the data region, pinned ([J])
+      primaryRegion: config.dataRegion,
+      deployId: config.deployId,
+      logs,
     });
 
     this.heartbeat = new ReplicationHeartbeat(this, 'Heartbeat', {
       tableName: config.tableName,
       appName: config.appName,
-      regions: regionsPrimaryFirst(config),
-      criticalEntities: config.observability.criticalEntities,
+      regions: peers,
       divergenceGrace: Duration.seconds(config.observability.divergenceGraceSeconds),
+      logs,
     });
 
     this.alarms = new RegionAlarms(this, 'Alarms', {
       appName: config.appName,
-      regions: regionsPrimaryFirst(config),
+      regions: peers,
+      // the reconciliation queue is global: one region pages for it
+      ...(region === config.primaryRegion
+        ? { maxOpenCaseAge: Duration.hours(config.observability.maxOpenCaseAgeHours) }
+        : {}),
       httpApi: this.api.httpApi,
       apiFunction: this.api.function,
       conflictFeedFunction: this.conflictFeed.function,
@@ -87,12 +106,20 @@ export class RegionStack extends Stack {
       ...(config.alarmEmail === undefined ? {} : { alarmEmail: config.alarmEmail }),
     });
 
+    this.dashboard = new RegionDashboard(this, 'Dashboard', {
+      appName: config.appName,
+      regions: peers,
+      httpApi: this.api.httpApi,
+      conflictFeedFunction: this.conflictFeed.function,
+    });
+
     this.traffic = new RegionalTraffic(this, 'Traffic', {
       appName: config.appName,
       zone,
       publicName: config.publicName,
       regionalName,
       isPrimary: region === config.primaryRegion,
+      inDns,
       publicDomain: this.api.publicDomain,
       regionalDomain: this.api.regionalDomain,
       healthCheck: {

@@ -290,7 +290,6 @@ export class CheckerWorld {
     });
     return makeHandler({
       config: { region },
-      healthProbe: { readDrainFlag: async () => ({ drained: false }) },
       service: async () => service,
       keyring: async () => TEST_KEYRING,
       idempotency: this.store.idempotency(region, region, calls),

@@ -62,7 +62,6 @@ export function apiDeps(options: RegionApiOptions, recorded: Recorded): ApiDeps 
   });
   return {
     config: { region: options.region },
-    healthProbe: { readDrainFlag: async () => ({ drained: false }) },
     service: async () => service,
     keyring: async () => TEST_KEYRING,
     idempotency: options.idempotency,

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ActiveActiveStacks } from '../../lib/app';
+import { REGION_ALARM_NAMES } from '../../lib/constructs/region-alarms';
+import { ALARMS_PER_REGION, billedResourcesOf } from '../../lib/ops/cost/model';
 import { buildTestApp, testConfig } from '../helpers/app';
+import { billedResourcesIn } from '../helpers/billed-resources';
 
 /** Every statement of every IAM policy document in a template. */
 function policyStatements(template: Template): Array<Record<string, unknown>> {
@@ -116,6 +121,76 @@ describe('the app', () => {
     }
   });
 
+  test('no route reachable through the public domain uses a region-scoped authorizer', () => {
+    // A SigV4 signature is scoped to one region; behind the latency or failover name API Gateway
+    // refuses it in every other region, so IAM must never authorize a publicly mapped route.
+    for (const stack of stacks.regions) {
+      const template = Template.fromStack(stack);
+      const publicDomains = Object.keys(
+        template.findResources('AWS::ApiGatewayV2::DomainName', {
+          Properties: { DomainName: 'api.example.com' },
+        }),
+      );
+      const publicApis = Object.values(template.findResources('AWS::ApiGatewayV2::ApiMapping'))
+        .filter((mapping) =>
+          publicDomains.includes((mapping.Properties.DomainName as { Ref: string }).Ref),
+        )
+        .map((mapping) => JSON.stringify(mapping.Properties.ApiId));
+      expect(publicApis).toHaveLength(1);
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
+        (route) => publicApis.includes(JSON.stringify(route.Properties.ApiId)),
+      );
+      expect(routes.length).toBeGreaterThan(15);
+      for (const route of routes) {
+        expect({
+          route: route.Properties.RouteKey,
+          type: route.Properties.AuthorizationType,
+        }).toEqual({
+          route: route.Properties.RouteKey,
+          type: expect.stringMatching(/^(CUSTOM|JWT|NONE)$/),
+        });
+        // only the health route is open, and only because Route 53 cannot authenticate
+        if (route.Properties.AuthorizationType === 'NONE') {
+          expect(route.Properties.RouteKey).toMatch(/^(GET|HEAD) \/health$/);
+        }
+      }
+      const authorizers = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+      expect(authorizers.map((authorizer) => authorizer.Properties.AuthorizerType)).toEqual([
+        'REQUEST',
+      ]);
+    }
+  });
+
+  test('every alarm links a runbook section that starts from that alarm', () => {
+    const runbooks = readFileSync(path.join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
+    let alarms = 0;
+    for (const { template } of all) {
+      for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+        alarms += 1;
+        const description = alarm.Properties.AlarmDescription as string;
+        const anchor = /Runbook: docs\/runbooks\.md#([a-z0-9-]+)$/.exec(description)?.[1];
+        expect({ alarm: alarm.Properties.AlarmName, anchor }).toEqual({
+          alarm: alarm.Properties.AlarmName,
+          anchor: expect.any(String),
+        });
+        const section = runbooks.split(`\n## ${anchor}\n`)[1]?.split('\n## ')[0] ?? '';
+        // the section names the alarm it starts from (with <app>, <region> placeholders)
+        const generic = (alarm.Properties.AlarmName as string)
+          .replace(/^active-active-global-health-.*/, '<app>-global-health-<region>')
+          .replace(/^active-active-[a-z]+-[a-z]+-\d-/, '<app>-<region>-')
+          .replace(/from-[a-z]+-[a-z]+-\d$/, 'from-<other region>');
+        expect({ anchor, names: section.includes('Alarm:') }).toEqual({ anchor, names: true });
+        if (anchor !== 'open-case-age') expect(section).toContain(generic);
+      }
+    }
+    expect(alarms).toBeGreaterThan(30);
+  });
+
+  test('the cost model prices what the templates create (alarms, health checks, dashboards, keys, functions)', () => {
+    expect(billedResourcesIn(stacks)).toEqual(billedResourcesOf({ regions: 3 }));
+    expect(ALARMS_PER_REGION).toBe(REGION_ALARM_NAMES.length);
+  });
+
   test('PITR and deletion protection on every replica', () => {
     const table = Object.values(all[0]!.template.findResources('AWS::DynamoDB::GlobalTable'))[0];
     const replicas = table?.Properties.Replicas as Array<Record<string, unknown>>;
@@ -134,14 +209,15 @@ describe('the app', () => {
     const keysByFunction = new Map<string, Set<string>>();
     for (const stack of stacks.regions) {
       const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
-      // the API, the conflict feed, the heartbeat and the custom-resource provider (stream ARN lookup)
-      expect(Object.keys(functions)).toHaveLength(4);
+      // the API, its authorizer, the health check, the conflict feed, the heartbeat and the
+      // custom-resource provider (stream ARN lookup)
+      expect(Object.keys(functions)).toHaveLength(6);
       for (const [id, fn] of Object.entries(functions)) {
         const key = JSON.stringify((fn.Properties.Code as { S3Key: unknown }).S3Key);
         keysByFunction.set(id, (keysByFunction.get(id) ?? new Set()).add(key));
       }
     }
-    expect(keysByFunction.size).toBe(4);
+    expect(keysByFunction.size).toBe(6);
     for (const keys of keysByFunction.values()) expect(keys.size).toBe(1);
   });
 });

@@ -13,6 +13,7 @@ const MAX_BUNDLE_BYTES = 400 * 1024;
 /** Entries bundled with esbuild, and how to find each one's function in a region stack. */
 const ENTRIES = {
   api: (stack: RegionStack) => stack.api.function,
+  health: (stack: RegionStack) => stack.api.health.function,
   stream: (stack: RegionStack) => stack.conflictFeed.function,
 } as const satisfies Record<string, (stack: RegionStack) => IFunction>;
 type Entry = keyof typeof ENTRIES;
@@ -34,8 +35,8 @@ function s3KeyOf(stack: RegionStack, fn: IFunction): string {
 describe('Lambda bundling (real esbuild, no Docker)', () => {
   let outdir: string;
   let assetKeys: Record<Entry, string[]>;
-  /** The API function's environment as deployed in eu-west-1. */
-  let apiEnvironment: Record<string, string>;
+  /** The health function's environment as deployed in eu-west-1. */
+  let healthEnvironment: Record<string, string>;
   const bundleOf = (entry: Entry) =>
     path.join(outdir, `asset.${assetKeys[entry][0]!.replace(/\.zip$/, '')}`);
   beforeAll(() => {
@@ -62,11 +63,12 @@ describe('Lambda bundling (real esbuild, no Docker)', () => {
     }
     assetKeys = {
       api: stacks.regions.map((stack) => s3KeyOf(stack, ENTRIES.api(stack))),
+      health: stacks.regions.map((stack) => s3KeyOf(stack, ENTRIES.health(stack))),
       stream: stacks.regions.map((stack) => s3KeyOf(stack, ENTRIES.stream(stack))),
     };
     const euWest1 = stacks.regions[1]!;
-    apiEnvironment =
-      resourceOf(euWest1, ENTRIES.api(euWest1)).Properties.Environment?.Variables ?? {};
+    healthEnvironment =
+      resourceOf(euWest1, ENTRIES.health(euWest1)).Properties.Environment?.Variables ?? {};
   }, 120_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -79,7 +81,7 @@ describe('Lambda bundling (real esbuild, no Docker)', () => {
   );
 
   test('each entry has its own asset', () => {
-    expect(assetKeys.api[0]).not.toBe(assetKeys.stream[0]);
+    expect(new Set([assetKeys.api[0], assetKeys.health[0], assetKeys.stream[0]]).size).toBe(3);
   });
 
   test.each(Object.keys(ENTRIES) as Entry[])(
@@ -98,8 +100,8 @@ describe('Lambda bundling (real esbuild, no Docker)', () => {
     },
   );
 
-  test('the bundle runs in plain Node.js: /health answers 503 when the replica is unreachable', () => {
-    const entry = path.join(bundleOf('api'), 'index.mjs');
+  test('the health bundle runs in plain Node.js: /health answers 503 when the replica is unreachable', () => {
+    const entry = path.join(bundleOf('health'), 'index.mjs');
     const script = `
       const { handler } = await import(${JSON.stringify(entry)});
       const result = await handler({
@@ -113,7 +115,7 @@ describe('Lambda bundling (real esbuild, no Docker)', () => {
       env: {
         ...process.env,
         // exactly what the stack deploys, plus what the Lambda runtime sets
-        ...apiEnvironment,
+        ...healthEnvironment,
         AWS_REGION: 'eu-west-1',
         HEALTH_TIMEOUT_MS: '500',
         // nothing listens on port 9: the read fails fast

@@ -53,7 +53,55 @@ export interface Deployment {
   readonly healthCheckIntervalSeconds: number;
   /** Route 53 checker regions probing each endpoint. */
   readonly checkerRegions: number;
+  /**
+   * Every stack encrypts its log groups with its own customer-managed key (`logs.customerManagedKey`).
+   * @default false
+   */
+  readonly customerManagedLogKey?: boolean;
+  /**
+   * The API uses the app's own tokens (a Lambda authorizer per region) rather than an OIDC
+   * provider's JWTs (`api.jwt`).
+   * @default true
+   */
+  readonly ownApiTokens?: boolean;
 }
+
+/**
+ * What the templates create that is billed by the piece, for `regions` regions. These counts
+ * mirror the CDK app (alarms of lib/constructs/region-alarms.ts and global-monitoring.ts, one
+ * dashboard per region and a global one, the keys of the alarm topics and logs);
+ * test/lib/cost-model.test.ts counts the synthesized templates and fails when they drift.
+ */
+export interface BilledResources {
+  readonly alarms: number;
+  readonly healthChecks: number;
+  readonly dashboards: number;
+  readonly kmsKeys: number;
+  /** Lambda functions (not billed by the piece; listed so the count is checked too). */
+  readonly functions: number;
+}
+
+/** Alarms every region has besides one replication-lag alarm per other region. */
+export const ALARMS_PER_REGION = 9;
+
+/** The billed resources of a deployment. */
+export function billedResourcesOf(
+  deployment: Pick<Deployment, 'regions' | 'customerManagedLogKey' | 'ownApiTokens'>,
+): BilledResources {
+  const n = deployment.regions;
+  // per region: 9 alarms and one lag alarm per other region; the primary's open-case-age alarm;
+  // in us-east-1, one health-check alarm per region
+  const alarms = n * (ALARMS_PER_REGION + (n - 1)) + 1 + n;
+  // per region: API, health, conflict feed, heartbeat, stream-ARN lookup (+ token authorizer);
+  // data stack: rollout guard, observability-item writer; global: health-check lookup
+  const functions = n * (5 + ((deployment.ownApiTokens ?? true) ? 1 : 0)) + 3;
+  // an alarm-topic key per region and a global one; a log key per stack when asked for
+  const kmsKeys = n + 1 + (deployment.customerManagedLogKey ? n + 2 : 0);
+  return { alarms, healthChecks: n, dashboards: n + 1, kmsKeys, functions };
+}
+
+/** Alarms of the single-region baseline: the API's 5xx, p99 latency and function errors. */
+export const SINGLE_REGION_ALARMS = 3;
 
 /** Everything the model assumes beyond traffic and prices (all shown in the output). */
 export interface CostAssumptions {
@@ -79,8 +127,6 @@ export interface CostAssumptions {
   readonly logKbPerInvocation: number;
   /** Custom metrics per region besides one replication-lag metric per other region. */
   readonly metricsPerRegion: number;
-  /** CloudWatch alarms per region. */
-  readonly alarmsPerRegion: number;
 }
 
 /** The default assumptions. */
@@ -98,9 +144,9 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   checkersPerCheckerRegion: 2,
   logKbPerInvocation: 1,
   // Conflicts and ConflictResolutionMs per data domain (2 x 5), ReconciliationCasesOpened,
-  // ForwardedWrites, RefusedWrites, DivergentEntities.
-  metricsPerRegion: 14,
-  alarmsPerRegion: 5,
+  // ForwardedWrites, RefusedWrites, DivergentEntities, ConflictFeedFailedRecords,
+  // OpenReconciliationCases, OldestOpenCaseAgeSeconds (lib/config/metrics.ts).
+  metricsPerRegion: 17,
 };
 
 /** One line of an estimate. */
@@ -222,6 +268,7 @@ export function estimateMonthlyCost(
     1000;
   const options = 1 + (deployment.healthCheckIntervalSeconds < 30 ? 1 : 0);
   const metrics = n * (assumptions.metricsPerRegion + (n - 1));
+  const billed = billedResourcesOf(deployment);
 
   const lines: CostLine[] = [
     perMillion(
@@ -300,11 +347,29 @@ export function estimateMonthlyCost(
     line(
       'cloudwatch.alarms',
       'CloudWatch alarms',
-      n * assumptions.alarmsPerRegion,
+      billed.alarms,
       'alarms',
       p.cloudwatchAlarmMonth,
       ['cloudwatchAlarmMonth'],
-      `${n} regions x ${assumptions.alarmsPerRegion}`,
+      `${n} regions x (${ALARMS_PER_REGION} + ${n - 1} replication-lag) + 1 open-case age + ${n} health (us-east-1)`,
+    ),
+    line(
+      'cloudwatch.dashboards',
+      'CloudWatch dashboards',
+      billed.dashboards,
+      'dashboards',
+      p.cloudwatchDashboardMonth,
+      ['cloudwatchDashboardMonth'],
+      `${n} regions + 1 global`,
+    ),
+    line(
+      'kms.keys',
+      'KMS keys',
+      billed.kmsKeys,
+      'keys',
+      p.kmsKeyMonth,
+      ['kmsKeyMonth'],
+      `${n + 1} alarm topics${deployment.customerManagedLogKey ? ` + ${n + 2} log keys` : ''}`,
     ),
     logsLine(invocations, assumptions, p.cloudwatchLogsIngestionGb),
   ];
@@ -381,11 +446,11 @@ export function estimateSingleRegion(
     line(
       'cloudwatch.alarms',
       'CloudWatch alarms',
-      assumptions.alarmsPerRegion,
+      SINGLE_REGION_ALARMS,
       'alarms',
       p.cloudwatchAlarmMonth,
       ['cloudwatchAlarmMonth'],
-      `1 region x ${assumptions.alarmsPerRegion}`,
+      'the API: 5xx, p99 latency, function errors',
     ),
     logsLine(invocations, assumptions, p.cloudwatchLogsIngestionGb),
   ];
@@ -412,8 +477,8 @@ export function describeAssumptions(
     `a forwarded write runs against the owner's replica from where it arrived: +${assumptions.forwardExtraMs} ms of Lambda and 2 x item size of inter-region transfer, no extra API request`,
     `Lambda: ${assumptions.lambdaMemoryMb} MB Arm, ${assumptions.apiAverageMs} ms per API call; conflict feed ${assumptions.feedRecordsPerInvocation} records per ${assumptions.feedAverageMs} ms invocation; ${assumptions.logKbPerInvocation} KB of logs per invocation`,
     `health checks billed as AWS endpoints; each is probed by ${assumptions.checkersPerCheckerRegion} checkers per checker region, and every probe is an API request`,
-    `${assumptions.metricsPerRegion} custom metrics per region plus one replication-lag metric per other region; ${assumptions.alarmsPerRegion} alarms per region`,
-    'not included: DNS queries, the hosted zone, data transfer to the internet, Secrets Manager, dashboards, support',
+    `${assumptions.metricsPerRegion} custom metrics per region plus one replication-lag metric per other region; ${ALARMS_PER_REGION} alarms per region plus one per other region, the primary's open-case alarm and one health alarm per region in us-east-1; a dashboard per region and a global one; a KMS key per alarm topic`,
+    'not included: DNS queries, the hosted zone, data transfer to the internet, Secrets Manager, the per-minute heartbeat and authorizer invocations, support',
   ];
 }
 

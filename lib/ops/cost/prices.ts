@@ -11,7 +11,8 @@
  * - Lambda (Arm): https://aws.amazon.com/lambda/pricing/
  * - API Gateway HTTP APIs: https://aws.amazon.com/api-gateway/pricing/
  * - Route 53 health checks: https://aws.amazon.com/route53/pricing/
- * - CloudWatch metrics, alarms, logs: https://aws.amazon.com/cloudwatch/pricing/
+ * - CloudWatch metrics, alarms, dashboards, logs: https://aws.amazon.com/cloudwatch/pricing/
+ * - KMS keys: https://aws.amazon.com/kms/pricing/
  */
 
 /** Every price the model reads, with its unit. */
@@ -42,6 +43,10 @@ export interface Prices {
   readonly cloudwatchMetricMonth: number;
   /** CloudWatch standard-resolution alarm, per alarm-month. */
   readonly cloudwatchAlarmMonth: number;
+  /** CloudWatch dashboard, per dashboard-month (beyond the free tier's three). */
+  readonly cloudwatchDashboardMonth: number;
+  /** KMS customer-managed key, per key-month (requests within the free tier at this volume). */
+  readonly kmsKeyMonth: number;
   /** CloudWatch Logs ingestion (standard and Lambda logs, first tier), per GB. */
   readonly cloudwatchLogsIngestionGb: number;
 }
@@ -80,6 +85,8 @@ export const DEFAULT_PRICE_TABLE: PriceTable = {
     route53HealthCheckFeatureMonth: 1.0,
     cloudwatchMetricMonth: 0.3,
     cloudwatchAlarmMonth: 0.1,
+    cloudwatchDashboardMonth: 3.0,
+    kmsKeyMonth: 1.0,
     cloudwatchLogsIngestionGb: 0.5,
   },
 };

@@ -39,31 +39,32 @@ export interface DeployedRollout {
 /** Read only the data stack's deployed state (what a plan starts from). */
 export async function readDeployedData(
   gateway: Pick<RolloutGateway, 'stackOutputs'>,
-  config: Pick<AppConfig, 'appName' | 'primaryRegion'>,
+  config: Pick<AppConfig, 'appName' | 'dataRegion'>,
 ): Promise<DeployedRollout['data']> {
   const dataName = dataStackName(config.appName);
+  // the data stack lives in the data region, which stays put when the primary changes
   return parseDataOutputs(
-    await gateway.stackOutputs(config.primaryRegion, dataName),
+    await gateway.stackOutputs(config.dataRegion, dataName),
     dataName,
-    config.primaryRegion,
+    config.dataRegion,
   );
 }
 
 /** Read the deployed rollout (stacks are read in parallel). */
 export async function readDeployedRollout(
   gateway: RolloutGateway,
-  config: Pick<AppConfig, 'appName' | 'primaryRegion' | 'regions'>,
+  config: Pick<AppConfig, 'appName' | 'primaryRegion' | 'dataRegion' | 'regions'>,
 ): Promise<DeployedRollout> {
   const regions = regionsPrimaryFirst(config);
   const dataName = dataStackName(config.appName);
   const [dataOutputs, ...regionOutputs] = await Promise.all([
-    gateway.stackOutputs(config.primaryRegion, dataName),
+    gateway.stackOutputs(config.dataRegion, dataName),
     ...regions.map((region) =>
       gateway.stackOutputs(region, regionStackName(config.appName, region)),
     ),
   ]);
   return {
-    data: parseDataOutputs(dataOutputs, dataName, config.primaryRegion),
+    data: parseDataOutputs(dataOutputs, dataName, config.dataRegion),
     regions: regions.map((region, index) =>
       parseRegionOutputs(regionOutputs[index], region, regionStackName(config.appName, region)),
     ),

@@ -1,5 +1,5 @@
 import { DATA_DOMAINS, type DataDomain } from '../../../lambda/domain/catalog';
-import { METRICS_NAMESPACE } from '../../config/naming';
+import { APP_METRICS, AWS_METRICS } from '../../config/metrics';
 import type { FiringAlarm, MetricRequest } from './gateway';
 
 /**
@@ -82,8 +82,8 @@ export function planGateMetrics(config: {
         cloudwatchRegion: region,
         request: {
           id: `lag_${r}_${s}`,
-          namespace: METRICS_NAMESPACE,
-          metricName: 'ReplicationLagMs',
+          namespace: APP_METRICS.replicationLagMs.namespace,
+          metricName: APP_METRICS.replicationLagMs.name,
           dimensions: { ...service, sourceRegion: source },
           stat: 'p99',
         },
@@ -94,8 +94,8 @@ export function planGateMetrics(config: {
         cloudwatchRegion: source,
         request: {
           id: `ddb_${r}_${s}`,
-          namespace: 'AWS/DynamoDB',
-          metricName: 'ReplicationLatency',
+          namespace: AWS_METRICS.dynamodbReplicationLatency.namespace,
+          metricName: AWS_METRICS.dynamodbReplicationLatency.name,
           dimensions: { TableName: config.tableName, ReceivingRegion: region },
           stat: 'Maximum',
         },
@@ -107,8 +107,8 @@ export function planGateMetrics(config: {
         cloudwatchRegion: region,
         request: {
           id: `conflicts_${r}_${d}`,
-          namespace: METRICS_NAMESPACE,
-          metricName: 'Conflicts',
+          namespace: APP_METRICS.conflicts.namespace,
+          metricName: APP_METRICS.conflicts.name,
           dimensions: { ...service, dataClass: domain },
           stat: 'Sum',
         },
@@ -119,8 +119,8 @@ export function planGateMetrics(config: {
       cloudwatchRegion: region,
       request: {
         id: `divergent_${r}`,
-        namespace: METRICS_NAMESPACE,
-        metricName: 'DivergentEntities',
+        namespace: APP_METRICS.divergentEntities.namespace,
+        metricName: APP_METRICS.divergentEntities.name,
         dimensions: service,
         stat: 'Maximum',
       },

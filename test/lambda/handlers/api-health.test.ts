@@ -1,6 +1,5 @@
 import { buildWritePolicy, serializeWritePolicy } from '../../../lambda/domain/write-policy';
 import { makeHandler, type ApiDeps } from '../../../lambda/handlers/api';
-import type { HealthProbe } from '../../../lambda/handlers/health';
 import type { HttpEvent } from '../../../lambda/handlers/http';
 import { readRuntimeConfig, RuntimeConfigError } from '../../../lambda/handlers/runtime-config';
 import { productionApiDeps } from '../../../lambda/handlers/wiring';
@@ -17,13 +16,12 @@ function event(method: string, rawPath: string): HttpEvent {
   };
 }
 
-function depsWith(probe: HealthProbe, errors: unknown[] = []): ApiDeps {
+function deps(errors: unknown[] = []): ApiDeps {
   let clock = 1_000;
   return {
     config,
-    healthProbe: probe,
-    service: () => Promise.reject(new Error('the health route must not need the service')),
-    keyring: () => Promise.reject(new Error('the health route must not need the keyring')),
+    service: () => Promise.reject(new Error('unused')),
+    keyring: () => Promise.reject(new Error('unused')),
     idempotency: {
       region: 'eu-west-1',
       markUnknown: () => Promise.reject(new Error('unused')),
@@ -42,57 +40,14 @@ function depsWith(probe: HealthProbe, errors: unknown[] = []): ApiDeps {
   };
 }
 
-describe('GET /health', () => {
-  test('200 with the region when the local replica answers and no drain flag is set', async () => {
-    const handler = makeHandler(depsWith({ readDrainFlag: async () => ({ drained: false }) }));
-    const result = await handler(event('GET', '/health'));
-    expect(result.statusCode).toBe(200);
-    expect(result.headers['cache-control']).toBe('no-store');
-    expect(JSON.parse(result.body)).toEqual({ status: 'ok', region: 'eu-west-1', latencyMs: 7 });
-  });
-
-  test('503 draining, with connection: close, while the drain flag is set', async () => {
-    const handler = makeHandler(
-      depsWith({ readDrainFlag: async () => ({ drained: true, reason: 'drill d-1' }) }),
-    );
-    const result = await handler(event('GET', '/health'));
-    expect(result.statusCode).toBe(503);
-    expect(result.headers.connection).toBe('close');
-    expect(JSON.parse(result.body)).toMatchObject({
-      status: 'draining',
-      region: 'eu-west-1',
-      reason: 'drill d-1',
-    });
-  });
-
-  test('503 unavailable when the replica read fails or times out', async () => {
-    const timeout = Object.assign(new Error('The operation was aborted due to timeout'), {
-      name: 'TimeoutError',
-    });
-    const handler = makeHandler(depsWith({ readDrainFlag: () => Promise.reject(timeout) }));
-    const result = await handler(event('GET', '/health'));
-    expect(result.statusCode).toBe(503);
-    expect(JSON.parse(result.body)).toEqual({
-      status: 'unavailable',
-      region: 'eu-west-1',
-      reason: 'local replica read failed (TimeoutError)',
-      latencyMs: 7,
-    });
-  });
-
-  test('405 with the error shape for other methods', async () => {
-    const handler = makeHandler(depsWith({ readDrainFlag: async () => ({ drained: false }) }));
-    const result = await handler(event('POST', '/health'));
-    expect(result.statusCode).toBe(405);
-    expect(result.headers.allow).toBe('GET, HEAD');
-    expect(JSON.parse(result.body)).toEqual({
-      error: { code: 'method_not_allowed', message: 'POST is not allowed on /health; use GET' },
-    });
+describe('API errors outside the routes', () => {
+  test("the health path is not the API function's: 404 (the health function answers it)", async () => {
+    const result = await makeHandler(deps())(event('GET', '/health'));
+    expect(result.statusCode).toBe(404);
   });
 
   test('404 with the error shape for unknown routes', async () => {
-    const handler = makeHandler(depsWith({ readDrainFlag: async () => ({ drained: false }) }));
-    const result = await handler(event('GET', '/nope'));
+    const result = await makeHandler(deps())(event('GET', '/nope'));
     expect(result.statusCode).toBe(404);
     expect(JSON.parse(result.body)).toEqual({
       error: { code: 'not_found', message: 'no route for GET /nope' },
@@ -101,17 +56,13 @@ describe('GET /health', () => {
 
   test('an unexpected failure is a 500 with the request id and no stack trace', async () => {
     const errors: unknown[] = [];
-    const probe = {
-      readDrainFlag: async () => ({ drained: false }),
-    };
-    const deps = depsWith(probe, errors);
     const handler = makeHandler({
-      ...deps,
+      ...deps(errors),
       now: () => {
         throw new Error('clock exploded');
       },
     });
-    const result = await handler(event('GET', '/health'));
+    const result = await handler(event('GET', '/v1/tenants/t1/counters/visits'));
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(result.body)).toEqual({
       error: {

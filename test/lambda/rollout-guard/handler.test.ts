@@ -45,8 +45,11 @@ function event(
   };
 }
 
-/** Fakes: remembers responses and logs; the stack status is settable. */
-function fakes(status: string | Error = 'UPDATE_IN_PROGRESS') {
+/** Fakes: remembers responses and logs; the stack status, stacks and tables are settable. */
+function fakes(
+  status: string | Error = 'UPDATE_IN_PROGRESS',
+  world: { stacks?: string[]; tables?: string[] } = {},
+) {
   const responses: Array<{ url: string; response: CloudFormationCustomResourceResponse }> = [];
   const logs: Array<{ level: string; message: string }> = [];
   const deps: RolloutGuardDeps = {
@@ -56,6 +59,8 @@ function fakes(status: string | Error = 'UPDATE_IN_PROGRESS') {
       return status;
     },
     log: (level, message) => void logs.push({ level, message }),
+    stackExists: async (region, name) => (world.stacks ?? []).includes(`${region}/${name}`),
+    tableExists: async (name) => (world.tables ?? []).includes(name),
   };
   return { deps, responses, logs };
 }
@@ -169,6 +174,60 @@ describe('RolloutGuard handler', () => {
       Reason: expect.stringMatching(
         /^rollout guard could not check this deploy: ResourceProperties\.Domains\.counters must be a rollout phase, got nothing/,
       ),
+    });
+  });
+
+  test('Create refuses a data stack where the table already exists (the data stack moving region)', async () => {
+    const { deps, responses } = fakes('CREATE_IN_PROGRESS', { tables: ['shop-data'] });
+    await makeHandler(deps)(
+      event('Create', { ...props('active-passive'), App: 'shop', TableName: 'shop-data' }),
+    );
+    expect(responses[0]?.response).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringContaining(
+        'table shop-data already exists in this region as a replica of the global table, so this data stack would move it',
+      ),
+    });
+    expect(responses[0]?.response.Reason).toContain('activeActive.dataRegion');
+  });
+
+  test('unprotecting a replica is refused while its region stack still exists', async () => {
+    const outOfDns = {
+      ...props('read-local'),
+      App: 'shop',
+      TableName: 'shop-data',
+      Retiring: { Region: 'ap-southeast-2', Step: 'out-of-dns' },
+    };
+    const unprotected = {
+      ...outOfDns,
+      Retiring: { Region: 'ap-southeast-2', Step: 'unprotected' },
+    };
+    const stackStillThere = fakes('UPDATE_IN_PROGRESS', {
+      stacks: ['ap-southeast-2/shop-region-ap-southeast-2'],
+    });
+    await makeHandler(stackStillThere.deps)(event('Update', unprotected, outOfDns));
+    expect(stackStillThere.responses[0]?.response).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringContaining(
+        'region stack shop-region-ap-southeast-2 still exists in ap-southeast-2',
+      ),
+    });
+    const stackGone = fakes();
+    await makeHandler(stackGone.deps)(event('Update', unprotected, outOfDns));
+    expect(stackGone.responses[0]?.response).toMatchObject({
+      Status: 'SUCCESS',
+      Reason: 'rollout step allowed: ap-southeast-2 out-of-dns -> unprotected',
+    });
+  });
+
+  test('removing a replica straight from serving answers FAILED naming the procedure', async () => {
+    const { deps, responses } = fakes();
+    await makeHandler(deps)(
+      event('Update', props('read-local', false, ['us-east-1', 'eu-west-1']), props('read-local')),
+    );
+    expect(responses[0]?.response).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringContaining('replica ap-southeast-2 still has deletion protection'),
     });
   });
 

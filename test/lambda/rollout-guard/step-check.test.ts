@@ -115,7 +115,7 @@ describe('checkRolloutStep messages', () => {
 describe('checkRolloutStep: replica regions', () => {
   test.each([
     ['one region added', [...REGIONS, 'eu-central-1'], true],
-    ['one region removed', ['us-east-1', 'eu-west-1'], true],
+    ['one serving (protected) region removed', ['us-east-1', 'eu-west-1'], false],
     ['the same regions reordered', ['us-east-1', 'ap-southeast-2', 'eu-west-1'], true],
     ['two regions added', [...REGIONS, 'eu-central-1', 'us-west-2'], false],
     ['one added and one removed', ['us-east-1', 'eu-west-1', 'eu-central-1'], false],
@@ -135,6 +135,7 @@ describe('checkRolloutStep: replica regions', () => {
     expect(verdict.allowed).toBe(false);
     expect(verdict.refusals).toEqual([
       'this deploy adds eu-central-1 and removes ap-southeast-2, but a global table adds or removes only one replica region per deploy (allowMultiStep does not lift this DynamoDB limit): change one region per deploy',
+      'replica ap-southeast-2 still has deletion protection, so removing it would fail and roll back; take it out in order, one deploy each: retiringRegion {region: ap-southeast-2, step: out-of-dns}, destroy its region stack, step unprotected, then remove it from regions (README, Removing a region)',
     ]);
   });
 
@@ -146,5 +147,76 @@ describe('checkRolloutStep: replica regions', () => {
     );
     expect(verdict.allowed).toBe(true);
     expect(verdict.regionsAdded).toEqual(['eu-central-1']);
+  });
+});
+
+describe('checkRolloutStep: taking a region out, one step per deploy, in the order that works', () => {
+  const AP = 'ap-southeast-2';
+  const serving = state('read-local');
+  const outOfDns: RolloutState = { ...serving, retiring: { region: AP, step: 'out-of-dns' } };
+  const unprotected: RolloutState = { ...serving, retiring: { region: AP, step: 'unprotected' } };
+  const removed = state('read-local', {}, ['us-east-1', 'eu-west-1']);
+  const STAGES = { serving, outOfDns, unprotected, removed } as const;
+  type Stage = keyof typeof STAGES;
+  const ORDER: Stage[] = ['serving', 'outOfDns', 'unprotected', 'removed'];
+
+  test.each(ORDER.flatMap((from) => ORDER.map((to) => [from, to] as [Stage, Stage])))(
+    '%s -> %s',
+    (from, to) => {
+      const verdict = checkRolloutStep(STAGES[from], STAGES[to], { allowMultiStep: true });
+      // THEN only neighbours in the order are allowed, even when forced; a removed region may
+      // come back only as a new, serving replica
+      const neighbours = Math.abs(ORDER.indexOf(to) - ORDER.indexOf(from)) <= 1;
+      expect(verdict.allowed).toBe(
+        from === 'removed' ? to === 'removed' || to === 'serving' : neighbours,
+      );
+      // AND the replica loses its protection only once its stack must be gone
+      expect(verdict.regionStacksMustBeGone).toEqual(
+        from === 'outOfDns' && to === 'unprotected' ? [AP] : [],
+      );
+    },
+  );
+
+  test('skipping DNS names the next step', () => {
+    const verdict = checkRolloutStep(serving, unprotected, { allowMultiStep: false });
+    expect(verdict.refusals).toEqual([
+      'ap-southeast-2 would move from serving to unprotected; a region moves one step per deploy: deploy step out-of-dns first (README, Removing a region)',
+    ]);
+  });
+
+  test('a protected replica is never removed', () => {
+    const verdict = checkRolloutStep(outOfDns, removed, { allowMultiStep: false });
+    expect(verdict.refusals[0]).toMatch(/^replica ap-southeast-2 still has deletion protection/);
+  });
+
+  test('each allowed step is summarized', () => {
+    expect(describeVerdict(checkRolloutStep(serving, outOfDns, { allowMultiStep: false }))).toBe(
+      'rollout step allowed: ap-southeast-2 serving -> out-of-dns',
+    );
+    expect(describeVerdict(checkRolloutStep(unprotected, removed, { allowMultiStep: false }))).toBe(
+      'rollout step allowed: replica ap-southeast-2 removed',
+    );
+  });
+
+  test('retiring one region while adding another is two region changes: refused', () => {
+    const verdict = checkRolloutStep(
+      serving,
+      { ...state('read-local', {}, [...REGIONS, 'eu-central-1']), retiring: outOfDns.retiring },
+      { allowMultiStep: true },
+    );
+    expect(verdict.allowed).toBe(false);
+  });
+});
+
+describe('checkRolloutStep: changing the primary', () => {
+  test('is allowed and reported: a change of records and write policy, no replica change', () => {
+    const verdict = checkRolloutStep(
+      state('active-passive'),
+      state('active-passive', {}, ['eu-west-1', 'us-east-1', 'ap-southeast-2']),
+      { allowMultiStep: false },
+    );
+    expect(verdict.allowed).toBe(true);
+    expect(verdict.primaryChange).toEqual({ from: 'us-east-1', to: 'eu-west-1' });
+    expect(describeVerdict(verdict)).toBe('rollout step allowed: primary us-east-1 -> eu-west-1');
   });
 });

@@ -45,6 +45,7 @@ describe('config defaults', () => {
       failureThreshold: 2,
       path: '/health',
       checkerRegions: expect.arrayContaining(['us-east-1', 'eu-west-1', 'ap-southeast-2']),
+      reservedConcurrency: 5,
     });
     expect(config.recordTtlSeconds).toBe(60);
     expect(config.rollout.phase).toBe('active-passive');
@@ -67,6 +68,16 @@ describe('config defaults', () => {
     ).toBe('123456789012');
   });
 
+  test('the deploy id: pinned by config, else given by bin/app.ts (the synth time), else static', () => {
+    expect(config.deployId).toBe('static');
+    expect(parseConfig(DEFAULT_CONFIG_INPUT, { deployId: '20250101T000000Z' }).deployId).toBe(
+      '20250101T000000Z',
+    );
+    expect(
+      parseConfig({ ...DEFAULT_CONFIG_INPUT, deployId: 'release-42' }, { deployId: 'x' }).deployId,
+    ).toBe('release-42');
+  });
+
   test('a domain override falls back to the global phase', () => {
     const withOverride = parseConfig({
       ...DEFAULT_CONFIG_INPUT,
@@ -74,6 +85,29 @@ describe('config defaults', () => {
     });
     expect(phaseOfDomain(withOverride, 'counters')).toBe('active-active');
     expect(phaseOfDomain(withOverride, 'ledger')).toBe('read-local');
+  });
+});
+
+describe('the data region', () => {
+  test('defaults to the primary, and must stay one of regions', () => {
+    const { dataRegion: _, ...withoutDataRegion } = DEFAULT_CONFIG_INPUT;
+    expect(parseConfig({ ...withoutDataRegion, primaryRegion: 'eu-west-1' }).dataRegion).toBe(
+      'eu-west-1',
+    );
+    expect(
+      errorOf({
+        ...DEFAULT_CONFIG_INPUT,
+        regions: ['eu-west-1', 'eu-central-1'],
+        primaryRegion: 'eu-west-1',
+      }),
+    ).toBe(
+      'activeActive.dataRegion must be one of regions (eu-west-1, eu-central-1): the data stack never moves, so keep its region listed, got "us-east-1"',
+    );
+  });
+
+  test('a primary change keeps the data region (cdk.json pins it)', () => {
+    const moved = parseConfig({ ...DEFAULT_CONFIG_INPUT, primaryRegion: 'eu-west-1' });
+    expect([moved.primaryRegion, moved.dataRegion]).toEqual(['eu-west-1', 'us-east-1']);
   });
 });
 
@@ -85,12 +119,14 @@ describe('config from CDK context', () => {
         activeActive: DEFAULT_CONFIG_INPUT,
         'activeActive.regions': 'eu-west-1,eu-central-1',
         'activeActive.primaryRegion': 'eu-central-1',
+        'activeActive.dataRegion': 'eu-west-1',
         'activeActive.healthCheck.failureThreshold': '3',
       }),
     );
     // THEN only those fields change
     expect(config.regions).toEqual(['eu-west-1', 'eu-central-1']);
     expect(config.primaryRegion).toBe('eu-central-1');
+    expect(config.dataRegion).toBe('eu-west-1');
     expect(config.healthCheck.failureThreshold).toBe(3);
     expect(config.tableName).toBe(DEFAULT_CONFIG_INPUT.tableName);
   });
@@ -234,7 +270,7 @@ describe('config validation names the key, the bad value and what is allowed', (
 
   test('minHealthyRegions must leave a region to drill', () => {
     expect(errorOf({ ...base, drills: { minHealthyRegions: 3 } })).toBe(
-      'activeActive.drills.minHealthyRegions must be less than the number of regions (3), or no drill could ever run, got 3',
+      'activeActive.drills.minHealthyRegions must be less than the number of serving regions (3), or no drill could ever run, got 3',
     );
   });
 });

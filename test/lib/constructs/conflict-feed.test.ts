@@ -46,6 +46,28 @@ describe('ConflictFeed', () => {
     expect(streamArn).toEqual({ 'Fn::GetAtt': [lookupId, 'Table.LatestStreamArn'] });
   });
 
+  test('the lookup runs again on every deploy: its properties carry the deploy id', () => {
+    // GIVEN two synths of the same feed with the deploy ids bin/app.ts would give them
+    const propertiesWith = (deployId: string) => {
+      const other = stackIn('eu-west-1');
+      new ConflictFeed(other, 'ConflictFeed', { ...PROPS, deployId });
+      const [lookup] = Object.values(
+        Template.fromStack(other).findResources('Custom::TableStreamArn'),
+      );
+      return lookup?.Properties as Record<string, unknown>;
+    };
+    const first = propertiesWith('20250101T000000Z');
+    const second = propertiesWith('20250102T000000Z');
+    // THEN CloudFormation sees changed properties, sends Update, and the lookup reads the ARN
+    expect(first.DeployId).toBe('20250101T000000Z');
+    expect(second.DeployId).toBe('20250102T000000Z');
+    expect({ ...first, DeployId: undefined }).toEqual({ ...second, DeployId: undefined });
+    // and the mapping follows the looked-up ARN (a new ARN replaces the mapping)
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: streamArn,
+    });
+  });
+
   test('the lookup may only DescribeTable on the local table; its provider has no managed policy', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {

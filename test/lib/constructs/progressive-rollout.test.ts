@@ -15,6 +15,8 @@ function rolloutIn(props: Partial<ProgressiveRolloutProps> = {}) {
     phase: 'read-local',
     regions: REGIONS,
     primaryRegion: 'us-east-1',
+    appName: 'active-active',
+    tableName: 'active-active-data',
     ...props,
   });
   return { stack, rollout };

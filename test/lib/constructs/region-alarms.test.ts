@@ -1,24 +1,32 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { RegionStack } from '../../../lib/stacks/region-stack';
 import { buildTestApp, testConfig } from '../../helpers/app';
 
-describe('RegionAlarms (in every region stack)', () => {
+describe('RegionAlarms and RegionDashboard (in every region stack)', () => {
+  let stacks: RegionStack[];
   let template: Template;
+  let primary: Template;
   beforeAll(() => {
-    // GIVEN the default three regions WHEN eu-west-1's stack is synthesized
-    template = Template.fromStack(buildTestApp(testConfig()).stacks.regions[1]!);
+    // GIVEN the default three regions and an alarm address WHEN the app is synthesized
+    stacks = buildTestApp(testConfig({ alarmEmail: 'oncall@example.com' })).stacks.regions;
+    primary = Template.fromStack(stacks[0]!);
+    template = Template.fromStack(stacks[1]!);
   });
 
-  test('every alarm is named <app>-<region>-..., the prefix the rollout gates read', () => {
-    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+  const alarmNamesOf = (of: Template) =>
+    Object.values(of.findResources('AWS::CloudWatch::Alarm'))
       .map((alarm) => alarm.Properties.AlarmName as string)
       .sort();
-    expect(names).toEqual(
+
+  test('every alarm is named <app>-<region>-..., the prefix the rollout gates read', () => {
+    expect(alarmNamesOf(template)).toEqual(
       [
         'api-5xx',
         'api-function-errors',
         'api-latency-p99',
         'conflict-feed-dead-letters',
         'conflict-feed-errors',
+        'conflict-feed-failed-records',
         'conflict-feed-iterator-age',
         'divergence',
         'probe-errors',
@@ -28,27 +36,44 @@ describe('RegionAlarms (in every region stack)', () => {
     );
   });
 
-  test('alarms and recoveries go to an encrypted, SSL-only topic', () => {
-    template.hasResourceProperties('AWS::SNS::Topic', {
-      KmsMasterKeyId: Match.stringLikeRegexp('alias/aws/sns'),
+  test('only the primary pages for old open reconciliation cases (the queue is global)', () => {
+    expect(alarmNamesOf(primary)).toContain('active-active-us-east-1-open-case-age');
+    primary.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'active-active-us-east-1-open-case-age',
+      Namespace: 'ActiveActive',
+      MetricName: 'OldestOpenCaseAgeSeconds',
+      Threshold: 24 * 3600,
+      ComparisonOperator: 'GreaterThanThreshold',
     });
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
-      },
+  });
+
+  test('failed records are alarmed on their own metric (batchItemFailures keep Errors at 0)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'active-active-eu-west-1-conflict-feed-failed-records',
+      Namespace: 'ActiveActive',
+      MetricName: 'ConflictFeedFailedRecords',
+      Statistic: 'Sum',
+      Dimensions: [
+        { Name: 'region', Value: 'eu-west-1' },
+        { Name: 'service', Value: 'active-active' },
+      ],
     });
+  });
+
+  test('alarms and recoveries go to the region topic, encrypted with its own key', () => {
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toEqual([
-        { Ref: expect.stringMatching(/^AlarmsTopic/) },
+        { Ref: expect.stringMatching(/^AlarmsTopic[0-9A-F]{8}$/) },
       ]);
-      expect(alarm.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+      expect(alarm.Properties.OKActions).toEqual(alarm.Properties.AlarmActions);
     }
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmsTopicKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
   });
 
   test('a silent divergence probe or a missing heartbeat breaches (missing data is not health)', () => {
@@ -78,16 +103,28 @@ describe('RegionAlarms (in every region stack)', () => {
       Threshold: 2000,
     });
   });
-});
 
-describe('RegionAlarms with an alarm e-mail', () => {
-  test('subscribes the address to every region topic', () => {
-    const { stacks } = buildTestApp(testConfig({ alarmEmail: 'oncall@example.com' }));
-    for (const stack of stacks.regions) {
-      Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', {
-        Protocol: 'email',
-        Endpoint: 'oncall@example.com',
-      });
+  test('one dashboard per region with every graph on-call needs', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0]?.Properties.DashboardName).toBe('active-active-eu-west-1');
+    const body = JSON.stringify(stacks[1]!.resolve(dashboards[0]?.Properties.DashboardBody));
+    for (const title of [
+      'API latency',
+      'API errors',
+      'Conflict feed errors',
+      'Conflict feed iterator age',
+      'Replication lag into eu-west-1',
+      'Divergent entities',
+      'Conflicts per data class',
+      'Conflict resolution time per data class',
+      'Open reconciliation cases',
+      'Forwarded and refused writes',
+    ]) {
+      expect(body).toContain(title);
+    }
+    for (const text of ['p50', 'p90', 'p99', 'from us-east-1', 'from ap-southeast-2', 'ledger']) {
+      expect(body).toContain(text);
     }
   });
 });

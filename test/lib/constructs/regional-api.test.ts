@@ -1,5 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { type CfnResource, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
   API_ROUTES,
@@ -37,24 +37,25 @@ describe('RegionalApi', () => {
     new RegionalApi(stack, 'Api', propsFor(stack));
     // THEN
     const template = Template.fromStack(stack);
+    const local = 'arn:aws:dynamodb:eu-west-1:123456789012:table/shop-data';
+    const other = 'arn:aws:dynamodb:us-east-1:123456789012:table/shop-data';
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
           {},
           {
-            Sid: 'LocalReplica',
-            Resource: [
-              'arn:aws:dynamodb:eu-west-1:123456789012:table/shop-data',
-              'arn:aws:dynamodb:eu-west-1:123456789012:table/shop-data/index/*',
-            ],
+            Sid: 'ReadReplicas',
+            Resource: [local, `${local}/index/*`, other, `${other}/index/*`],
           },
+          { Sid: 'WriteReplicas', Resource: [local, other] },
+          { Sid: 'DeleteInLocalReplica', Resource: local },
+          // idempotency claims are released in the tenant's home replica ([K])
           {
-            Sid: 'OtherReplicas',
-            Resource: [
-              'arn:aws:dynamodb:us-east-1:123456789012:table/shop-data',
-              'arn:aws:dynamodb:us-east-1:123456789012:table/shop-data/index/*',
-            ],
+            Sid: 'ReleaseClaimsInOtherReplicas',
+            Resource: other,
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['I#*'] } },
           },
+          { Sid: 'NoControlPartitionWrites', Effect: 'Deny', Resource: [local, other] },
           {
             Sid: 'ReadSessionKey',
             Resource:
@@ -69,6 +70,55 @@ describe('RegionalApi', () => {
     );
   });
 
+  test('the health route: its own function, reserved concurrency, its own throttling', () => {
+    const stack = stackIn('eu-west-1');
+    const api = new RegionalApi(stack, 'Api', propsFor(stack, { healthPath: '/healthz' }));
+    const template = Template.fromStack(stack);
+    const healthId = stack.getLogicalId(api.health.function.node.defaultChild as CfnResource);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('health check'),
+      ReservedConcurrentExecutions: 5,
+      Environment: { Variables: Match.objectLike({ HEALTH_PATH: '/healthz' }) },
+    });
+    for (const key of ['GET /healthz', 'HEAD /healthz']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: key,
+        AuthorizationType: 'NONE',
+      });
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationUri: { 'Fn::GetAtt': [healthId, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: {
+        'GET /healthz': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'HEAD /healthz': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      },
+    });
+    // the stage's route settings name routes that must exist first
+    const stageDeps = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]
+      ?.DependsOn as string[];
+    const healthRoutes = Object.keys(
+      template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: Match.stringLikeRegexp('/healthz$') },
+      }),
+    );
+    expect(healthRoutes).toHaveLength(2);
+    expect(stageDeps).toEqual(expect.arrayContaining(healthRoutes));
+  });
+
+  test('reservedConcurrency 0 reserves nothing (accounts with a small concurrency quota)', () => {
+    const stack = stackIn('eu-west-1');
+    new RegionalApi(stack, 'Api', propsFor(stack, { healthReservedConcurrency: 0 }));
+    expect(
+      Object.values(
+        Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+          Properties: { ReservedConcurrentExecutions: Match.anyValue() },
+        }),
+      ),
+    ).toHaveLength(0);
+  });
+
   test('rejects a stack region that is not one of regions', () => {
     const stack = stackIn('ap-southeast-2');
     expect(() => new RegionalApi(stack, 'Api', propsFor(stack))).toThrow(
@@ -80,6 +130,26 @@ describe('RegionalApi', () => {
     const stack = stackIn();
     expect(() => new RegionalApi(stack, 'Api', propsFor(stack))).toThrow(
       'regional api needs a stack with an explicit region; set env.region on the stack',
+    );
+  });
+
+  test("with an OIDC provider: API Gateway's JWT authorizer, no token function", () => {
+    const stack = stackIn('eu-west-1');
+    const api = new RegionalApi(
+      stack,
+      'Api',
+      propsFor(stack, { jwt: { issuer: 'https://auth.example.com', audience: ['shop'] } }),
+    );
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://auth.example.com', Audience: ['shop'] },
+    });
+    expect(api.authorizer.function).toBeUndefined();
+    template.resourcePropertiesCountIs(
+      'AWS::ApiGatewayV2::Route',
+      { AuthorizationType: 'AWS_IAM' },
+      0,
     );
   });
 

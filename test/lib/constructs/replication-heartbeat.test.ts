@@ -15,7 +15,6 @@ describe('ReplicationHeartbeat', () => {
       tableName: 'active-active-data',
       appName: 'active-active',
       regions: ['us-east-1', 'eu-west-1'],
-      criticalEntities: [{ tenant: 'bank', type: 'ledger-account', id: 'float' }],
     });
     template = Template.fromStack(stack);
   });
@@ -44,7 +43,7 @@ describe('ReplicationHeartbeat', () => {
     });
   });
 
-  test('a small arm64 function configured for the probe', () => {
+  test('a small arm64 function configured for the probe; no list from config in its environment', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -54,10 +53,25 @@ describe('ReplicationHeartbeat', () => {
           TABLE_NAME: 'active-active-data',
           APP_NAME: 'active-active',
           APP_REGIONS: 'us-east-1,eu-west-1',
-          CRITICAL_ENTITIES: '[{"tenant":"bank","type":"ledger-account","id":"float"}]',
           DIVERGENCE_GRACE_MS: '300000',
+          POWERTOOLS_SERVICE_NAME: 'active-active',
           POWERTOOLS_METRICS_NAMESPACE: 'ActiveActive',
         },
+      },
+    });
+  });
+
+  test('may count open reconciliation cases in the local open-cases index', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'CountOpenCases',
+            Action: 'dynamodb:Query',
+            Effect: 'Allow',
+            Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/active-active-data/index/gsi1',
+          },
+        ]),
       },
     });
   });

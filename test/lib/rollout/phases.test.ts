@@ -92,7 +92,7 @@ describe.each(ROLLOUT_PHASES.map((phase) => [phase]))('phase %s', (phase) => {
       expect(parseWritePolicy(output.WritePolicy?.Value as string)).toEqual(policy);
     });
 
-    test('DNS: the latency member, and the failover PRIMARY or standby member, with the health check', () => {
+    test('DNS: the latency member, the origin name, and a standby member for a secondary, with the health check', () => {
       const template = appOf(phase).template(`region:${region}`);
       const healthCheck = { Ref: Match.stringLikeRegexp('^TrafficHealthCheck') };
       template.hasResourceProperties('AWS::Route53::RecordSet', {
@@ -101,13 +101,22 @@ describe.each(ROLLOUT_PHASES.map((phase) => [phase]))('phase %s', (phase) => {
         SetIdentifier: region,
         HealthCheckId: healthCheck,
       });
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: `${region}.origin.api.example.com.`,
+        SetIdentifier: Match.absent(),
+      });
+      // the failover PRIMARY belongs to the global stack (it aliases the primary's origin)
+      template.resourcePropertiesCountIs(
+        'AWS::Route53::RecordSet',
+        { Failover: Match.anyValue() },
+        0,
+      );
       if (region === PRIMARY) {
-        template.hasResourceProperties('AWS::Route53::RecordSet', {
-          Name: 'failover.api.example.com.',
-          Failover: 'PRIMARY',
-          SetIdentifier: 'primary',
-          HealthCheckId: healthCheck,
-        });
+        template.resourcePropertiesCountIs(
+          'AWS::Route53::RecordSet',
+          { Name: 'standby.api.example.com.' },
+          0,
+        );
       } else {
         template.hasResourceProperties('AWS::Route53::RecordSet', {
           Name: 'standby.api.example.com.',

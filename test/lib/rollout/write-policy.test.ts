@@ -14,6 +14,7 @@ import {
   writeContextOf,
   WritePolicyError,
 } from '../../../lambda/domain/write-policy';
+import { writePolicyOf } from '../../../lib/rollout/model';
 
 const VALID = {
   version: 1,
@@ -212,5 +213,33 @@ describe('phaseOfOperation and writeContextOf', () => {
 
   test('resolveDomainPhases covers every domain', () => {
     expect(Object.keys(resolveDomainPhases('read-local'))).toEqual([...DATA_DOMAINS]);
+  });
+});
+
+describe('writePolicyOf: the default home is the data region ([J])', () => {
+  test('a change of the primary region moves no never-assigned tenant', () => {
+    const settings = {
+      phase: 'read-local' as const,
+      domains: {},
+      limitedWriteClasses: [],
+      allowMultiStep: false,
+    };
+    const config = {
+      rollout: settings,
+      primaryRegion: 'eu-west-1',
+      dataRegion: 'us-east-1',
+      regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'],
+    };
+    const policy = writePolicyOf(config, 'ap-southeast-2');
+    expect(policy).toMatchObject({ primaryRegion: 'eu-west-1', defaultHome: 'us-east-1' });
+    // carried in WRITE_POLICY only when it differs from the primary
+    expect(JSON.parse(serializeWritePolicy(policy))).toMatchObject({ defaultHome: 'us-east-1' });
+    expect(
+      JSON.parse(
+        serializeWritePolicy(
+          writePolicyOf({ ...config, primaryRegion: 'us-east-1' }, 'ap-southeast-2'),
+        ),
+      ),
+    ).not.toHaveProperty('defaultHome');
   });
 });

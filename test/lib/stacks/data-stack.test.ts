@@ -6,13 +6,58 @@ describe('DataStack', () => {
   let template: Template;
   let region: string;
   beforeAll(() => {
-    const { stacks } = buildTestApp(testConfig());
+    const { stacks } = buildTestApp(
+      testConfig({
+        observability: {
+          criticalEntities: [{ tenant: 'bank', type: 'ledger-account', id: 'float' }],
+        },
+      }),
+    );
     template = Template.fromStack(stacks.data);
     region = stacks.data.region;
   });
 
   test('lives in the primary region', () => {
     expect(region).toBe('us-east-1');
+  });
+
+  test('writes the critical entities into the observability config item (not a Lambda environment)', () => {
+    const [writer] = Object.values(template.findResources('Custom::ObservabilityConfig'));
+    // the call names the table by reference (so the item is written after the table exists)
+    const callOf = (property: unknown) =>
+      JSON.parse(
+        (property as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+          .map((part) => (typeof part === 'string' ? part : 'TABLE'))
+          .join(''),
+      ) as Record<string, unknown>;
+    expect(callOf(writer?.Properties.Update)).toMatchObject({
+      service: 'DynamoDB',
+      action: 'PutItem',
+      parameters: {
+        TableName: 'TABLE',
+        Item: {
+          pk: { S: '__control__' },
+          sk: { S: 'config#observability' },
+          criticalEntities: { S: '[{"tenant":"bank","type":"ledger-account","id":"float"}]' },
+        },
+      },
+    });
+    expect(callOf(writer?.Properties.Delete)).toMatchObject({
+      action: 'DeleteItem',
+    });
+    // only the control partition of the table
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+            Condition: {
+              'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['__control__'] },
+            },
+          }),
+        ],
+      },
+    });
   });
 
   test('holds exactly one global table with the configured name, pk/sk strings, on demand', () => {
@@ -50,22 +95,25 @@ describe('DataStack', () => {
     });
   });
 
-  test('holds the session key: generated, no punctuation, replicated to every other region', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'active-active/session-key',
-      GenerateSecretString: {
-        PasswordLength: Match.anyValue(),
-        ExcludePunctuation: true,
-        IncludeSpace: false,
-        SecretStringTemplate: Match.absent(),
-      },
-      ReplicaRegions: [{ Region: 'eu-west-1' }, { Region: 'ap-southeast-2' }],
-    });
-    const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret'));
-    const length = (secret?.Properties.GenerateSecretString as { PasswordLength: number })
-      .PasswordLength;
-    expect(length).toBeGreaterThanOrEqual(48);
+  test('holds the session key and the API token key: generated, replicated to every other region', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    for (const name of ['active-active/session-key', 'active-active/api-token-key']) {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: name,
+        GenerateSecretString: {
+          PasswordLength: Match.anyValue(),
+          ExcludePunctuation: true,
+          IncludeSpace: false,
+          SecretStringTemplate: Match.absent(),
+        },
+        ReplicaRegions: [{ Region: 'eu-west-1' }, { Region: 'ap-southeast-2' }],
+      });
+    }
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
+      const length = (secret.Properties.GenerateSecretString as { PasswordLength: number })
+        .PasswordLength;
+      expect(length).toBeGreaterThanOrEqual(48);
+    }
   });
 
   test('is retained when removed from the stack', () => {

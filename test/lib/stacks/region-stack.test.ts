@@ -38,15 +38,6 @@ function routesOf(template: Template): Map<string, Record<string, unknown>> {
   );
 }
 
-const TABLE_ACTIONS = [
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:UpdateItem',
-];
-
 describe('RegionStack', () => {
   // GIVEN the default config WHEN the app is synthesized once
   let stacks: RegionStack[];
@@ -82,7 +73,6 @@ describe('RegionStack', () => {
             TABLE_NAME: 'active-active-data',
             APP_REGIONS: 'us-east-1,eu-west-1,ap-southeast-2',
             PRIMARY_REGION: 'us-east-1',
-            HEALTH_TIMEOUT_MS: '1000',
             APP_NAME: 'active-active',
             PUBLIC_NAME: 'api.example.com',
             SESSION_KEY_SECRET_ID: 'active-active/session-key',
@@ -130,20 +120,38 @@ describe('RegionStack', () => {
       });
     });
 
-    test('every API route is integrated with the API function and authorized with AWS_IAM', () => {
+    test('every API route is integrated with the API function and authorized by the token authorizer', () => {
       const functionId = logicalIdOf(stacks[1]!, stacks[1]!.api.function);
       const integrations = secondary.findResources('AWS::ApiGatewayV2::Integration', {
         Properties: { IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] } },
       });
       const routes = routesOf(secondary);
+      const [authorizerId] = Object.keys(secondary.findResources('AWS::ApiGatewayV2::Authorizer'));
       for (const key of API_ROUTE_KEYS) {
         const route = routes.get(key);
-        expect(route).toMatchObject({ AuthorizationType: 'AWS_IAM' });
-        expect(route?.AuthorizerId).toBeUndefined();
+        expect(route).toMatchObject({
+          AuthorizationType: 'CUSTOM',
+          AuthorizerId: { Ref: authorizerId },
+        });
         const target = JSON.stringify(route?.Target);
         expect(Object.keys(integrations).some((id) => target.includes(id))).toBe(true);
       }
-      secondary.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+      secondary.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'REQUEST',
+        EnableSimpleResponses: true,
+        IdentitySource: ['$request.header.Authorization'],
+        AuthorizerResultTtlInSeconds: 300,
+      });
+      secondary.hasResourceProperties('AWS::Lambda::Function', {
+        Description: 'Active-active API authorizer (the app API tokens)',
+        Environment: {
+          Variables: {
+            API_TOKEN_SECRET_ID: 'active-active/api-token-key',
+            API_TOKEN_ISSUER: 'active-active',
+            API_TOKEN_AUDIENCE: 'api.example.com',
+          },
+        },
+      });
     });
 
     test('API Gateway may invoke the function on each route only', () => {
@@ -153,7 +161,7 @@ describe('RegionStack', () => {
           Properties: { FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] } },
         }),
       ).map((permission) => JSON.stringify(permission.Properties.SourceArn));
-      const paths = [...new Set([...API_ROUTE_KEYS, 'GET /health'].map((k) => k.split(' ')[1]))];
+      const paths = [...new Set(API_ROUTE_KEYS.map((k) => k.split(' ')[1]))];
       for (const path of paths) {
         expect(sourceArns.some((arn) => arn.includes(`"/*/*${path}"`))).toBe(true);
       }
@@ -184,9 +192,10 @@ describe('RegionStack', () => {
       });
     });
 
-    test('IAM: item actions on every replica and its indexes by ARN, the session key, its own logs', () => {
+    test('IAM: reads and writes on every replica by ARN, deletes only locally, never the control partition', () => {
       const table = (region: string) =>
         `arn:aws:dynamodb:${region}:123456789012:table/active-active-data`;
+      const regions = ['ap-southeast-2', 'eu-west-1', 'us-east-1']; // sorted by the CDK
       secondary.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: logicalIdOf(stacks[1]!, stacks[1]!.api.function.role!) }],
         PolicyDocument: {
@@ -197,21 +206,44 @@ describe('RegionStack', () => {
               Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiFunctionLogs'), 'Arn'] },
             },
             {
-              Sid: 'LocalReplica',
-              Action: TABLE_ACTIONS,
+              Sid: 'ReadReplicas',
+              Action: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'],
               Effect: 'Allow',
-              Resource: [table('eu-west-1'), `${table('eu-west-1')}/index/*`],
+              Resource: regions.flatMap((region) => [table(region), `${table(region)}/index/*`]),
             },
             {
-              Sid: 'OtherReplicas',
-              Action: TABLE_ACTIONS,
+              Sid: 'WriteReplicas',
+              Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
               Effect: 'Allow',
-              Resource: [
-                table('ap-southeast-2'),
-                `${table('ap-southeast-2')}/index/*`,
-                table('us-east-1'),
-                `${table('us-east-1')}/index/*`,
+              Resource: regions.map(table),
+            },
+            {
+              Sid: 'DeleteInLocalReplica',
+              Action: 'dynamodb:DeleteItem',
+              Effect: 'Allow',
+              Resource: table('eu-west-1'),
+            },
+            {
+              // idempotency claims are released in the tenant's home replica ([K])
+              Sid: 'ReleaseClaimsInOtherReplicas',
+              Action: 'dynamodb:DeleteItem',
+              Effect: 'Allow',
+              Resource: [table('ap-southeast-2'), table('us-east-1')],
+              Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['I#*'] } },
+            },
+            {
+              Sid: 'NoControlPartitionWrites',
+              Action: [
+                'dynamodb:BatchWriteItem',
+                'dynamodb:DeleteItem',
+                'dynamodb:PutItem',
+                'dynamodb:UpdateItem',
               ],
+              Effect: 'Deny',
+              Resource: regions.map(table),
+              Condition: {
+                'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': ['__control__'] },
+              },
             },
             {
               Sid: 'ReadSessionKey',
@@ -301,13 +333,23 @@ describe('RegionStack', () => {
       });
     });
 
-    test('the primary owns the failover PRIMARY record, secondaries join the standby set', () => {
-      primary.hasResourceProperties('AWS::Route53::RecordSet', {
-        Name: 'failover.api.example.com.',
-        Failover: 'PRIMARY',
-        SetIdentifier: 'primary',
-        HealthCheckId: { Ref: Match.stringLikeRegexp('^TrafficHealthCheck') },
-      });
+    test('every region has an origin name; secondaries join the standby set; the PRIMARY is global', () => {
+      for (const [template, region] of [
+        [primary, 'us-east-1'],
+        [secondary, 'eu-west-1'],
+      ] as const) {
+        template.hasResourceProperties('AWS::Route53::RecordSet', {
+          Name: `${region}.origin.api.example.com.`,
+          Type: 'A',
+          SetIdentifier: Match.absent(),
+          AliasTarget: Match.objectLike({ EvaluateTargetHealth: true }),
+        });
+        template.resourcePropertiesCountIs(
+          'AWS::Route53::RecordSet',
+          { Name: 'failover.api.example.com.' },
+          0,
+        );
+      }
       primary.resourcePropertiesCountIs(
         'AWS::Route53::RecordSet',
         { Name: 'standby.api.example.com.' },
@@ -319,11 +361,6 @@ describe('RegionStack', () => {
         SetIdentifier: 'eu-west-1',
         HealthCheckId: { Ref: Match.stringLikeRegexp('^TrafficHealthCheck') },
       });
-      secondary.resourcePropertiesCountIs(
-        'AWS::Route53::RecordSet',
-        { Name: 'failover.api.example.com.' },
-        0,
-      );
     });
   });
 

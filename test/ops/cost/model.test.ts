@@ -88,9 +88,14 @@ describe('estimateMonthlyCost: active-passive, three regions (hand-computed)', (
     expectLine(estimate, 'route53.health-checks', 3, 7.5);
   });
 
-  test('metrics: 3 x (14 + 2 lag pairs) = 48 -> $14.40; alarms 15 -> $1.50', () => {
-    expectLine(estimate, 'cloudwatch.metrics', 48, 14.4);
-    expectLine(estimate, 'cloudwatch.alarms', 15, 1.5);
+  test('metrics: 3 x (17 + 2 lag pairs) = 57 -> $17.10; alarms 3 x (9 + 2) + 1 + 3 = 37 -> $3.70', () => {
+    expectLine(estimate, 'cloudwatch.metrics', 57, 17.1);
+    expectLine(estimate, 'cloudwatch.alarms', 37, 3.7);
+  });
+
+  test('dashboards: 3 regions + 1 global = 4 -> $12; KMS keys: 3 + 1 alarm topics -> $4', () => {
+    expectLine(estimate, 'cloudwatch.dashboards', 4, 12);
+    expectLine(estimate, 'kms.keys', 4, 4);
   });
 
   test('logs: 304,322,400 KB = 290.2245 GB -> $145.1122', () => {
@@ -107,8 +112,10 @@ describe('estimateMonthlyCost: active-passive, three regions (hand-computed)', (
         81.32824664 +
         301.6944 +
         7.5 +
-        14.4 +
-        1.5 +
+        17.1 +
+        3.7 +
+        12 +
+        4 +
         145.11222839,
       4,
     );
@@ -177,11 +184,11 @@ describe('estimateSingleRegion (hand-computed)', () => {
     // 289.08M x 40 ms x 0.5 GB = 5,781,600 GB-s
     expectLine(estimate, 'lambda.compute', 5_781_600, 77.08838544);
     expectLine(estimate, 'apigateway.requests', 289_080_000, 289.08);
-    expectLine(estimate, 'cloudwatch.alarms', 5, 0.5);
+    expectLine(estimate, 'cloudwatch.alarms', 3, 0.3);
     expectLine(estimate, 'cloudwatch.logs', 289_080_000 / 1_048_576, 137.84408569);
     expect(estimate.lines.map((entry) => entry.id)).not.toContain('route53.health-checks');
     expect(estimate.totalUsd).toBeCloseTo(
-      16.425 + 19.71 + 4.5 + 57.816 + 77.08838544 + 289.08 + 0.5 + 137.84408569,
+      16.425 + 19.71 + 4.5 + 57.816 + 77.08838544 + 289.08 + 0.3 + 137.84408569,
       4,
     );
   });

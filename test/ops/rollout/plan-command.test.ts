@@ -21,7 +21,7 @@ describe('aactl rollout plan', () => {
     );
     expect(run.stdout).toContain('✔ a deploy may take this step');
     expect(run.stdout).toContain(
-      'DNS: 2 records change, 10 unchanged; no record changes routing policy',
+      'DNS: 2 records change, 13 unchanged; no record changes routing policy',
     );
     expect(run.stdout).toMatch(
       /api\.example\.com A\s+global\s+failover\.api\.example\.com\s+latency\.api\.example\.com/,
@@ -36,7 +36,7 @@ describe('aactl rollout plan', () => {
     expect(run.stdout).toContain(
       'Deploy: npx cdk deploy --all -c activeActive.rollout.phase=read-local',
     );
-    expect(run.stdout).toMatch(/total\s+\$695\.89\s+\$701\.34\s+\+\$5\.46/);
+    expect(run.stdout).toMatch(/total\s+\$716\.79\s+\$722\.24\s+\+\$5\.46/);
     expect(run.stdout).toContain(
       'writes forwarded to their owner region: now: phase active-passive 0%, after: phase read-local 20%',
     );
@@ -95,7 +95,7 @@ describe('aactl rollout plan', () => {
       }),
     );
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('DNS: 0 records change, 12 unchanged');
+    expect(run.stdout).toContain('DNS: 0 records change, 15 unchanged');
     expect(run.stdout).toMatch(
       /eu-west-1\s+counters\s+read-local\s+limited-write\s+.*\s+all local/,
     );
