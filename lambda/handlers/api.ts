@@ -45,6 +45,8 @@ export interface ApiDeps {
   readonly now: () => number;
   readonly log: Log;
   readonly metric: MetricSink;
+  /** This region's clock offset from AWS time, when measured (reported as `ClockSkewMs`). */
+  readonly clockOffsetMs?: () => number | undefined;
   /** Sends buffered metrics at the end of a request (no-op in tests). */
   readonly flushMetrics?: () => void;
 }
@@ -88,6 +90,8 @@ export function makeHandler(deps: ApiDeps): (event: HttpEvent) => Promise<HttpRe
         { requestId },
       );
     } finally {
+      const offset = deps.clockOffsetMs?.();
+      if (offset !== undefined) deps.metric('ClockSkewMs', Math.abs(offset), 'Milliseconds');
       deps.flushMetrics?.();
     }
   };

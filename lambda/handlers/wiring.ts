@@ -8,6 +8,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { METRICS_NAMESPACE } from '../../lib/config/naming';
+import { ClockMonitor } from '../adapters/clock-monitor';
 import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency';
 import { DynamoReplica } from '../adapters/dynamo-replica';
 import { dynamoReplicationLag } from '../adapters/replication-lag';
@@ -28,6 +29,7 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
     defaultDimensions: { region: config.region },
   });
   const clients = new Map<string, DynamoDBClient>();
+  const clockMonitor = new ClockMonitor();
   const clientFor = (region: string) => {
     let client = clients.get(region);
     if (client === undefined) {
@@ -39,6 +41,7 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
           requestTimeout: region === config.region ? 3_000 : 2_000,
         },
       });
+      clockMonitor.attach(client);
       clients.set(region, client);
     }
     return client;
@@ -93,6 +96,7 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
         keyring: await loadKeyring(),
         now: Date.now,
         regionalUrl: (region) => `https://${region}.${config.publicName}`,
+        ownClockOffsetMs: () => clockMonitor.offsetMs(),
         handoffSettleMs:
           config.fencing === 'read-then-write' ? readThenWriteSettleMs(clock.maxSkewMs) : 0,
         replicationLag: dynamoReplicationLag({
@@ -112,6 +116,7 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
       warn: (message, details) => logger.warn(message, details ?? {}),
       error: (message, details) => logger.error(message, details ?? {}),
     },
+    clockOffsetMs: () => clockMonitor.offsetMs(),
     metric: (name, value, unit) =>
       metrics.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds, value),
     flushMetrics: () => metrics.publishStoredMetrics(),

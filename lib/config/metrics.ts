@@ -90,6 +90,11 @@ export const APP_METRICS = {
     'Count',
     'reconciliation cases not yet resolved (heartbeat probe, from the open-cases index)',
   ),
+  clockSkewMs: appMetric(
+    'ClockSkewMs',
+    'Milliseconds',
+    "how far this region's clock is off AWS time (the Date header of DynamoDB's answers); beyond 60 s the region refuses its own writes (API)",
+  ),
   oldestOpenCaseAgeSeconds: appMetric(
     'OldestOpenCaseAgeSeconds',
     'Seconds',

@@ -59,6 +59,7 @@ export const REGION_ALARM_NAMES = [
   'conflict-feed-dead-letters',
   'probe-errors',
   'divergence',
+  'clock-skew',
 ] as const;
 
 /** Name of the alarm only the primary region has. */
@@ -219,6 +220,18 @@ export class RegionAlarms extends Construct {
         evaluationPeriods: 2,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+    );
+    // Half the bound at which the region refuses its own writes: time to fix NTP before it does.
+    add(
+      'clock-skew',
+      "This region's clock has been more than 30 s off AWS time for 2 minutes; at 60 s it refuses its own writes and transfers (503 clock_skew) until the clock is fixed.",
+      metrics.metric('clockSkewMs', { statistic: 'Maximum' }),
+      {
+        threshold: 30_000,
+        evaluationPeriods: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       },
     );
     for (const source of props.regions.filter((other) => other !== region)) {

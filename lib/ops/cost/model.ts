@@ -82,14 +82,14 @@ export interface BilledResources {
 }
 
 /** Alarms every region has besides one replication-lag alarm per other region. */
-export const ALARMS_PER_REGION = 9;
+export const ALARMS_PER_REGION = 10;
 
 /** The billed resources of a deployment. */
 export function billedResourcesOf(
   deployment: Pick<Deployment, 'regions' | 'customerManagedLogKey' | 'ownApiTokens'>,
 ): BilledResources {
   const n = deployment.regions;
-  // per region: 9 alarms and one lag alarm per other region; the primary's open-case-age alarm;
+  // per region: 10 alarms and one lag alarm per other region; the primary's open-case-age alarm;
   // in us-east-1, one health-check alarm per region
   const alarms = n * (ALARMS_PER_REGION + (n - 1)) + 1 + n;
   // per region: API, health, conflict feed, heartbeat, stream-ARN lookup (+ token authorizer);
@@ -146,7 +146,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   // Conflicts and ConflictResolutionMs per data domain (2 x 5), ReconciliationCasesOpened,
   // ForwardedWrites, RefusedWrites, DivergentEntities, ConflictFeedFailedRecords,
   // OpenReconciliationCases, OldestOpenCaseAgeSeconds (lib/config/metrics.ts).
-  metricsPerRegion: 17,
+  metricsPerRegion: 18,
 };
 
 /** One line of an estimate. */

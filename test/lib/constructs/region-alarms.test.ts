@@ -24,6 +24,7 @@ describe('RegionAlarms and RegionDashboard (in every region stack)', () => {
         'api-5xx',
         'api-function-errors',
         'api-latency-p99',
+        'clock-skew',
         'conflict-feed-dead-letters',
         'conflict-feed-errors',
         'conflict-feed-failed-records',

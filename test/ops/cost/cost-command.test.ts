@@ -13,7 +13,7 @@ describe('aactl cost', () => {
     );
     expect(run.stdout).toMatch(/DynamoDB replicated writes\s+\$16\.43\s+\$49\.28\s+\$49\.28\s+-/);
     expect(run.stdout).toMatch(/Route 53 health checks\s+\$0\.00\s+\$7\.50\s+\$7\.50\s+-/);
-    expect(run.stdout).toMatch(/total\s+\$602\.76\s+\$716\.79\s+\$722\.24\s+\+\$5\.46/);
+    expect(run.stdout).toMatch(/total\s+\$602\.76\s+\$717\.99\s+\$723\.44\s+\+\$5\.46/);
     expect(run.stdout).toContain('Assumptions:');
     expect(run.stdout).toContain('us-east-1 on-demand list prices as of 2025-06-01');
   });

@@ -88,9 +88,9 @@ describe('estimateMonthlyCost: active-passive, three regions (hand-computed)', (
     expectLine(estimate, 'route53.health-checks', 3, 7.5);
   });
 
-  test('metrics: 3 x (17 + 2 lag pairs) = 57 -> $17.10; alarms 3 x (9 + 2) + 1 + 3 = 37 -> $3.70', () => {
-    expectLine(estimate, 'cloudwatch.metrics', 57, 17.1);
-    expectLine(estimate, 'cloudwatch.alarms', 37, 3.7);
+  test('metrics: 3 x (18 + 2 lag pairs) = 60 -> $18.00; alarms 3 x (10 + 2) + 1 + 3 = 40 -> $4.00', () => {
+    expectLine(estimate, 'cloudwatch.metrics', 60, 18);
+    expectLine(estimate, 'cloudwatch.alarms', 40, 4);
   });
 
   test('dashboards: 3 regions + 1 global = 4 -> $12; KMS keys: 3 + 1 alarm topics -> $4', () => {
@@ -112,8 +112,8 @@ describe('estimateMonthlyCost: active-passive, three regions (hand-computed)', (
         81.32824664 +
         301.6944 +
         7.5 +
-        17.1 +
-        3.7 +
+        18 +
+        4 +
         12 +
         4 +
         145.11222839,

@@ -36,7 +36,7 @@ describe('aactl rollout plan', () => {
     expect(run.stdout).toContain(
       'Deploy: npx cdk deploy --all -c activeActive.rollout.phase=read-local',
     );
-    expect(run.stdout).toMatch(/total\s+\$716\.79\s+\$722\.24\s+\+\$5\.46/);
+    expect(run.stdout).toMatch(/total\s+\$717\.99\s+\$723\.44\s+\+\$5\.46/);
     expect(run.stdout).toContain(
       'writes forwarded to their owner region: now: phase active-passive 0%, after: phase read-local 20%',
     );
