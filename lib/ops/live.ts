@@ -10,6 +10,7 @@ import type { DrillHistoryGateway } from './gateways/drill-history';
 import type { MetricsGateway } from './gateways/metrics';
 import type { Route53Gateway, TaggedHealthCheck } from './gateways/route53';
 import type { StacksGateway } from './gateways/stacks';
+import type { TenantsGateway } from './gateways/tenants';
 import { readHealth, type CheckerObservation, type HealthReading } from './health';
 import { assessLock, parseLock, type DrillLock, type LockObserver } from './lock';
 import { readDeployedData } from './rollout/deployed';
@@ -32,6 +33,8 @@ export interface OpsGateways {
   readonly alarms: AlarmsGateway;
   /** The shared drill history in the table's control partition. */
   readonly history: DrillHistoryGateway;
+  /** Tenant ownership: forced takeovers, moved tenants. @default - not available (fakes) */
+  readonly tenants?: TenantsGateway;
 }
 
 /** The app's health checks, by region. */

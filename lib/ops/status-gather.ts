@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/schema';
 import { firstLineOf } from './error-line';
 import type { DrainFlagState } from './gateways/drain';
 import type { StackState } from './gateways/stacks';
+import type { MovedTenant } from './gateways/tenants';
 import {
   dnsProbeTargetOf,
   findHealthChecks,
@@ -41,7 +42,7 @@ export async function gatherStatus(
   const index = await findHealthChecks(gateways.route53, config);
   const { vantages, missing } = vantagePointsFor(config.regions);
   const probe = dnsProbeTargetOf(config);
-  const [live, answers, drains, deployed, stacks] = await Promise.all([
+  const [live, answers, drains, deployed, stacks, moved] = await Promise.all([
     readRegionHealth(gateways.route53, config.regions, index),
     options.dns
       ? readFingerprints(gateways.route53, probe).then((current) =>
@@ -51,6 +52,7 @@ export async function gatherStatus(
     options.drain ? readDrains(gateways, config.regions) : Promise.resolve(null),
     readDeployedPhase(gateways, config),
     readStacks(gateways, config),
+    readMoved(gateways, config, ctx.observer.now),
   ]);
   return buildStatusReport({
     config,
@@ -65,7 +67,22 @@ export async function gatherStatus(
     duplicates: index.duplicates,
     strayIds: index.strays.map((check) => check.id),
     now: ctx.observer.now,
+    moved,
   });
+}
+
+/** Tenants moved in the last 24 h, from the sparse index in the data region's replica. */
+async function readMoved(
+  gateways: OpsGateways,
+  config: Pick<AppConfig, 'dataRegion'>,
+  now: Date,
+): Promise<MovedTenant[] | { error: string } | null> {
+  if (gateways.tenants === undefined) return null;
+  try {
+    return await gateways.tenants.listMoved(config.dataRegion, now.getTime() - 24 * 3_600_000);
+  } catch (error) {
+    return { error: firstLineOf(error) };
+  }
 }
 
 async function readStacks(

@@ -3,6 +3,7 @@ import { drainFlagKey, regionStackName } from '../config/naming';
 import type { AppConfig } from '../config/schema';
 import type { DrainFlagState } from './gateways/drain';
 import { stackBusy, type StackState } from './gateways/stacks';
+import type { MovedTenant } from './gateways/tenants';
 import type { HealthState } from './health';
 import type { LockFinding, RegionHealthLive, VantageAnswer } from './live';
 import { isoSeconds } from './lock';
@@ -77,6 +78,8 @@ export interface StatusReport {
   readonly warnings: readonly string[];
   /** What on-call must act on, each with its fix; non-empty: exit code 8. */
   readonly needsAction: readonly string[];
+  /** Tenants whose home moved in the last 24 h (transfers and takeovers), when readable. */
+  readonly movedTenants: readonly MovedTenant[] | null;
 }
 
 /** Raw facts the report is built from. */
@@ -100,6 +103,8 @@ export interface StatusFacts {
   readonly duplicates: ReadonlyMap<string, string[]>;
   readonly strayIds: readonly string[];
   readonly now: Date;
+  /** Tenants moved recently, or why they could not be read (null: not read). */
+  readonly moved?: readonly MovedTenant[] | { readonly error: string } | null;
 }
 
 /** Build the status report (pure). */
@@ -240,6 +245,17 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
       `deployed rollout phase unknown (${facts.deployed.error}); showing ${configPhase} from cdk.json`,
     );
   }
+  const moved = facts.moved === undefined || facts.moved === null ? null : facts.moved;
+  if (moved !== null && 'error' in moved) {
+    warnings.push(`cannot read the tenants that moved: ${moved.error}`);
+  }
+  const movedTenants = moved === null || 'error' in moved ? null : moved;
+  for (const tenant of movedTenants ?? []) {
+    if (tenant.lost === undefined) continue;
+    warnings.push(
+      `tenant ${tenant.tenant} was taken over from ${tenant.lost} into ${tenant.home} (epoch ${tenant.epoch}, ${isoSeconds(new Date(tenant.movedAtMs))}): what ${tenant.lost} acknowledged before it was lost comes back as reconciliation cases when it returns (GET /v1/reconciliation)`,
+    );
+  }
   const healthyRegions = regions.filter((row) => row.state === 'healthy').length;
   if (healthyRegions < config.drills.minHealthyRegions) {
     warnings.push(
@@ -260,6 +276,7 @@ export function buildStatusReport(facts: StatusFacts): StatusReport {
     locks,
     warnings,
     needsAction,
+    movedTenants,
   };
 }
 

@@ -42,6 +42,33 @@ describe('aactl status exit codes (monitoring can run it)', () => {
     );
   });
 
+  test('tenants taken over in the last 24 h are listed with what to expect ([J])', async () => {
+    const world = new FakeWorld();
+    world.moved.push(
+      {
+        tenant: 'acme',
+        home: 'eu-west-1',
+        epoch: 3,
+        movedAtMs: world.now - 60_000,
+        lost: 'us-east-1',
+      },
+      { tenant: 'globex', home: 'ap-southeast-2', epoch: 1, movedAtMs: world.now - 120_000 },
+      { tenant: 'old', home: 'eu-west-1', epoch: 2, movedAtMs: world.now - 48 * 3_600_000 },
+    );
+
+    const run = await runAactl(world, ['status', '--json']);
+
+    const report = JSON.parse(run.stdout);
+    expect(report.movedTenants.map((tenant: { tenant: string }) => tenant.tenant)).toEqual([
+      'acme',
+      'globex',
+    ]);
+    expect(report.warnings).toContainEqual(
+      expect.stringContaining('tenant acme was taken over from us-east-1 into eu-west-1 (epoch 3'),
+    );
+    expect(report.needsAction).toEqual([]);
+  });
+
   test('a disabled health check with no drill: exit 8', async () => {
     const world = new FakeWorld();
     world.check('ap-southeast-2').disabled = true;

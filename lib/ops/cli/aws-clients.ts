@@ -11,6 +11,7 @@ import { createDrillHistoryGateway } from '../gateways/drill-history';
 import { createMetricsGateway } from '../gateways/metrics';
 import { createRoute53Gateway } from '../gateways/route53';
 import { createStacksGateway } from '../gateways/stacks';
+import { createTenantsGateway } from '../gateways/tenants';
 import type { OpsGateways } from '../live';
 import { usageError } from './exit-codes';
 
@@ -44,6 +45,8 @@ export interface AwsClientFactory {
   route53(): Route53Client;
   /** A DynamoDB document client for the replica in `region`. */
   dynamodb(region: string): DynamoDBDocumentClient;
+  /** A plain DynamoDB client for the replica in `region` (for the app's own adapters). */
+  dynamodbClient(region: string): DynamoDBClient;
   cloudwatch(region?: string): CloudWatchClient;
   /** A CloudFormation client for the stacks in `region`. */
   cloudformation(region: string): CloudFormationClient;
@@ -88,6 +91,15 @@ export function createAwsClientFactory(options: AwsClientOptions): AwsClientFact
   const common = clientConfig(options);
   let route53: Route53Client | undefined;
   const dynamo = new Map<string, DynamoDBDocumentClient>();
+  const plain = new Map<string, DynamoDBClient>();
+  const plainClient = (region: string) => {
+    let client = plain.get(region);
+    if (client === undefined) {
+      client = new DynamoDBClient({ ...common, region });
+      plain.set(region, client);
+    }
+    return client;
+  };
   const cloudwatch = new Map<string, CloudWatchClient>();
   const cloudformation = new Map<string, CloudFormationClient>();
   return {
@@ -95,13 +107,14 @@ export function createAwsClientFactory(options: AwsClientOptions): AwsClientFact
     dynamodb(region) {
       let client = dynamo.get(region);
       if (client === undefined) {
-        client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...common, region }), {
+        client = DynamoDBDocumentClient.from(plainClient(region), {
           marshallOptions: { removeUndefinedValues: true },
         });
         dynamo.set(region, client);
       }
       return client;
     },
+    dynamodbClient: plainClient,
     cloudwatch(region = GLOBAL_STACK_REGION) {
       let client = cloudwatch.get(region);
       if (client === undefined) {
@@ -122,8 +135,18 @@ export function createAwsClientFactory(options: AwsClientOptions): AwsClientFact
 }
 
 /** The gateways on real (or emulated) AWS. */
-export function createAwsGateways(factory: AwsClientFactory, tableName: string): OpsGateways {
+export function createAwsGateways(
+  factory: AwsClientFactory,
+  tableName: string,
+  regions: readonly string[] = [],
+): OpsGateways {
   return {
+    tenants: createTenantsGateway({
+      client: (region) => factory.dynamodbClient(region),
+      documents: (region) => factory.dynamodb(region),
+      tableName,
+      regions,
+    }),
     route53: createRoute53Gateway(factory.route53()),
     drain: createDrainGateway((region) => factory.dynamodb(region), tableName),
     metrics: createMetricsGateway(factory.cloudwatch()),

@@ -93,7 +93,7 @@ export function defaultGateways(settings: GatewaySettings): OpsGateways {
     env: settings.env,
     callTimeoutMs: settings.callTimeoutMs,
   });
-  return createAwsGateways(factory, settings.config.tableName);
+  return createAwsGateways(factory, settings.config.tableName, settings.config.regions);
 }
 
 /** Output for a command, before config is loaded (also used to print errors). */

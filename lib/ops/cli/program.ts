@@ -17,6 +17,7 @@ import { boundedDurationOption } from './options';
 import type { Output } from './output';
 import { registerRolloutCommands } from './rollout-commands';
 import { registerStatusCommands } from './status-commands';
+import { registerTenantCommands } from './tenant-commands';
 
 /**
  * The `aactl` program. Global options and error handling live here; each command group lives in
@@ -29,6 +30,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   registerDrillCommands,
   registerRolloutCommands,
   registerCostCommands,
+  registerTenantCommands,
 ];
 
 /** The outcome of a run, filled in by actions. */

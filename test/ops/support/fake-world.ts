@@ -20,6 +20,7 @@ import type {
   TaggedHealthCheck,
 } from '../../../lib/ops/gateways/route53';
 import type { StackState, StacksGateway } from '../../../lib/ops/gateways/stacks';
+import type { MovedTenant, TenantsGateway } from '../../../lib/ops/gateways/tenants';
 import type { CheckerObservation } from '../../../lib/ops/health';
 import type { OpsGateways } from '../../../lib/ops/live';
 import { abortError, type Clock, type Sleep } from '../../../lib/ops/progress';
@@ -449,8 +450,23 @@ export class FakeWorld {
       stacks: this.stacks,
       alarms: this.alarms,
       history: this.history,
+      tenants: this.tenants,
     };
   }
+
+  /** Tenants moved recently, as the sparse index lists them. */
+  readonly moved: MovedTenant[] = [];
+
+  readonly tenants: TenantsGateway = {
+    previewTakeover: async () => {
+      throw new Error('not in the fake world');
+    },
+    takeOver: async () => {
+      throw new Error('not in the fake world');
+    },
+    listMoved: async (_region, sinceMs) =>
+      this.moved.filter((tenant) => tenant.movedAtMs >= sinceMs),
+  };
 }
 
 /** An error with an AWS-like name. */
