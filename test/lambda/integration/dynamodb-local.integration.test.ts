@@ -12,6 +12,8 @@ import { DynamoIdempotencyStore } from '../../../lambda/adapters/dynamo-idempote
 import { DynamoReplica } from '../../../lambda/adapters/dynamo-replica';
 import { writeHeartbeat } from '../../../lambda/adapters/replication-lag';
 import { divergenceReport } from '../../../lambda/app/divergence';
+import { takeOverTenant } from '../../../lambda/app/takeover';
+import { HybridLogicalClock } from '../../../lambda/domain/hlc';
 import { makeHandler } from '../../../lambda/handlers/api';
 import { DynamoLocalReplicator } from '../../../lambda/replication/dynamo-local';
 import { apiDeps, call, type CallOptions, type Recorded } from '../../helpers/api-harness';
@@ -79,6 +81,12 @@ describeWithDynamoLocal('API on DynamoDB Local, three regions', () => {
                 tableName: TABLE,
                 region,
               }),
+              idempotencyIn: (target) =>
+                new DynamoIdempotencyStore({
+                  client: clients.get(target) as DynamoDBClient,
+                  tableName: TABLE,
+                  region: target,
+                }),
             },
             recorded,
           ),
@@ -134,7 +142,7 @@ describeWithDynamoLocal('API on DynamoDB Local, three regions', () => {
     expect(now.body).toMatchObject({ forwarded: false, balance: 6 });
   });
 
-  test('strong reads come from the home replica with a consistent read', async () => {
+  test('strong reads of a counter read every replica consistently ([K])', async () => {
     await api(US, 'POST', '/v1/tenants/strong/counters/c', { body: { delta: 9 } });
     const local = await api(EU, 'GET', '/v1/tenants/strong/counters/c');
     expect(local.body.value).toBe(0);
@@ -142,7 +150,10 @@ describeWithDynamoLocal('API on DynamoDB Local, three regions', () => {
       headers: { consistency: 'strong' },
     });
     expect(strong.body.value).toBe(9);
-    expect(strong.headers).toMatchObject({ 'x-served-region': US, 'x-staleness-ms': '0' });
+    expect(strong.headers).toMatchObject({
+      'x-served-region': REGIONS.join(','),
+      'x-staleness-ms': '0',
+    });
   });
 
   test('read-your-writes with a lagging replica', async () => {
@@ -156,7 +167,8 @@ describeWithDynamoLocal('API on DynamoDB Local, three regions', () => {
     const lagging = await api(EU, 'GET', '/v1/tenants/ryw/profiles/p', { headers });
     expect(lagging.status).toBe(200);
     expect(lagging.body.fields).toEqual({ name: 'Lin' });
-    expect(lagging.headers['x-served-region']).toBe(US);
+    // served here, with us-east-1's slot read from us-east-1 ([K])
+    expect(lagging.headers['x-served-region']).toBe(`${EU},${US}`);
     await replicateAll();
     const caughtUp = await api(EU, 'GET', '/v1/tenants/ryw/profiles/p', { headers });
     expect(caughtUp.headers['x-served-region']).toBe(EU);
@@ -187,9 +199,19 @@ describeWithDynamoLocal('API on DynamoDB Local, three regions', () => {
     await api(US, 'POST', '/v1/tenants/rc/accounts/a/entries', {
       body: { entryId: 'e2', amount: 20, currency: 'EUR' },
     });
-    await api(US, 'PUT', '/v1/tenants/rc/home', { body: { home: EU } });
-    // the ownership record arrives before the ledger slot
-    await replicate(US, (key) => key.pk.endsWith('#ownership'));
+    // us-east-1 is lost before its last entry replicated: an operator takes the tenant over
+    const taken = await takeOverTenant({
+      tenantId: 'rc',
+      replica: new DynamoReplica({
+        client: clients.get(EU) as DynamoDBClient,
+        tableName: TABLE,
+        region: EU,
+      }),
+      regions: REGIONS,
+      defaultHome: US,
+      clock: new HybridLogicalClock({ region: EU }),
+    });
+    expect(taken.kind).toBe('taken-over');
     const concurrent = await api(EU, 'POST', '/v1/tenants/rc/accounts/a/entries', {
       body: { entryId: 'e3', amount: -50, currency: 'EUR' },
     });
@@ -218,6 +240,67 @@ describeWithDynamoLocal('API on DynamoDB Local, three regions', () => {
     expect(account.body).toMatchObject({ balance: 120, conflicted: false, openCases: [] });
     const after = await api(EU, 'GET', '/v1/reconciliation');
     expect((after.body.cases as unknown[]).length).toBe(cases.length - 1);
+  });
+
+  test('handoff: the ownership item arrives first, yet the new home answers strong and writes on everything the old home acknowledged ([J])', async () => {
+    await api(US, 'POST', '/v1/tenants/ho/accounts/a/entries', {
+      body: { entryId: 'e1', amount: 100, currency: 'EUR' },
+    });
+    await replicateAll();
+    await api(US, 'POST', '/v1/tenants/ho/accounts/a/entries', {
+      body: { entryId: 'e2', amount: 50, currency: 'EUR' },
+    });
+    await api(US, 'PUT', '/v1/tenants/ho/home', { body: { home: EU } });
+    await replicate(US, (key) => key.pk.endsWith('#ownership'));
+    const strong = await api(EU, 'GET', '/v1/tenants/ho/accounts/a', {
+      headers: { consistency: 'strong' },
+    });
+    expect(strong.body).toMatchObject({ balance: 150, conflicted: false });
+    expect(strong.headers).toMatchObject({ 'x-served-region': EU, 'x-staleness-ms': '0' });
+    const next = await api(EU, 'POST', '/v1/tenants/ho/accounts/a/entries', {
+      body: { entryId: 'e3', amount: -30, currency: 'EUR' },
+    });
+    expect(next.body).toMatchObject({ balance: 120, forwarded: false });
+    await replicateAll();
+    const everywhere = await api(AP, 'GET', '/v1/tenants/ho/accounts/a');
+    expect(everywhere.body).toMatchObject({ balance: 120, conflicted: false, openCases: [] });
+  });
+
+  test('read-your-writes and strong across three regions ([K])', async () => {
+    const write = await api(AP, 'POST', '/v1/tenants/k3/counters/c', { body: { delta: 7 } });
+    const ryw = await api(EU, 'GET', '/v1/tenants/k3/counters/c', {
+      headers: {
+        consistency: 'read-your-writes',
+        'x-session-token': write.body.sessionToken as string,
+      },
+    });
+    expect(ryw.body.value).toBe(7);
+    expect(ryw.headers['x-served-region']).toBe(`${EU},${AP}`);
+    await api(AP, 'PATCH', '/v1/tenants/k3/profiles/p', { body: { fields: { name: 'Ada' } } });
+    const strong = await api(EU, 'GET', '/v1/tenants/k3/profiles/p', {
+      headers: { consistency: 'strong' },
+    });
+    expect(strong.status).toBe(200);
+    expect(strong.body.fields).toEqual({ name: 'Ada' });
+    expect(strong.headers['x-staleness-ms']).toBe('0');
+  });
+
+  test('one Idempotency-Key, one effect across regions: the key is claimed in the home ([K])', async () => {
+    const send = (region: string) =>
+      api(region, 'POST', '/v1/tenants/k4/counters/c', {
+        body: { delta: 5 },
+        headers: { 'idempotency-key': 'cross-region-1' },
+      });
+    const first = await send(US);
+    expect(first.status).toBe(200);
+    expect(first.headers['idempotency-claimed-in']).toBe(US);
+    // a retry that DNS sends elsewhere before anything replicated
+    const retry = await send(AP);
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotency-replayed']).toBe('true');
+    await replicateAll();
+    const read = await api(EU, 'GET', '/v1/tenants/k4/counters/c');
+    expect(read.body.value).toBe(5);
   });
 
   test('divergence probe: a heartbeat stuck in one replica is divergence, a flowing one is not', async () => {
