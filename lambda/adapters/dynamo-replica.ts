@@ -50,13 +50,20 @@ import {
 } from '../domain/storage-layout';
 
 /**
- * The ClientRequestToken of a transaction writing revision `rev` of an item for an operation:
- * the same for every retry of that write (the SDK's, or a client's with the same key), different
- * for any other write. At most 36 characters, as DynamoDB requires.
+ * The ClientRequestToken of a transaction writing revision `rev` of an item, stamped `hlc`, for an
+ * operation: the same for every SDK retry of that request (it resends the same input), different
+ * for any other write, including a later attempt of the same operation (a new stamp: DynamoDB
+ * refuses a reused token with other parameters). At most 36 characters, as DynamoDB requires.
  */
-export function requestTokenOf(operationId: string, pk: string, sk: string, rev: number): string {
+export function requestTokenOf(
+  operationId: string,
+  pk: string,
+  sk: string,
+  rev: number,
+  hlc: string,
+): string {
   return createHash('sha256')
-    .update(`${operationId}\n${pk}\n${sk}\n${rev}`)
+    .update(`${operationId}\n${pk}\n${sk}\n${rev}\n${hlc}`)
     .digest('hex')
     .slice(0, 36);
 }
@@ -144,7 +151,7 @@ export class DynamoReplica implements RegionReplica {
       options.fence?.regions ?? [],
       options.operationId === undefined
         ? undefined
-        : requestTokenOf(options.operationId, item.pk, item.sk, item.rev),
+        : requestTokenOf(options.operationId, item.pk, item.sk, item.rev, item.hlc),
     );
   }
 

@@ -1,7 +1,8 @@
 /**
  * The history checker against DynamoDB Local with three regions: the real DynamoDB adapters
  * (conditions, transactions, the open-cases index), replication by the engine from each region's
- * stream, faults as SDK middleware. Properties (a)-(c) on random histories, as in memory.
+ * stream, faults as SDK middleware (an SDK retry resends the same request). Properties (a)-(g) on
+ * random histories, as in memory.
  */
 import fc from 'fast-check';
 import {
@@ -14,7 +15,15 @@ import { initialPolicyArb, planArb, REGIONS } from './arbitraries';
 import { runPlan } from './driver';
 import { dynamoLocalStore } from './dynamo-local-store';
 import { describeHistory } from './history';
-import { checkConvergence, checkCrdts, checkLedger } from './properties';
+import {
+  checkClocks,
+  checkConvergence,
+  checkCrdts,
+  checkIdempotency,
+  checkLedger,
+  checkOneOwner,
+  checkReads,
+} from './properties';
 import { CheckerWorld } from './world';
 
 const HISTORIES = Number(process.env.CHECKER_LOCAL_HISTORIES ?? 20);
@@ -29,10 +38,10 @@ describeWithDynamoLocal('history checker on DynamoDB Local, three regions', () =
     await local?.stop();
   });
 
-  test(`${HISTORIES} random histories keep convergence (a), CRDT sums (b) and the ledger (c)`, async () => {
+  test(`${HISTORIES} random histories keep every promise (a)-(g)`, async () => {
     await fc.assert(
       fc.asyncProperty(
-        planArb({ sdkRetries: false, keyedRetries: true }),
+        planArb({ sdkRetries: true, keyedRetries: true }),
         initialPolicyArb,
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         fc.scheduler(),
@@ -54,6 +63,10 @@ describeWithDynamoLocal('history checker on DynamoDB Local, three regions', () =
               ...checkConvergence(run.final),
               ...checkCrdts(run.history, run.final),
               ...checkLedger(run.history, run.final),
+              ...checkOneOwner(run.history),
+              ...checkReads(run.history),
+              ...checkIdempotency(run.history, run.final),
+              ...checkClocks(run.history, run.facts),
               ...world.errors.map((error) => `500 in ${error.region}: ${error.message}`),
             ];
             if (violations.length > 0) {

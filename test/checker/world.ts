@@ -298,7 +298,14 @@ export class CheckerWorld {
       log: {
         info: () => undefined,
         warn: () => undefined,
-        error: (message) => this.errors.push({ region, message }),
+        error: (message, details) =>
+          this.errors.push({
+            region,
+            message:
+              details?.errorName === undefined
+                ? message
+                : `${message}: ${String(details.errorName)}: ${String(details.errorMessage)}`,
+          }),
       },
       metric: (name, value) => this.metrics.push({ region, name, value }),
     });

@@ -109,7 +109,7 @@ describe('DynamoReplica.writeSlot', () => {
     ).resolves.toBe(expected);
   });
 
-  test('a fenced write carries a ClientRequestToken from its operation id, the same for every retry', async () => {
+  test('a fenced write carries a ClientRequestToken from its operation id and stamp, the same for every SDK retry', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     const fence = { tenantId: 't', epoch: 3, regions: ['us-east-1', 'eu-west-1'] };
     await replica.writeSlot(item, { fence, operationId: 'op-1' });
@@ -118,7 +118,7 @@ describe('DynamoReplica.writeSlot', () => {
     const tokens = dynamo
       .commandCalls(TransactWriteCommand)
       .map((call) => call.args[0].input.ClientRequestToken);
-    expect(tokens[0]).toBe(requestTokenOf('op-1', item.pk, item.sk, item.rev));
+    expect(tokens[0]).toBe(requestTokenOf('op-1', item.pk, item.sk, item.rev, item.hlc));
     expect(tokens[0]).toHaveLength(36);
     expect(tokens[1]).toBe(tokens[0]);
     expect(tokens[2]).not.toBe(tokens[0]);
