@@ -40,7 +40,7 @@ function finalBody(final: FinalState, path: string): Record<string, unknown> | u
   return first?.status === 200 ? first.body : undefined;
 }
 
-/** Subset sums of small positive numbers (the possible effects of unknown outcomes). */
+/** Subset sums of small numbers (the possible effects of unknown outcomes). */
 function subsetSums(values: readonly number[]): Set<number> {
   let sums = new Set<number>([0]);
   for (const value of values) sums = new Set([...sums, ...[...sums].map((sum) => sum + value)]);
@@ -145,7 +145,7 @@ interface AccountView {
   versions?: Array<{ recentEntries?: Array<{ entryId: string }> }>;
   openCases?: Array<{
     caseRef: string;
-    versions: Array<{ value: { recent?: Array<{ id: string }> } }>;
+    versions: Array<{ value: { n?: number; recent?: Array<{ id: string }> } }>;
   }>;
 }
 
@@ -171,9 +171,23 @@ export function checkLedger(history: History, final: FinalState): string[] {
         open.versions.flatMap((version) => (version.value.recent ?? []).map((entry) => entry.id)),
       ),
     );
+    // An account keeps its 20 most recent entries: older ones are judged by the balance, which
+    // must be the acknowledged amounts plus some of the unknown ones.
+    const amountOf = (o: Operation) => (o.op as { amount: number }).amount;
+    const olderInBalance =
+      account?.conflicted === false &&
+      (account.entryCount ?? 0) > (account.recentEntries ?? []).length &&
+      subsetSums(operations.filter((o) => o.outcome === 'unknown').map(amountOf)).has(
+        (account.balance ?? 0) -
+          operations.filter((o) => o.outcome === 'ok').reduce((sum, o) => sum + amountOf(o), 0),
+      );
+    const olderInCase = (account?.openCases ?? []).some((open) =>
+      open.versions.some((version) => (version.value.n ?? 0) > (version.value.recent ?? []).length),
+    );
     for (const entry of operations.filter((o) => o.outcome === 'ok')) {
       const id = (entry.op as { entryId: string }).entryId;
-      if (!inBalance.has(id) && !inOpenCase.has(id) && !decided.has(id)) {
+      const older = olderInBalance || olderInCase;
+      if (!inBalance.has(id) && !inOpenCase.has(id) && !decided.has(id) && !older) {
         violations.push(
           `(c) ${path} lost entry ${id} (acknowledged by #${entry.id}): not in the balance, in no open case, in no resolved case`,
         );
