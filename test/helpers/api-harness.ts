@@ -26,6 +26,8 @@ export interface RegionApiOptions {
   readonly regions: readonly string[];
   readonly region: string;
   readonly phase?: RolloutPhase;
+  /** The home of never-assigned tenants (the pinned data region). @default - the first region */
+  readonly defaultHome?: string;
   readonly domains?: Partial<Record<DataDomain, RolloutPhase>>;
   readonly limitedWriteClasses?: readonly WriteClass[];
   readonly replicas: (region: string) => RegionReplica;
@@ -50,6 +52,7 @@ export function apiDeps(options: RegionApiOptions, recorded: Recorded): ApiDeps 
     policy: buildWritePolicy({
       region: options.region,
       primaryRegion,
+      ...(options.defaultHome ? { defaultHome: options.defaultHome } : {}),
       phase: options.phase ?? 'active-active',
       domains: options.domains ?? {},
       limitedWriteClasses: options.limitedWriteClasses ?? [],
