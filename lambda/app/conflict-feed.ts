@@ -22,8 +22,9 @@ import { MERGE_REGISTRY, type VersionedDataType } from '../domain/merge-registry
 import { openCase } from '../domain/reconciliation';
 import { parseObjectPartitionKey, type ObjectKey } from '../domain/storage-layout';
 import type { ValueCodec } from '../domain/value-codec';
+import { effectiveOwnership, mergedRegister } from './core';
+import { newCaseRecord } from './items';
 import type { RegionReplica } from './ports';
-import { effectiveOwnership, mergedRegister, newCaseRecord } from './service';
 
 /** A change as the consumer sees it (images already unmarshalled). */
 export interface StreamChange {

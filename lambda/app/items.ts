@@ -5,7 +5,9 @@
 import type { DataType } from '../domain/catalog';
 import { formatHlc, parseHlc } from '../domain/hlc';
 import type { Ownership } from '../domain/ownership';
-import { caseKeyOf, ownershipSlotKeyOf } from '../domain/storage-layout';
+import { serializeCase, type ReconciliationCase } from '../domain/reconciliation';
+import { caseKeyOf, ownershipSlotKeyOf, type ObjectKey } from '../domain/storage-layout';
+import type { ValueCodec } from '../domain/value-codec';
 import { OPEN_CASES_PARTITION } from './cursor';
 import type { CaseRecord, IdempotencyRecord, OwnershipSlot, StoredResponse } from './ports';
 
@@ -132,3 +134,25 @@ export function recordOf(item: Record<string, unknown>): IdempotencyRecord | und
     ...(item.response === undefined ? {} : { response: item.response as StoredResponse }),
   };
 }
+
+/** The queue record of a newly found case, opened by `region` (the tenant's home). */
+export function newCaseRecord(
+  key: ObjectKey,
+  reconciliation: ReconciliationCase<unknown>,
+  codec: ValueCodec<unknown>,
+  region: string,
+  nowMs: number,
+): CaseRecord {
+  return {
+    tenantId: key.tenantId,
+    type: key.type,
+    objectId: key.objectId,
+    caseId: reconciliation.caseId,
+    status: 'open',
+    openedAtMs: nowMs,
+    openedBy: region,
+    reconciliation: serializeCase(reconciliation, codec),
+  };
+}
+
+/** Open cases, oldest first, from this region's replica (cases replicate everywhere). */

@@ -30,7 +30,7 @@ import { slotSortKey, type ObjectKey, type SlotItem } from '../domain/storage-la
 import { AppError, unavailable } from './errors';
 import { slotsAfterHandoff, type HandoffDeps } from './handoff';
 import type { RegionReplica, ReplicaDirectory } from './ports';
-import type { RequestOptions, Served } from './service';
+import type { RequestOptions, Served } from './service-types';
 
 /** What reads need from the service. */
 export interface ReadContext {

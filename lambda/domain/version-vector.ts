@@ -3,11 +3,11 @@
  * tells whether one state already contains the other (`before` / `after`), both are the same
  * (`equal`), or each holds updates the other lacks (`concurrent`: a conflict to resolve).
  */
-import { SortedCounts } from './crdt/sorted-counts';
+import { SortedCounts, type CausalOrder } from './crdt/sorted-counts';
 import { assertRegionId, expectCount, expectObject } from './json';
 
 /** How two version vectors relate. */
-export type CausalOrder = 'equal' | 'before' | 'after' | 'concurrent';
+export type { CausalOrder } from './crdt/sorted-counts';
 
 /** Serialized form: region id -> count; regions at 0 are omitted. */
 export type VersionVectorJson = Record<string, number>;

@@ -13,43 +13,15 @@ import {
   decodeSessionToken,
   emptySession,
   SessionTokenError,
-  type SessionKeyring,
   type SessionState,
 } from '../domain/session-token';
+import type { ApiDeps } from './api-deps';
 import { errorResponse, headerOf, type HttpEvent, type HttpResult } from './http';
 import { matchRoute, tenantOfCaseRef, type Route } from './routes';
-import type { RuntimeConfig } from './runtime-config';
 import { consistencyOf, idempotencyKeyOf, RequestError, whenNotOwnerOf } from './validation';
 import { productionApiDeps } from './wiring';
 
-/** Structured logging (Powertools Logger in production). */
-export interface Log {
-  info(message: string, details?: Record<string, unknown>): void;
-  warn(message: string, details?: Record<string, unknown>): void;
-  error(message: string, details?: Record<string, unknown>): void;
-}
-
-/** A metric sink (Powertools Metrics, i.e. EMF, in production). */
-export type MetricSink = (name: string, value: number, unit: 'Count' | 'Milliseconds') => void;
-
-/** Everything the API handler depends on; tests pass fakes. */
-export interface ApiDeps {
-  readonly config: Pick<RuntimeConfig, 'region'>;
-  /** The service; created lazily so `/health` never waits for secrets. */
-  readonly service: () => Promise<ActiveActiveService>;
-  readonly keyring: () => Promise<SessionKeyring>;
-  /** Idempotency claims in this region's replica. */
-  readonly idempotency: IdempotencyStore;
-  /** Idempotency claims in another region's replica (the tenant's home). @default - this region's */
-  readonly idempotencyIn?: (region: string) => IdempotencyStore;
-  readonly now: () => number;
-  readonly log: Log;
-  readonly metric: MetricSink;
-  /** This region's clock offset from AWS time, when measured (reported as `ClockSkewMs`). */
-  readonly clockOffsetMs?: () => number | undefined;
-  /** Sends buffered metrics at the end of a request (no-op in tests). */
-  readonly flushMetrics?: () => void;
-}
+export type { ApiDeps, Log, MetricSink } from './api-deps';
 
 /** Session tokens older than this are refused (the caller starts a new session). */
 const MAX_SESSION_AGE_MS = 7 * 24 * 60 * 60 * 1000;

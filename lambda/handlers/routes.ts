@@ -44,7 +44,7 @@ import {
 } from '../domain/objects/profile';
 import type { ReconciliationCase } from '../domain/reconciliation';
 import type { ObjectKey } from '../domain/storage-layout';
-import type { MetricSink } from './api';
+import type { MetricSink } from './api-deps';
 import { json, type HttpEvent, type HttpResult } from './http';
 import {
   caseResolution,

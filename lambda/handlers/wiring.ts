@@ -17,7 +17,7 @@ import { readThenWriteSettleMs } from '../app/handoff';
 import { ActiveActiveService } from '../app/service';
 import { HybridLogicalClock } from '../domain/hlc';
 import type { SessionKeyring } from '../domain/session-token';
-import type { ApiDeps } from './api';
+import type { ApiDeps } from './api-deps';
 import { readRuntimeConfig } from './runtime-config';
 
 export function productionApiDeps(env: Record<string, string | undefined>): ApiDeps {

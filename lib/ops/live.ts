@@ -4,13 +4,8 @@ import type { AppConfig } from '../config/schema';
 import { regionalNameOf } from '../config/schema';
 import { regionsInAnswer, type AnswerRegions, type RegionFingerprints } from './dns-answer';
 import { firstLineOf } from './error-line';
-import type { AlarmsGateway } from './gateways/alarms';
-import type { DrainGateway } from './gateways/drain';
-import type { DrillHistoryGateway } from './gateways/drill-history';
-import type { MetricsGateway } from './gateways/metrics';
+import type { OpsGateways } from './gateways/ops-gateways';
 import type { Route53Gateway, TaggedHealthCheck } from './gateways/route53';
-import type { StacksGateway } from './gateways/stacks';
-import type { TenantsGateway } from './gateways/tenants';
 import { readHealth, type CheckerObservation, type HealthReading } from './health';
 import { assessLock, parseLock, type DrillLock, type LockObserver } from './lock';
 import { readDeployedData } from './rollout/deployed';
@@ -22,20 +17,7 @@ import type { VantagePoint } from './vantage-points';
  * Thin orchestration over the gateways; all judgement lives in the pure modules it calls.
  */
 
-/** The gateways every command group gets. */
-export interface OpsGateways {
-  readonly route53: Route53Gateway;
-  readonly drain: DrainGateway;
-  readonly metrics: MetricsGateway;
-  /** CloudFormation: deployed phase, stacks being deployed. */
-  readonly stacks: StacksGateway;
-  /** CloudWatch alarms: a drill's stop conditions. */
-  readonly alarms: AlarmsGateway;
-  /** The shared drill history in the table's control partition. */
-  readonly history: DrillHistoryGateway;
-  /** Tenant ownership: forced takeovers, moved tenants. @default - not available (fakes) */
-  readonly tenants?: TenantsGateway;
-}
+export type { OpsGateways };
 
 /** The app's health checks, by region. */
 export interface HealthCheckIndex {

@@ -6,7 +6,9 @@
  * searches, which for the handful of regions of a real deployment is as fast as a hash.
  */
 import { compareStrings } from '../json';
-import type { CausalOrder } from '../version-vector';
+
+/** How two causal histories (version vectors, count maps) relate. */
+export type CausalOrder = 'equal' | 'before' | 'after' | 'concurrent';
 
 /** Position of `key` in strictly increasing `keys`, or `-(insertion point) - 1` when absent. */
 export function searchSorted(keys: readonly string[], key: string): number {

@@ -9,10 +9,10 @@ import { createAlarmsGateway } from '../gateways/alarms';
 import { createDrainGateway } from '../gateways/drain';
 import { createDrillHistoryGateway } from '../gateways/drill-history';
 import { createMetricsGateway } from '../gateways/metrics';
+import type { OpsGateways } from '../gateways/ops-gateways';
 import { createRoute53Gateway } from '../gateways/route53';
 import { createStacksGateway } from '../gateways/stacks';
 import { createTenantsGateway } from '../gateways/tenants';
-import type { OpsGateways } from '../live';
 import { usageError } from './exit-codes';
 
 /**

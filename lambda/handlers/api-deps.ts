@@ -1,0 +1,34 @@
+/** What the API handler depends on (tests pass fakes; ./wiring.ts builds the production ones). */
+import type { IdempotencyStore } from '../app/ports';
+import type { ActiveActiveService } from '../app/service';
+import type { SessionKeyring } from '../domain/session-token';
+import type { RuntimeConfig } from './runtime-config';
+
+/** Structured logging (Powertools Logger in production). */
+export interface Log {
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+/** A metric sink (Powertools Metrics, i.e. EMF, in production). */
+export type MetricSink = (name: string, value: number, unit: 'Count' | 'Milliseconds') => void;
+
+/** Everything the API handler depends on; tests pass fakes. */
+export interface ApiDeps {
+  readonly config: Pick<RuntimeConfig, 'region'>;
+  /** The service; created lazily so `/health` never waits for secrets. */
+  readonly service: () => Promise<ActiveActiveService>;
+  readonly keyring: () => Promise<SessionKeyring>;
+  /** Idempotency claims in this region's replica. */
+  readonly idempotency: IdempotencyStore;
+  /** Idempotency claims in another region's replica (the tenant's home). @default - this region's */
+  readonly idempotencyIn?: (region: string) => IdempotencyStore;
+  readonly now: () => number;
+  readonly log: Log;
+  readonly metric: MetricSink;
+  /** This region's clock offset from AWS time, when measured (reported as `ClockSkewMs`). */
+  readonly clockOffsetMs?: () => number | undefined;
+  /** Sends buffered metrics at the end of a request (no-op in tests). */
+  readonly flushMetrics?: () => void;
+}
