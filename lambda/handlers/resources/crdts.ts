@@ -1,0 +1,86 @@
+/** Counters and sets: CRDT objects any region may write once their domain allows it. */
+import { type WriteClass } from '../../domain/catalog';
+import { OR_SET, type ORSet } from '../../domain/crdt/or-set';
+import { PN_COUNTER, type PNCounter } from '../../domain/crdt/pn-counter';
+import { counterWrite, setWrite } from '../validation';
+import {
+  bodyOf,
+  objectKey,
+  objectRead,
+  readResponse,
+  writeResponse,
+  type Route,
+  route,
+} from './route';
+
+// ---------------------------------------------------------------- counters and sets
+
+export const counterRoutes: Route[] = [
+  objectRead(
+    '/v1/tenants/{tenant}/counters/{name}',
+    'pn-counter',
+    'name',
+    'counter name',
+    async ({ service, options }, key) => {
+      const result = await service.readCrdt(
+        key,
+        PN_COUNTER,
+        (state: PNCounter) => state.value,
+        options,
+      );
+      return readResponse(result, { value: result.value });
+    },
+  ),
+  route({
+    method: 'POST',
+    path: '/v1/tenants/{tenant}/counters/{name}',
+    write: true,
+    validate: ({ event, params }) => ({
+      key: objectKey(params, 'pn-counter', 'name', 'counter name'),
+      body: bodyOf(event, counterWrite),
+    }),
+    handle: async ({ service, options, metric }, { key, body }) => {
+      const result = await service.writeCrdt(
+        key,
+        'counter.increment',
+        PN_COUNTER,
+        (state: PNCounter, region) => state.add(region, body.delta),
+        (state) => state.value,
+        options,
+      );
+      return writeResponse(metric, result, { value: result.value });
+    },
+  }),
+  objectRead(
+    '/v1/tenants/{tenant}/sets/{name}',
+    'or-set',
+    'name',
+    'set name',
+    async ({ service, options }, key) => {
+      const result = await service.readCrdt(key, OR_SET, (state: ORSet) => state.values(), options);
+      return readResponse(result, { elements: result.value });
+    },
+  ),
+  route({
+    method: 'POST',
+    path: '/v1/tenants/{tenant}/sets/{name}',
+    write: true,
+    validate: ({ event, params }) => ({
+      key: objectKey(params, 'or-set', 'name', 'set name'),
+      body: bodyOf(event, setWrite),
+    }),
+    handle: async ({ service, options, metric }, { key, body }) => {
+      const operation: WriteClass = 'add' in body ? 'set.add' : 'set.remove';
+      const result = await service.writeCrdt(
+        key,
+        operation,
+        OR_SET,
+        (state: ORSet, region) =>
+          'add' in body ? state.add(body.add, region) : state.remove(body.remove),
+        (state) => state.values(),
+        options,
+      );
+      return writeResponse(metric, result, { elements: result.value });
+    },
+  }),
+];

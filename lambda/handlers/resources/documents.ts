@@ -1,0 +1,118 @@
+/** Profiles and carts: versioned objects merged by their domain rule. */
+import { notFound } from '../../app/errors';
+import type { JsonValue } from '../../domain/json';
+import type { VersionedRead } from '../../domain/merge-registry';
+import {
+  cartView,
+  changeCartLine,
+  emptyCart,
+  setCartLineQuantity,
+  type Cart,
+} from '../../domain/objects/cart';
+import {
+  emptyProfile,
+  patchProfile,
+  profileView,
+  replaceProfile,
+  type Profile,
+} from '../../domain/objects/profile';
+import { cartWrite, profilePatch, profilePut } from '../validation';
+import {
+  bodyOf,
+  objectKey,
+  objectRead,
+  readResponse,
+  writeResponse,
+  type Route,
+  route,
+} from './route';
+
+// ---------------------------------------------------------------- profiles and carts
+
+function versionedBody<T>(read: VersionedRead<T>, view: (value: T) => JsonValue, field: string) {
+  if (read.kind === 'missing') return undefined;
+  if (read.kind === 'conflict') return undefined;
+  return { [field]: view(read.value), siblingsMerged: read.siblings };
+}
+
+export const profileRoutes: Route[] = [
+  objectRead(
+    '/v1/tenants/{tenant}/profiles/{id}',
+    'profile',
+    'id',
+    'profile id',
+    async ({ service, options }, key) => {
+      const result = await service.readVersioned<Profile>(key, options);
+      const body = versionedBody(result.value, profileView, 'fields');
+      if (body === undefined) throw notFound(`profile ${key.objectId} does not exist`);
+      return readResponse(result, body);
+    },
+  ),
+];
+
+/** PUT replaces the document, PATCH changes fields; every field carries the write's stamp. */
+export const profileWriteRoutes: Route[] = (['PUT', 'PATCH'] as const).map((method) =>
+  route({
+    method,
+    path: '/v1/tenants/{tenant}/profiles/{id}',
+    write: true,
+    validate: ({ event, params }) => ({
+      key: objectKey(params, 'profile', 'id', 'profile id'),
+      body: bodyOf(event, method === 'PUT' ? profilePut : profilePatch),
+    }),
+    handle: async ({ service, options, metric }, { key, body }) => {
+      const result = await service.writeVersioned<Profile>(
+        key,
+        method === 'PUT' ? 'profile.put' : 'profile.patch',
+        (current, at) =>
+          method === 'PUT'
+            ? replaceProfile(current ?? emptyProfile(), body.fields, at)
+            : patchProfile(current ?? emptyProfile(), body.fields, at),
+        options,
+      );
+      return writeResponse(metric, result, { fields: profileView(result.value) });
+    },
+  }),
+);
+
+export const cartRoutes: Route[] = [
+  objectRead(
+    '/v1/tenants/{tenant}/carts/{id}',
+    'cart',
+    'id',
+    'cart id',
+    async ({ service, options }, key) => {
+      const result = await service.readVersioned<Cart>(key, options);
+      const body = versionedBody(result.value, cartView, 'lines') ?? {
+        lines: {},
+        siblingsMerged: 0,
+      };
+      return readResponse(result, body);
+    },
+  ),
+  route({
+    method: 'POST',
+    path: '/v1/tenants/{tenant}/carts/{id}',
+    write: true,
+    validate: ({ event, params }) => ({
+      key: objectKey(params, 'cart', 'id', 'cart id'),
+      body: bodyOf(event, cartWrite),
+    }),
+    handle: async ({ service, options, metric }, { key, body }) => {
+      const result = await service.writeVersioned<Cart>(
+        key,
+        'cart.update',
+        (current, at) =>
+          body.changes.reduce(
+            (cart, change) =>
+              'delta' in change
+                ? changeCartLine(cart, change.sku, change.delta, at.region)
+                : setCartLineQuantity(cart, change.sku, change.quantity, at.region),
+            current ?? emptyCart(),
+          ),
+        options,
+      );
+      return writeResponse(metric, result, { lines: cartView(result.value) });
+    },
+  }),
+];

@@ -1,0 +1,32 @@
+/** A tenant's home: read, and transferred by its current home. */
+import { homeWrite, onlyQuery } from '../validation';
+import { bodyOf, noBody, readResponse, tenantOf, writeResponse, type Route, route } from './route';
+
+// ---------------------------------------------------------------- ownership
+
+export const ownershipRoutes: Route[] = [
+  route({
+    method: 'GET',
+    path: '/v1/tenants/{tenant}/home',
+    write: false,
+    validate: ({ event, params }) => {
+      noBody(event);
+      onlyQuery(event, []);
+      return tenantOf(params);
+    },
+    handle: async ({ service, options }, tenant) => {
+      const result = await service.readHome(tenant, options);
+      return readResponse(result, result.value);
+    },
+  }),
+  route({
+    method: 'PUT',
+    path: '/v1/tenants/{tenant}/home',
+    write: true,
+    validate: ({ event, params }) => ({ tenant: tenantOf(params), body: bodyOf(event, homeWrite) }),
+    handle: async ({ service, options, metric }, { tenant, body }) => {
+      const result = await service.transferHome(tenant, body.home, options);
+      return writeResponse(metric, result, result.value);
+    },
+  }),
+];

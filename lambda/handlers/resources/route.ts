@@ -1,0 +1,139 @@
+/** What every route is made of: its shape, and the request and response helpers all routes share. */
+import type { z } from 'zod';
+import type {
+  ActiveActiveService,
+  ReadResult,
+  RequestOptions,
+  Served,
+  WriteResult,
+} from '../../app/service';
+import { type DataType } from '../../domain/catalog';
+import type { JsonValue } from '../../domain/json';
+import type { VersionedDataType } from '../../domain/merge-registry';
+import type { ObjectKey } from '../../domain/storage-layout';
+import type { MetricSink } from '../api-deps';
+import { json, type HttpEvent, type HttpResult } from '../http';
+import { checkId, jsonBodyOf, onlyQuery, parseBody, RequestError } from '../validation';
+
+/** What a route gets. */
+export interface RouteInput {
+  readonly event: HttpEvent;
+  readonly params: Readonly<Record<string, string>>;
+  readonly options: RequestOptions;
+  readonly service: ActiveActiveService;
+  /** Records a metric (count or milliseconds). */
+  readonly metric: MetricSink;
+}
+
+/** One route, typed by what its validation produces (`V`), which its handler receives. */
+export interface RouteSpec<V> {
+  readonly method: string;
+  /** Path template, e.g. `/v1/tenants/{tenant}/counters/{name}`. */
+  readonly path: string;
+  /** Whether the route writes (idempotency keys apply; a body is expected). */
+  readonly write: boolean;
+  /** Validates everything the route reads from the request, before any I/O. */
+  readonly validate: (input: Omit<RouteInput, 'service' | 'metric'>) => V;
+  readonly handle: (input: RouteInput, validated: V) => Promise<HttpResult>;
+  /**
+   * An idempotency key the route implies when the request sends none (a ledger entry's id).
+   * @default - none
+   */
+  readonly implicitIdempotencyKey?: (validated: V) => string | undefined;
+}
+
+/** A route as the router holds it: whatever `validate` returned goes back to its `handle`. */
+export type Route = RouteSpec<unknown>;
+
+/** Declares a route; the router only ever passes a route's own validation result to its handler. */
+export function route<V>(spec: RouteSpec<V>): Route {
+  return spec as unknown as Route;
+}
+
+/** Response headers saying who served the request and how fresh it is. */
+export function servedHeaders(served: Served): Record<string, string> {
+  return {
+    'x-served-region': served.servedRegion,
+    'x-home-region': served.homeRegion,
+    'x-consistency': served.consistency,
+    'x-staleness-ms':
+      served.stalenessMs === undefined ? 'unknown' : String(Math.round(served.stalenessMs)),
+  };
+}
+
+export function readResponse<T>(
+  result: ReadResult<T>,
+  body: Record<string, JsonValue | undefined>,
+): HttpResult {
+  return json(200, { ...body, version: result.version ?? null }, servedHeaders(result));
+}
+
+/** A write's answer; a write forwarded to the tenant's home is also counted. */
+export function writeResponse<T>(
+  metric: MetricSink,
+  result: WriteResult<T>,
+  body: Record<string, JsonValue | undefined>,
+  status = 200,
+): HttpResult {
+  if (result.forwarded) metric('ForwardedWrites', 1, 'Count');
+  return json(
+    status,
+    {
+      ...body,
+      version: result.version,
+      sessionToken: result.sessionToken,
+      forwarded: result.forwarded,
+    },
+    { ...servedHeaders(result), 'x-session-token': result.sessionToken },
+  );
+}
+
+export const tenantOf = (params: Readonly<Record<string, string>>) =>
+  checkId(params.tenant, 'tenant id', true);
+
+export function objectKey<T extends DataType>(
+  params: Readonly<Record<string, string>>,
+  type: T,
+  idParam: string,
+  what: string,
+): ObjectKey & { type: T } {
+  return { tenantId: tenantOf(params), type, objectId: checkId(params[idParam], what) };
+}
+
+export function bodyOf<T>(event: HttpEvent, schema: z.ZodType<T>): T {
+  return parseBody(schema, jsonBodyOf(event));
+}
+
+export function noBody(event: HttpEvent): void {
+  if (event.body !== undefined && event.body !== null && event.body !== '') {
+    throw new RequestError(
+      400,
+      'unexpected_body',
+      `${event.requestContext.http.method} takes no request body`,
+    );
+  }
+}
+
+/** A GET of one object: no body, no query, the tenant and object ids checked before any read. */
+export function objectRead<T extends DataType>(
+  path: string,
+  type: T,
+  idParam: string,
+  what: string,
+  handle: (input: RouteInput, key: ObjectKey & { type: T }) => Promise<HttpResult>,
+): Route {
+  return route({
+    method: 'GET',
+    path,
+    write: false,
+    validate: ({ event, params }) => {
+      noBody(event);
+      onlyQuery(event, []);
+      return objectKey(params, type, idParam, what);
+    },
+    handle,
+  });
+}
+
+/** The key of a versioned object (profiles, carts, ledger accounts). */
+export type VersionedKey = ObjectKey & { type: VersionedDataType };
