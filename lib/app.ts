@@ -1,11 +1,11 @@
 import { Aspects, Tags, type App } from 'aws-cdk-lib';
-import { ConfigError, type AppConfig } from './config';
 import {
   dataStackName,
   GLOBAL_STACK_REGION,
   globalStackName,
   regionStackName,
-} from './config/naming';
+} from '../lambda/contract/naming';
+import { ConfigError, type AppConfig } from './config';
 import { ControlTowerControls } from './constructs/control-tower';
 import { FunctionEnvironmentLimit } from './constructs/function-environment';
 import { rolloutProblems } from './rollout/model';

@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { heartbeatKey } from '../../lib/config/naming';
 import type { EntityCopies, ItemVersion } from '../app/divergence';
+import { heartbeatKey } from '../contract/naming';
 import { parseHlc } from '../domain/hlc';
 import { objectPartitionKey, type ObjectKey } from '../domain/storage-layout';
 

@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { drainFlagKey } from '../../lib/config/naming';
+import { drainFlagKey } from '../contract/naming';
 import type { HealthProbe } from '../handlers/health';
 
 export interface DynamoHealthProbeOptions {

@@ -4,8 +4,8 @@
  * environment) and the open reconciliation cases (the sparse open-cases index).
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CRITICAL_ENTITIES_ATTRIBUTE, OBSERVABILITY_CONFIG_KEY } from '../../lib/config/naming';
 import { OPEN_CASES_PARTITION } from '../app/cursor';
+import { CRITICAL_ENTITIES_ATTRIBUTE, OBSERVABILITY_CONFIG_KEY } from '../contract/naming';
 import type { DataType } from '../domain/catalog';
 import type { ObjectKey } from '../domain/storage-layout';
 import { OPEN_CASES_INDEX } from './dynamo-replica';

@@ -1,18 +1,18 @@
 /**
  * The control items of replication measurement, in one place: each region's heartbeat (written by
  * that region every minute) and the lag each region's conflict feed measured from every other
- * region (written by that region only). Keys come from lib/config/naming.ts.
+ * region (written by that region only). Keys come from lambda/contract/naming.ts.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ReplicationLagSource } from '../app/service';
 import {
   CONTROL_PARTITION,
   heartbeatKey,
   lagKey,
   lagPrefix,
   TTL_ATTRIBUTE,
-} from '../../lib/config/naming';
-import type { ReplicationLagSource } from '../app/service';
+} from '../contract/naming';
 
 /** Measurements older than this are not trusted for a staleness estimate. */
 const LAG_MAX_AGE_MS = 3 * 60 * 1000;

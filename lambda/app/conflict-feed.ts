@@ -15,7 +15,7 @@
  * A batch retried after a failure restarts at the failed record (batch item failures), and
  * metrics are flushed only when an invocation ends, so a crash does not count twice either.
  */
-import { CONTROL_PARTITION, HEARTBEAT_PREFIX } from '../../lib/config/naming';
+import { CONTROL_PARTITION, HEARTBEAT_PREFIX } from '../contract/naming';
 import { DATA_TYPES, type DataType } from '../domain/catalog';
 import { parseHlc } from '../domain/hlc';
 import { MERGE_REGISTRY, type VersionedDataType } from '../domain/merge-registry';

@@ -12,12 +12,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { APP_METRICS } from '../../lib/config/metrics';
-import { METRICS_NAMESPACE } from '../../lib/config/naming';
 import { collectCopies, ReplicaVersions } from '../adapters/divergence-probe';
 import { openCaseStats, readCriticalEntities } from '../adapters/observability-items';
 import { writeHeartbeat } from '../adapters/replication-lag';
 import { divergenceReport } from '../app/divergence';
+import { APP_METRICS } from '../contract/metrics';
+import { METRICS_NAMESPACE } from '../contract/naming';
 import { requiredEnv } from './env';
 
 interface ProbeConfig {

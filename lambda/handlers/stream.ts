@@ -10,11 +10,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { APP_METRICS } from '../../lib/config/metrics';
-import { METRICS_NAMESPACE } from '../../lib/config/naming';
 import { DynamoReplica } from '../adapters/dynamo-replica';
 import { writeLag } from '../adapters/replication-lag';
 import { processBatch, type FeedDeps, type StreamChange } from '../app/conflict-feed';
+import { APP_METRICS } from '../contract/metrics';
+import { METRICS_NAMESPACE } from '../contract/naming';
 import { requiredEnv } from './env';
 
 /** Turns a stream record into a change with plain images. */

@@ -9,7 +9,7 @@ import type {
   CloudFormationCustomResourceEvent,
   CloudFormationCustomResourceResponse,
 } from 'aws-lambda';
-import { TAG_APP, TAG_REGION } from '../../lib/config/naming';
+import { TAG_APP, TAG_REGION } from '../contract/naming';
 
 /** CloudFormation resource type of the lookup. */
 export const HEALTH_CHECK_LOOKUP_TYPE = 'Custom::HealthCheckIds';

@@ -14,7 +14,7 @@ import type {
   CloudFormationCustomResourceEvent,
   CloudFormationCustomResourceResponse,
 } from 'aws-lambda';
-import { dataStackName, regionStackName } from '../../lib/config/naming';
+import { dataStackName, regionStackName } from '../contract/naming';
 import { parseGuardProperties } from './properties';
 import { checkRolloutStep, describeVerdict, FORCE_FLAG } from './step-check';
 

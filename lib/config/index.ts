@@ -1,4 +1,4 @@
 export * from './load';
 export * from './regions';
 export * from './schema';
-export * from './naming';
+export * from '../../lambda/contract/naming';

@@ -1,7 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { DRILL_METRICS } from '../config/metrics';
+import { DRILL_METRICS } from '../../lambda/contract/metrics';
 import { AlarmTopic } from './alarm-topic';
 import { healthCheckStatusOf, replicationLatencyOf } from './metric-factory';
 

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TTL_ATTRIBUTE } from '../config/naming';
+import { TTL_ATTRIBUTE } from '../../lambda/contract/naming';
 
 /**
  * The open-cases index: a sparse GSI holding only items that carry `gsi1pk` (the reconciliation

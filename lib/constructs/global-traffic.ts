@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { dnsNamesOf, originNameOf } from '../../lambda/contract/naming';
 import type { RolloutPhase } from '../../lambda/domain/catalog';
-import { dnsNamesOf, originNameOf } from '../config/naming';
 import { publicAliasTargetOf } from '../rollout/model';
 import { NamedAliasTarget } from './alias-targets';
 

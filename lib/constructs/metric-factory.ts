@@ -6,7 +6,7 @@ import {
   seriesOf,
   type MetricDefinition,
   type MetricUnit,
-} from '../config/metrics';
+} from '../../lambda/contract/metrics';
 
 /** Options of one metric as an alarm or a graph reads it. */
 export interface MetricReadOptions {
@@ -36,7 +36,7 @@ const UNITS: Record<MetricUnit, cloudwatch.Unit> = {
   None: cloudwatch.Unit.NONE,
 };
 
-/** A CloudWatch metric of one series of a catalog metric (lib/config/metrics.ts). */
+/** A CloudWatch metric of one series of a catalog metric (lambda/contract/metrics.ts). */
 export function metricOf(
   definition: MetricDefinition,
   dimensions: Readonly<Record<string, string>>,

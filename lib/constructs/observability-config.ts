@@ -6,7 +6,7 @@ import {
   CONTROL_PARTITION,
   CRITICAL_ENTITIES_ATTRIBUTE,
   OBSERVABILITY_CONFIG_KEY,
-} from '../config/naming';
+} from '../../lambda/contract/naming';
 import { appLogGroup, type LogSettings } from './log-settings';
 
 /** One object the divergence probe compares across replicas. */

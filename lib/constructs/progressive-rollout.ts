@@ -3,6 +3,7 @@ import { Annotations, Aws, CfnOutput, CustomResource, Duration, Stack } from 'aw
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { regionStackName } from '../../lambda/contract/naming';
 import {
   isRolloutPhase,
   ROLLOUT_PHASES,
@@ -13,7 +14,6 @@ import {
 import type { WritePolicy } from '../../lambda/domain/write-policy';
 import { guardPropertiesOf, ROLLOUT_GUARD_TYPE } from '../../lambda/rollout-guard/properties';
 import type { RetiringRegion, RolloutState } from '../../lambda/rollout-guard/step-check';
-import { regionStackName } from '../config/naming';
 import {
   frontDoorOf,
   ROLLOUT_STATE_OUTPUT,

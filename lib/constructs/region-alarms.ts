@@ -70,7 +70,7 @@ export const OPEN_CASE_AGE_ALARM = 'open-case-age';
  * 5xx and p99 latency, API function errors, the conflict feed (errors, failed records, iterator
  * age, dead letters), the heartbeat probe, replication lag from every other region, divergent
  * entities, and (one region) old open reconciliation cases. Metrics come from the catalog
- * (lib/config/metrics.ts). Alarm names start with `<appName>-<region>-`, the prefix the rollout
+ * (lambda/contract/metrics.ts). Alarm names start with `<appName>-<region>-`, the prefix the rollout
  * gates look for.
  */
 export class RegionAlarms extends Construct {

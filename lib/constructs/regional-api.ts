@@ -8,7 +8,11 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { IDEMPOTENCY_PARTITION_PREFIX } from '../../lambda/adapters/idempotency-keys';
-import { apiTokenSecretName, CONTROL_PARTITION, METRICS_NAMESPACE } from '../config/naming';
+import {
+  apiTokenSecretName,
+  CONTROL_PARTITION,
+  METRICS_NAMESPACE,
+} from '../../lambda/contract/naming';
 import { ApiAuthorizer, type ApiJwtAuthorization } from './api-authorizer';
 import { appFunction, replicaArns } from './app-function';
 import { HealthEndpoint } from './health-endpoint';

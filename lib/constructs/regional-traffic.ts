@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { dnsNamesOf, originNameOf, TAG_APP, TAG_REGION } from '../config/naming';
+import { dnsNamesOf, originNameOf, TAG_APP, TAG_REGION } from '../../lambda/contract/naming';
 import { HEALTH_CHECKER_REGIONS } from '../config/regions';
 import { NamedAliasTarget } from './alias-targets';
 

@@ -4,7 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { CONTROL_PARTITION, METRICS_NAMESPACE } from '../config/naming';
+import { CONTROL_PARTITION, METRICS_NAMESPACE } from '../../lambda/contract/naming';
 import { appFunction, replicaArns } from './app-function';
 import { OPEN_CASES_INDEX } from './global-table';
 import { LAMBDA_ENTRIES } from './lambda-bundling';

@@ -1,4 +1,4 @@
-import { regionAlarmName, regionStackName } from '../config/naming';
+import { regionAlarmName, regionStackName } from '../../lambda/contract/naming';
 import type { AppConfig } from '../config/schema';
 import { formatDuration } from './duration';
 import { firstLineOf } from './error-line';

@@ -1,4 +1,4 @@
-import { drainFlagKey, TAG_DRILL_LOCK } from '../config/naming';
+import { drainFlagKey, TAG_DRILL_LOCK } from '../../lambda/contract/naming';
 import type { AppConfig } from '../config/schema';
 import { guardGateways } from './call-guard';
 import type { RegionFingerprints } from './dns-answer';

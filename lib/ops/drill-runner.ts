@@ -1,4 +1,4 @@
-import { TAG_DRILL_LOCK } from '../config/naming';
+import { TAG_DRILL_LOCK } from '../../lambda/contract/naming';
 import { guardGateways } from './call-guard';
 import { answerIncludes, type RegionFingerprints } from './dns-answer';
 import { LockHeldError, type DrillContext } from './drill-context';

@@ -1,4 +1,4 @@
-import { regionStackName } from '../config/naming';
+import { regionStackName } from '../../lambda/contract/naming';
 import type { AppConfig } from '../config/schema';
 import { firstLineOf } from './error-line';
 import type { DrainFlagState } from './gateways/drain';

@@ -3,6 +3,7 @@
  * constructs, the region stacks) and `aactl rollout`: which phase each domain is in, what the DNS
  * looks like in a phase, the write policy of each region, and what is wrong with a rollout config.
  */
+import { dnsNamesOf, originNameOf } from '../../lambda/contract/naming';
 import {
   DATA_DOMAINS,
   GLOBAL_WRITE_CLASSES,
@@ -23,7 +24,6 @@ import {
   type RetiringRegion,
   type RolloutState,
 } from '../../lambda/rollout-guard/step-check';
-import { dnsNamesOf, originNameOf } from '../config/naming';
 
 /** Output of the data stack holding the deployed rollout state (the guard's properties, JSON). */
 export const ROLLOUT_STATE_OUTPUT = 'RolloutState';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TAG_DRILL_LOCK } from '../../lib/config/naming';
+import { TAG_DRILL_LOCK } from '../../lambda/contract/naming';
 import { writeCdkJson } from '../ops/support/cli-harness';
 import { rawConfig, testConfig } from '../ops/support/config';
 import { describeMoto, useSeededMoto } from '../ops/support/moto';

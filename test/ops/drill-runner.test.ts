@@ -1,4 +1,4 @@
-import { TAG_DRILL_LOCK } from '../../lib/config/naming';
+import { TAG_DRILL_LOCK } from '../../lambda/contract/naming';
 import {
   executeDrill,
   LockHeldError,

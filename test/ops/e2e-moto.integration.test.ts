@@ -1,5 +1,5 @@
 import { UpdateHealthCheckCommand, ChangeTagsForResourceCommand } from '@aws-sdk/client-route-53';
-import { TAG_DRILL_LOCK } from '../../lib/config/naming';
+import { TAG_DRILL_LOCK } from '../../lambda/contract/naming';
 import { defaultGateways } from '../../lib/ops/cli/context';
 import { runCli } from '../../lib/ops/cli/program';
 import { formatLock } from '../../lib/ops/lock';

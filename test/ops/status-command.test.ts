@@ -1,4 +1,4 @@
-import { TAG_DRILL_LOCK } from '../../lib/config/naming';
+import { TAG_DRILL_LOCK } from '../../lambda/contract/naming';
 import { formatLock } from '../../lib/ops/lock';
 import { runAactl } from './support/cli-harness';
 import { FakeWorld } from './support/fake-world';

@@ -3,7 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GLOBAL_STACK_REGION } from '../../config/naming';
+import { GLOBAL_STACK_REGION } from '../../../lambda/contract/naming';
 import { connectTimeoutOf, DEFAULT_CALL_TIMEOUT_MS, SDK_MAX_ATTEMPTS } from '../call-guard';
 import { createAlarmsGateway } from '../gateways/alarms';
 import { createDrainGateway } from '../gateways/drain';

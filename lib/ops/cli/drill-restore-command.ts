@@ -1,4 +1,4 @@
-import { TAG_DRILL_LOCK } from '../../config/naming';
+import { TAG_DRILL_LOCK } from '../../../lambda/contract/naming';
 import { restoreDrill, type RestoreTarget } from '../drill-restore';
 import { lockObserver } from '../drill-runner';
 import { findHealthChecks, findLocks, readRegionHealth } from '../live';

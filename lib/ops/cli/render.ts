@@ -1,4 +1,4 @@
-import { TAG_DRILL_LOCK } from '../../config/naming';
+import { TAG_DRILL_LOCK } from '../../../lambda/contract/naming';
 import type { DrillReport } from '../drill-runner';
 import { formatDuration } from '../duration';
 import type { HealthState } from '../health';

@@ -1,11 +1,11 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { dataStackName } from '../../../lambda/contract/naming';
 import {
   DATA_DOMAINS,
   ROLLOUT_PHASES,
   type DataDomain,
   type RolloutPhase,
 } from '../../../lambda/domain/catalog';
-import { dataStackName } from '../../config/naming';
 import { guardGateway } from '../call-guard';
 import { describeAssumptions, estimateMonthlyCost, type CostEstimate } from '../cost/model';
 import { readDeployedData } from '../rollout/deployed';

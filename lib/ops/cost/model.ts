@@ -145,7 +145,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   logKbPerInvocation: 1,
   // Conflicts and ConflictResolutionMs per data domain (2 x 5), ReconciliationCasesOpened,
   // ForwardedWrites, RefusedWrites, DivergentEntities, ConflictFeedFailedRecords,
-  // OpenReconciliationCases, OldestOpenCaseAgeSeconds (lib/config/metrics.ts).
+  // OpenReconciliationCases, OldestOpenCaseAgeSeconds (lambda/contract/metrics.ts).
   metricsPerRegion: 18,
 };
 

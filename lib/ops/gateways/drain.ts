@@ -4,7 +4,7 @@ import {
   PutCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { drainFlagKey, TTL_ATTRIBUTE } from '../../config/naming';
+import { drainFlagKey, TTL_ATTRIBUTE } from '../../../lambda/contract/naming';
 
 /**
  * The data-plane drain flag: while the item `drainFlagKey(region)` holds `drained = true`, that

@@ -4,7 +4,11 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { CONTROL_PARTITION, DRILL_RECORD_PREFIX, drillRecordKey } from '../../config/naming';
+import {
+  CONTROL_PARTITION,
+  DRILL_RECORD_PREFIX,
+  drillRecordKey,
+} from '../../../lambda/contract/naming';
 
 /**
  * The shared drill history: one control item per executed drill in the global table

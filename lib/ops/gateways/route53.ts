@@ -9,7 +9,7 @@ import {
   type HealthCheck,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { TAG_APP } from '../../config/naming';
+import { TAG_APP } from '../../../lambda/contract/naming';
 import type { DnsAnswer } from '../dns-answer';
 import type { CheckerObservation } from '../health';
 

@@ -8,9 +8,9 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { DynamoReplica } from '../../../lambda/adapters/dynamo-replica';
 import { MOVED_TENANTS_PARTITION, ownershipSlotOf } from '../../../lambda/app/items';
 import { planTakeover, takeOverTenant, type TakeoverResult } from '../../../lambda/app/takeover';
+import { heartbeatKey } from '../../../lambda/contract/naming';
 import { HybridLogicalClock } from '../../../lambda/domain/hlc';
 import type { Ownership } from '../../../lambda/domain/ownership';
-import { heartbeatKey } from '../../config/naming';
 
 /** A tenant whose home moved (one ownership slot of it, as a replica holds it). */
 export interface MovedTenant {

@@ -1,8 +1,8 @@
+import { dataStackName, regionStackName } from '../../../lambda/contract/naming';
 import { DATA_DOMAINS, type WriteClass } from '../../../lambda/domain/catalog';
 import { parseWritePolicy, type WritePolicy } from '../../../lambda/domain/write-policy';
 import { parseGuardProperties } from '../../../lambda/rollout-guard/properties';
 import type { RolloutState } from '../../../lambda/rollout-guard/step-check';
-import { dataStackName, regionStackName } from '../../config/naming';
 import type { AppConfig } from '../../config/schema';
 import {
   regionsPrimaryFirst,

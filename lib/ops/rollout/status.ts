@@ -1,3 +1,4 @@
+import { GLOBAL_STACK_REGION } from '../../../lambda/contract/naming';
 import {
   DATA_DOMAINS,
   phaseIndex,
@@ -7,7 +8,6 @@ import {
 } from '../../../lambda/domain/catalog';
 import type { WritePolicy } from '../../../lambda/domain/write-policy';
 import { checkRolloutStep, type StepVerdict } from '../../../lambda/rollout-guard/step-check';
-import { GLOBAL_STACK_REGION } from '../../config/naming';
 import type { AppConfig } from '../../config/schema';
 import { regionsPrimaryFirst, rolloutStateOf } from '../../rollout/model';
 import { firstLineOf } from '../error-line';

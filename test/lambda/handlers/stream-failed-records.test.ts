@@ -1,8 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { FeedDeps } from '../../../lambda/app/conflict-feed';
+import { APP_METRICS } from '../../../lambda/contract/metrics';
 import { makeStreamHandler } from '../../../lambda/handlers/stream';
-import { APP_METRICS } from '../../../lib/config/metrics';
 
 /** A replicated heartbeat from us-east-1 (the feed measures its lag, then records it). */
 function heartbeat(sequenceNumber: string): DynamoDBRecord {

@@ -6,7 +6,7 @@ import {
   DRILL_METRICS,
   seriesOf,
   type MetricDefinition,
-} from '../../../lib/config/metrics';
+} from '../../../lambda/contract/metrics';
 import { DRILL_METRIC_NAMESPACE } from '../../../lib/ops/gateways/metrics';
 import { planGateMetrics } from '../../../lib/ops/rollout/gates';
 

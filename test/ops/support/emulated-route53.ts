@@ -1,5 +1,5 @@
+import { TAG_REGION } from '../../../lambda/contract/naming';
 import type { RolloutPhase } from '../../../lambda/domain/catalog';
-import { TAG_REGION } from '../../../lib/config/naming';
 import type { AppConfig } from '../../../lib/config/schema';
 import { regionalNameOf } from '../../../lib/config/schema';
 import type { OpsGateways } from '../../../lib/ops/live';

@@ -1,13 +1,13 @@
-import type { RolloutPhase } from '../../../lambda/domain/catalog';
-import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
-import { guardPropertiesOf } from '../../../lambda/rollout-guard/properties';
 import {
   dataStackName,
   regionAlarmName,
   regionStackName,
   TAG_APP,
   TAG_REGION,
-} from '../../../lib/config/naming';
+} from '../../../lambda/contract/naming';
+import type { RolloutPhase } from '../../../lambda/domain/catalog';
+import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
+import { guardPropertiesOf } from '../../../lambda/rollout-guard/properties';
 import { HEALTH_CHECKER_REGIONS } from '../../../lib/config/regions';
 import type { AlarmsGateway } from '../../../lib/ops/gateways/alarms';
 import type { DrainFlag, DrainFlagState, DrainGateway } from '../../../lib/ops/gateways/drain';

@@ -10,7 +10,7 @@ import {
   Route53Client,
   type HealthCheck,
 } from '@aws-sdk/client-route-53';
-import { TAG_APP, TAG_REGION } from '../../../lib/config/naming';
+import { TAG_APP, TAG_REGION } from '../../../lambda/contract/naming';
 import { createAwsClientFactory, createAwsGateways } from '../../../lib/ops/cli/aws-clients';
 import type { DrainGateway } from '../../../lib/ops/gateways/drain';
 import { freePort } from '../../helpers/net';
