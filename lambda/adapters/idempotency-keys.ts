@@ -4,8 +4,7 @@
  * may delete only these items in other regions' replicas).
  */
 
-/** Every claim's partition key starts with this. */
-export const IDEMPOTENCY_PARTITION_PREFIX = 'I#';
+import { IDEMPOTENCY_PARTITION_PREFIX } from '../contract/naming';
 
 /** The key of a claim item in `region`'s replica. */
 export function idempotencyKeyOf(

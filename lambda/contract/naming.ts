@@ -113,3 +113,9 @@ export function drillRecordKey(drillId: string): { pk: string; sk: string } {
 export function regionAlarmName(appName: string, region: string, name: string): string {
   return `${appName}-${region}-${name}`;
 }
+
+/** The custom resource that finds each region's health check by its tags (global stack). */
+export const HEALTH_CHECK_LOOKUP_TYPE = 'Custom::HealthCheckIds';
+
+/** Every idempotency claim's partition key starts with this (`I#<tenant>`). */
+export const IDEMPOTENCY_PARTITION_PREFIX = 'I#';

@@ -12,7 +12,7 @@ import type {
 import { TAG_APP, TAG_REGION } from '../contract/naming';
 
 /** CloudFormation resource type of the lookup. */
-export const HEALTH_CHECK_LOOKUP_TYPE = 'Custom::HealthCheckIds';
+export { HEALTH_CHECK_LOOKUP_TYPE } from '../contract/naming';
 
 /** Physical id of the lookup (constant: the ids are attributes, not the identity). */
 export const HEALTH_CHECK_LOOKUP_PHYSICAL_ID = 'health-check-ids';

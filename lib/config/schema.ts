@@ -8,9 +8,8 @@ import {
   type DataDomain,
   type RolloutPhase,
   type WriteClass,
-} from '../../lambda/domain/catalog';
-import { resolveDomainPhases } from '../../lambda/domain/write-policy';
-import { RETIRING_STEPS } from '../../lambda/rollout-guard/step-check';
+} from '../../lambda/contract/rollout';
+import { resolveDomainPhases, RETIRING_STEPS } from '../../lambda/contract/rollout';
 import {
   HEALTH_CHECKER_REGIONS,
   KNOWN_REGIONS,

@@ -6,7 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { HEARTBEAT_PREFIX, METRICS_NAMESPACE } from '../../lambda/contract/naming';
-import { DATA_TYPE_NAMES, DATA_TYPES } from '../../lambda/domain/catalog';
+import { DATA_TYPE_NAMES, DATA_TYPES } from '../../lambda/contract/rollout';
 import { appFunction, replicaArns } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import { appLogGroup, type LogSettings } from './log-settings';

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { dnsNamesOf, originNameOf } from '../../lambda/contract/naming';
-import type { RolloutPhase } from '../../lambda/domain/catalog';
+import type { RolloutPhase } from '../../lambda/contract/rollout';
 import { publicAliasTargetOf } from '../rollout/model';
 import { NamedAliasTarget } from './alias-targets';
 

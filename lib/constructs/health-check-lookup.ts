@@ -1,7 +1,7 @@
 import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { HEALTH_CHECK_LOOKUP_TYPE } from '../../lambda/health-check-lookup/handler';
+import { HEALTH_CHECK_LOOKUP_TYPE } from '../../lambda/contract/naming';
 import { appFunction } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';

@@ -4,16 +4,20 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { regionStackName } from '../../lambda/contract/naming';
+import type {
+  WritePolicy,
+  DataDomain,
+  RolloutPhase,
+  WriteClass,
+  RetiringRegion,
+  RolloutState,
+} from '../../lambda/contract/rollout';
 import {
   isRolloutPhase,
   ROLLOUT_PHASES,
-  type DataDomain,
-  type RolloutPhase,
-  type WriteClass,
-} from '../../lambda/domain/catalog';
-import type { WritePolicy } from '../../lambda/domain/write-policy';
-import { guardPropertiesOf, ROLLOUT_GUARD_TYPE } from '../../lambda/rollout-guard/properties';
-import type { RetiringRegion, RolloutState } from '../../lambda/rollout-guard/step-check';
+  guardPropertiesOf,
+  ROLLOUT_GUARD_TYPE,
+} from '../../lambda/contract/rollout';
 import {
   frontDoorOf,
   ROLLOUT_STATE_OUTPUT,

@@ -3,7 +3,7 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { DATA_DOMAINS } from '../../lambda/domain/catalog';
+import { DATA_DOMAINS } from '../../lambda/contract/rollout';
 import { AppMetrics } from './metric-factory';
 
 /** Properties of {@link RegionDashboard}. */

@@ -7,8 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { IDEMPOTENCY_PARTITION_PREFIX } from '../../lambda/adapters/idempotency-keys';
 import {
+  IDEMPOTENCY_PARTITION_PREFIX,
   apiTokenSecretName,
   CONTROL_PARTITION,
   METRICS_NAMESPACE,

@@ -1,5 +1,5 @@
 import { regionStackName } from '../../lambda/contract/naming';
-import type { RolloutPhase } from '../../lambda/domain/catalog';
+import type { RolloutPhase } from '../../lambda/contract/rollout';
 import type { DrillContext } from './drill-context';
 import { lockObserver } from './drill-context';
 import { defaultStopAlarms, locateAlarms, type AlarmRef } from './drill-guard';

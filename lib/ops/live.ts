@@ -1,5 +1,5 @@
 import { TAG_DRILL_LOCK, TAG_REGION } from '../../lambda/contract/naming';
-import type { RolloutPhase } from '../../lambda/domain/catalog';
+import type { RolloutPhase } from '../../lambda/contract/rollout';
 import type { AppConfig } from '../config/schema';
 import { regionalNameOf } from '../config/schema';
 import { regionsInAnswer, type AnswerRegions, type RegionFingerprints } from './dns-answer';

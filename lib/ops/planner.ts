@@ -1,4 +1,4 @@
-import type { RolloutPhase } from '../../lambda/domain/catalog';
+import type { RolloutPhase } from '../../lambda/contract/rollout';
 import type { DrillMethod } from './drill-method';
 import type { HealthReading, HealthState } from './health';
 

@@ -1,5 +1,5 @@
 import { drainFlagKey, regionStackName } from '../../lambda/contract/naming';
-import type { RolloutPhase } from '../../lambda/domain/catalog';
+import type { RolloutPhase } from '../../lambda/contract/rollout';
 import type { AppConfig } from '../config/schema';
 import type { DrainFlagState } from './gateways/drain';
 import { stackBusy, type StackState } from './gateways/stacks';

@@ -11,19 +11,15 @@ import {
   type DataDomain,
   type RolloutPhase,
   type WriteClass,
-} from '../../lambda/domain/catalog';
-import { limitedWriteClassProblems } from '../../lambda/domain/write-decision';
-import {
   buildWritePolicy,
   domainPhaseProblems,
   resolveDomainPhases,
   type WritePolicy,
-} from '../../lambda/domain/write-policy';
-import {
   FORCE_FLAG,
   type RetiringRegion,
   type RolloutState,
-} from '../../lambda/rollout-guard/step-check';
+} from '../../lambda/contract/rollout';
+import { limitedWriteClassProblems } from '../../lambda/contract/rollout';
 
 /** Output of the data stack holding the deployed rollout state (the guard's properties, JSON). */
 export const ROLLOUT_STATE_OUTPUT = 'RolloutState';

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
-import { serializeWritePolicy, WRITE_POLICY_ENV } from '../../lambda/domain/write-policy';
+import { serializeWritePolicy, WRITE_POLICY_ENV } from '../../lambda/contract/rollout';
 import { regionalNameOf, type AppConfig } from '../config';
 import { ConflictFeed } from '../constructs/conflict-feed';
 import { logSettingsOf } from '../constructs/log-settings';

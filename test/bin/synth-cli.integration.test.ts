@@ -39,10 +39,12 @@ describe('cdk synth with the shipped config', () => {
   test('needs no credentials or network, bundles once, and passes CloudFormation validation', () => {
     const result = cdkSynth();
     if (result.status !== 0) throw new Error(`cdk synth failed:\n${result.stderr}`);
-    expect(result.stderr).toContain('Successfully synthesized');
+    // With CI=true the CDK CLI writes its progress to stdout instead of stderr: read both.
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).toContain('Successfully synthesized');
     // aws-cdk-lib validates every template against the CloudFormation schema (unit tests turn
     // that off for speed, test/setup/env.ts): here it runs, and reports nothing.
-    expect(result.stderr).not.toMatch(/Template validation found issues/);
+    expect(output).not.toMatch(/Template validation found issues/);
   });
 });
 

@@ -1,6 +1,10 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ROLLOUT_PHASES, type DataDomain, type RolloutPhase } from '../../../lambda/domain/catalog';
-import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
+import {
+  ROLLOUT_PHASES,
+  type DataDomain,
+  type RolloutPhase,
+} from '../../../lambda/contract/rollout';
+import { resolveDomainPhases } from '../../../lambda/contract/rollout';
 import type { AppConfig } from '../../config/schema';
 import {
   DEFAULT_ASSUMPTIONS,

@@ -5,7 +5,7 @@ import {
   ROLLOUT_PHASES,
   type DataDomain,
   type RolloutPhase,
-} from '../../../lambda/domain/catalog';
+} from '../../../lambda/contract/rollout';
 import { guardGateway } from '../call-guard';
 import { describeAssumptions, estimateMonthlyCost, type CostEstimate } from '../cost/model';
 import { readDeployedData } from '../rollout/deployed';

@@ -17,8 +17,8 @@ import {
   type DataDomain,
   type RolloutPhase,
   type WriteClass,
-} from '../../../lambda/domain/catalog';
-import { isWritableInAnyRegion } from '../../../lambda/domain/write-decision';
+} from '../../../lambda/contract/rollout';
+import { isWritableInAnyRegion } from '../../../lambda/contract/rollout';
 import type { PriceKey, PriceTable } from './prices';
 
 /** AWS bills a month as 730 hours. */

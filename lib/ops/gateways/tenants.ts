@@ -5,12 +5,15 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoReplica } from '../../../lambda/adapters/dynamo-replica';
-import { MOVED_TENANTS_PARTITION, ownershipSlotOf } from '../../../lambda/app/items';
-import { planTakeover, takeOverTenant, type TakeoverResult } from '../../../lambda/app/takeover';
 import { heartbeatKey } from '../../../lambda/contract/naming';
-import { HybridLogicalClock } from '../../../lambda/domain/hlc';
-import type { Ownership } from '../../../lambda/domain/ownership';
+import {
+  MOVED_TENANTS_PARTITION,
+  ownershipSlotOf,
+  previewTakeover,
+  takeOver,
+  type OwnershipSlot,
+  type TakeoverResult,
+} from '../../../lambda/operator/tenants';
 
 /** A tenant whose home moved (one ownership slot of it, as a replica holds it). */
 export interface MovedTenant {
@@ -47,13 +50,16 @@ export function createTenantsGateway(options: {
   readonly now?: () => number;
 }): TenantsGateway {
   const now = options.now ?? Date.now;
-  const replicaIn = (region: string) =>
-    new DynamoReplica({ client: options.client(region), tableName: options.tableName, region });
-  const clockOf = (region: string) => new HybridLogicalClock({ region, wallClock: now });
   return {
     async previewTakeover(tenant, to, defaultHome) {
-      const slots = await replicaIn(to).readOwnership(tenant, { consistent: true });
-      const plan = planTakeover(tenant, to, slots, defaultHome, clockOf(to));
+      const plan = await previewTakeover({
+        client: options.client(to),
+        tableName: options.tableName,
+        tenant,
+        to,
+        defaultHome,
+        now,
+      });
       const home = plan.kind === 'taken-over' ? plan.previous.home : undefined;
       if (home === undefined) return { plan };
       const heartbeat = await options.documents(to).send(
@@ -76,12 +82,14 @@ export function createTenantsGateway(options: {
       };
     },
     takeOver(tenant, to, defaultHome) {
-      return takeOverTenant({
-        tenantId: tenant,
-        replica: replicaIn(to),
+      return takeOver({
+        client: options.client(to),
+        tableName: options.tableName,
+        tenant,
+        to,
         regions: options.regions,
         defaultHome,
-        clock: clockOf(to),
+        now,
       });
     },
     async listMoved(region, sinceMs) {
@@ -96,7 +104,7 @@ export function createTenantsGateway(options: {
           },
         }),
       );
-      const latest = new Map<string, Ownership & { movedAtMs: number }>();
+      const latest = new Map<string, OwnershipSlot['ownership'] & { movedAtMs: number }>();
       for (const item of output.Items ?? []) {
         const { ownership } = ownershipSlotOf(item);
         const current = latest.get(ownership.tenantId);

@@ -1,8 +1,10 @@
 import { dataStackName, regionStackName } from '../../../lambda/contract/naming';
-import { DATA_DOMAINS, type WriteClass } from '../../../lambda/domain/catalog';
-import { parseWritePolicy, type WritePolicy } from '../../../lambda/domain/write-policy';
-import { parseGuardProperties } from '../../../lambda/rollout-guard/properties';
-import type { RolloutState } from '../../../lambda/rollout-guard/step-check';
+import {
+  DATA_DOMAINS,
+  parseWritePolicy,
+  parseGuardProperties,
+} from '../../../lambda/contract/rollout';
+import type { RolloutState, WriteClass, WritePolicy } from '../../../lambda/contract/rollout';
 import type { AppConfig } from '../../config/schema';
 import {
   regionsPrimaryFirst,

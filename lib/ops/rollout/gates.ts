@@ -1,5 +1,5 @@
 import { APP_METRICS, AWS_METRICS } from '../../../lambda/contract/metrics';
-import { DATA_DOMAINS, type DataDomain } from '../../../lambda/domain/catalog';
+import { DATA_DOMAINS, type DataDomain } from '../../../lambda/contract/rollout';
 import type { FiringAlarm, MetricRequest } from './gateway';
 
 /**

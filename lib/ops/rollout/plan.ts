@@ -6,14 +6,12 @@ import {
   type DataDomain,
   type RolloutPhase,
   type WriteClass,
-} from '../../../lambda/domain/catalog';
-import { isWritableInAnyRegion } from '../../../lambda/domain/write-decision';
-import {
   checkRolloutStep,
   FORCE_FLAG,
   type RolloutState,
   type StepVerdict,
-} from '../../../lambda/rollout-guard/step-check';
+} from '../../../lambda/contract/rollout';
+import { isWritableInAnyRegion } from '../../../lambda/contract/rollout';
 import type { AppConfig } from '../../config/schema';
 import {
   dnsRecordsOf,

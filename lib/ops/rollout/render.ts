@@ -1,4 +1,4 @@
-import { DATA_DOMAINS, type DataDomain, type RolloutPhase } from '../../../lambda/domain/catalog';
+import { DATA_DOMAINS, type DataDomain, type RolloutPhase } from '../../../lambda/contract/rollout';
 import { formatTable, type Palette } from '../cli/output';
 import type { CostEstimate } from '../cost/model';
 import type { GateResult } from './gates';

@@ -1,13 +1,16 @@
 import { GLOBAL_STACK_REGION } from '../../../lambda/contract/naming';
+import type {
+  WritePolicy,
+  DataDomain,
+  RolloutPhase,
+  StepVerdict,
+} from '../../../lambda/contract/rollout';
 import {
   DATA_DOMAINS,
   phaseIndex,
   ROLLOUT_PHASES,
-  type DataDomain,
-  type RolloutPhase,
-} from '../../../lambda/domain/catalog';
-import type { WritePolicy } from '../../../lambda/domain/write-policy';
-import { checkRolloutStep, type StepVerdict } from '../../../lambda/rollout-guard/step-check';
+  checkRolloutStep,
+} from '../../../lambda/contract/rollout';
 import type { AppConfig } from '../../config/schema';
 import { regionsPrimaryFirst, rolloutStateOf } from '../../rollout/model';
 import { firstLineOf } from '../error-line';
