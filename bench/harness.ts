@@ -48,7 +48,7 @@ export interface BenchContext {
 
 /** A benchmark suite: one file in `bench/suites/` exporting `suite`. */
 export interface BenchSuite {
-  /** Short id used by `--suite`, e.g. `crdt-merge`. */
+  /** Short id used by `--only`, e.g. `crdt-merge`. */
   readonly name: string;
   /** Section heading in RESULTS.md. */
   readonly title: string;
@@ -118,4 +118,28 @@ export const resultSink: { value: unknown } = { value: undefined };
 /** Formats a number with `digits` significant decimals for tables. */
 export function fixed(value: number, digits = 2): string {
   return value.toFixed(digits);
+}
+
+/** p50 and p99 of `count` sequential calls (after `warmup` untimed calls), in milliseconds. */
+export async function latencyPercentiles(
+  count: number,
+  call: (index: number) => Promise<unknown>,
+  warmup = 200,
+): Promise<{ p50: number; p99: number }> {
+  for (let index = 0; index < warmup; index += 1) resultSink.value = await call(index);
+  const durations: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const start = performance.now();
+    resultSink.value = await call(index);
+    durations.push(performance.now() - start);
+  }
+  durations.sort((a, b) => a - b);
+  const at = (share: number) =>
+    durations[Math.min(durations.length - 1, Math.floor(share * durations.length))] as number;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** `value / baseline` for a table cell, e.g. `1.14`. */
+export function ratio(value: number, baseline: number, digits = 2): string {
+  return baseline > 0 ? (value / baseline).toFixed(digits) : 'n/a';
 }

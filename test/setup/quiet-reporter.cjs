@@ -2,8 +2,10 @@
 /**
  * Keeps a passing run quiet and makes the next slowdown visible: jest's `summary` reporter prints
  * failures and the totals; this one adds the console output of failing files only, and the ten
- * slowest test files of the run.
+ * slowest test files of the run. With JEST_TIMINGS_FILE set (bench/suites/test-suite.ts sets it), it
+ * also writes every file's time there as JSON.
  */
+const { writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 class QuietReporter {
@@ -31,6 +33,8 @@ class QuietReporter {
   }
 
   onRunComplete() {
+    const timingsFile = process.env.JEST_TIMINGS_FILE;
+    if (timingsFile) writeFileSync(timingsFile, JSON.stringify(this.files));
     const rows = [...this.files].sort((a, b) => b.seconds - a.seconds).slice(0, this.slowest);
     if (rows.length === 0) return;
     const width = Math.max(...rows.map((row) => row.seconds.toFixed(1).length));

@@ -26,7 +26,7 @@ import {
   type Profile,
 } from '../../../lambda/domain/objects/profile';
 import { VersionVector } from '../../../lambda/domain/version-vector';
-import { runs } from './support/fast-check';
+import { expectToBe, runs } from './support/fast-check';
 import { stampAfter, tripleArb, type HistoryModel } from './support/histories';
 
 const RUNS = 1000;
@@ -41,7 +41,7 @@ interface LawSubject<S, Op> {
 function describeLaws<S, Op>(subject: LawSubject<S, Op>): void {
   const { model, serialize } = subject;
   const same = (a: S, b: S): void =>
-    expect(canonicalJson(serialize(a))).toBe(canonicalJson(serialize(b)));
+    expectToBe(canonicalJson(serialize(a)), canonicalJson(serialize(b)));
   const triples = tripleArb(model, subject.op);
 
   describe(`${subject.name} merge`, () => {

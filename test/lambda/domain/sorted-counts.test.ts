@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { MVRegister } from '../../../lambda/domain/crdt/mv-register';
 import { ORSet } from '../../../lambda/domain/crdt/or-set';
 import { SortedCounts } from '../../../lambda/domain/crdt/sorted-counts';
-import { runs } from './support/fast-check';
+import { expectToBe, runs } from './support/fast-check';
 
 const tableArb = fc.dictionary(
   fc.constantFrom('a', 'b', 'c', 'd', '10', '9', 'B'),
@@ -25,7 +25,7 @@ describe('SortedCounts against a Map model (1,000 runs each)', () => {
         const expected = model(table);
         expect(counts.keys).toEqual([...expected.keys()].sort());
         for (const key of ['a', 'b', 'c', 'd', '10', '9', 'B', 'zzz']) {
-          expect(counts.get(key)).toBe(expected.get(key) ?? 0);
+          expectToBe(counts.get(key), expected.get(key) ?? 0);
         }
         expect(counts.sum()).toBe([...expected.values()].reduce((sum, count) => sum + count, 0));
       }),
@@ -43,7 +43,7 @@ describe('SortedCounts against a Map model (1,000 runs each)', () => {
         let less = false;
         let greater = false;
         for (const key of keys) {
-          expect(max.get(key)).toBe(Math.max(a.get(key), b.get(key)));
+          expectToBe(max.get(key), Math.max(a.get(key), b.get(key)));
           less ||= a.get(key) < b.get(key);
           greater ||= a.get(key) > b.get(key);
         }
@@ -68,7 +68,7 @@ describe('SortedCounts against a Map model (1,000 runs each)', () => {
           expect(counts.get(key)).toBe(count);
           const lookup = counts.forwardLookup();
           for (const probe of ['9', 'B', 'a', 'c', 'x', 'a']) {
-            expect(lookup(probe)).toBe(counts.get(probe));
+            expectToBe(lookup(probe), counts.get(probe));
           }
         },
       ),
