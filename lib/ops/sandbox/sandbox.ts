@@ -80,7 +80,10 @@ export interface Sandbox {
   /** Route 53's current view of a region's health check. */
   regionHealthy(region: string): boolean;
   status(): SandboxStatus;
+  /** Stop everything the sandbox started (by pid); safe to call more than once. */
   stop(): Promise<void>;
+  /** Resolves once the sandbox has stopped (by `stop()`, or the control API's `down`). */
+  readonly stopped: Promise<void>;
 }
 
 /** Start a sandbox; resolves once every region serves and endpoints.json is written. */
@@ -466,6 +469,8 @@ async function bringUp(
   supervisor.markReady();
   const blueprintTimings = blueprint.timings;
   let stopping: Promise<void> | undefined;
+  let markStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   const sandbox: Sandbox = {
     dir: options.dir,
     endpoints,
@@ -496,9 +501,11 @@ async function bringUp(
         for (const step of cleanup.reverse()) await step();
         const left = await supervisor.stopAll();
         if (left.length > 0) log(`processes that would not stop: ${left.join(', ')}`);
+        markStopped();
       })();
       return stopping;
     },
+    stopped,
   };
   return sandbox;
 }
