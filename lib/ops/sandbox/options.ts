@@ -28,7 +28,7 @@ export interface SandboxOptions {
   readonly port?: number;
   /** Replication delay of every write (ms). @default 1000 x scale */
   readonly lagMs?: number;
-  /** How often replication applies what is due (ms). @default 50 */
+  /** How often replication reads the streams and applies what is due (ms). @default 100 */
   readonly pumpMs?: number;
   /** Use this DynamoDB Local instead of starting one. @default - start one */
   readonly dynamoEndpoint?: string;
@@ -90,7 +90,7 @@ export function resolveSandboxOptions(options: SandboxOptions = {}): ResolvedSan
     scale,
     port,
     lagMs,
-    pumpMs: options.pumpMs ?? 50,
+    pumpMs: options.pumpMs ?? 100,
     ...(options.dynamoEndpoint === undefined ? {} : { dynamoEndpoint: options.dynamoEndpoint }),
     namespace,
     ...(options.clientRegion === undefined ? {} : { clientRegion: options.clientRegion }),
