@@ -1,4 +1,4 @@
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../duration';
 import { runningEndpoints, sandboxControl, sandboxDown } from '../sandbox/control-client';
@@ -91,13 +91,19 @@ export function registerSandboxCommands(program: Command, kit: CommandKit): void
     .command('sandbox')
     .description(
       'The local sandbox: every region of the app on this machine (no AWS account, no Docker)',
-    )
-    .option('--dir <path>', 'the sandbox directory (state, logs, endpoints.json)', '.sandbox');
+    );
+  // every subcommand takes --dir, before or after its arguments
+  const withDir = (command: Command) =>
+    command.option(
+      '--dir <path>',
+      'the sandbox directory (state, logs, endpoints.json)',
+      '.sandbox',
+    );
+  const dirOptions = (command: Command): DirOption => ({
+    dir: String((command.opts() as Partial<DirOption>).dir ?? '.sandbox'),
+  });
 
-  const dirOptions = (command: Command): DirOption => command.optsWithGlobals<DirOption>();
-
-  sandbox
-    .command('up')
+  withDir(sandbox.command('up'))
     .description(
       'Start the sandbox in the foreground (npm start); Ctrl-C or aactl sandbox down stops it',
     )
@@ -121,8 +127,7 @@ export function registerSandboxCommands(program: Command, kit: CommandKit): void
       ),
     );
 
-  sandbox
-    .command('down')
+  withDir(sandbox.command('down'))
     .description('Stop the running sandbox and every process it started (by pid)')
     .action(
       kit.action<DirOption>(async (ctx, _options, command) => {
@@ -144,8 +149,7 @@ export function registerSandboxCommands(program: Command, kit: CommandKit): void
       }),
     );
 
-  sandbox
-    .command('status')
+  withDir(sandbox.command('status'))
     .description('Regions (pid, health, isolation, clock), partitions, replication lag and backlog')
     .action(
       kit.action<DirOption>(async (ctx, _options, command) => {
@@ -165,8 +169,7 @@ export function registerSandboxCommands(program: Command, kit: CommandKit): void
     args: string,
     input: (values: string[]) => Record<string, unknown>,
   ) =>
-    sandbox
-      .command(`${name} ${args}`.trim())
+    withDir(sandbox.command(`${name} ${args}`.trim()))
       .description(description)
       .action(
         kit.action<DirOption>(async (ctx, _options, command) => {
@@ -225,8 +228,7 @@ export function registerSandboxCommands(program: Command, kit: CommandKit): void
     }),
   );
 
-  sandbox
-    .command('resolve <name>')
+  withDir(sandbox.command('resolve <name>'))
     .description("Ask the sandbox's DNS server what a name resolves to, as a client near a region")
     .option(
       '--from <region>',
@@ -313,10 +315,20 @@ async function sandboxUp(ctx: CommandContext, options: UpOptions & DirOption): P
   step.succeed(`Sandbox up in ${(sandbox.startup.totalMs / 1000).toFixed(1)} s`);
   if (ctx.output.json)
     ctx.output.printJson({ endpoints: sandbox.endpoints, startup: sandbox.startup });
-  else
+  else {
     ctx.output.line(
-      renderSandboxUp(sandbox.endpoints, sandbox.startup, sandbox.config.rollout.phase),
+      renderSandboxUp(
+        sandbox.endpoints,
+        sandbox.startup,
+        sandbox.config.rollout.phase,
+        relative(ctx.deps.cwd, dir) || '.',
+        // a drill needs a region DNS answers with: in active-passive only the primary
+        sandbox.config.rollout.phase === 'active-passive'
+          ? sandbox.config.primaryRegion
+          : sandbox.config.secondaryRegions[0],
+      ),
     );
+  }
   const running = sandbox;
   await new Promise<void>((resolve) => {
     const unsubscribe = ctx.deps.signals(() => {

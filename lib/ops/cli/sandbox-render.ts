@@ -16,6 +16,8 @@ export function renderSandboxUp(
     readonly regionsMs: number;
   },
   phase: string,
+  dir = '.sandbox',
+  drillRegion?: string,
 ): string {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const lines = [
@@ -34,9 +36,13 @@ export function renderSandboxUp(
     `DNS           127.0.0.1:${endpoints.dns.port} (UDP and TCP) for ${endpoints.publicName}`,
     `API token     development only, signed with this sandbox's own key, valid until ${endpoints.tokenExpiresAt}:`,
     `              ${endpoints.token}`,
-    `everything    .sandbox/endpoints.json; logs in .sandbox/logs/`,
+    `everything    ${dir}/endpoints.json; logs in ${dir}/logs/`,
     '',
-    ...readyCommands(endpoints, { aactl: AACTL }),
+    ...readyCommands(endpoints, {
+      aactl: AACTL,
+      dir,
+      ...(drillRegion === undefined ? {} : { drillRegion }),
+    }),
     '',
     'Ctrl-C (or aactl sandbox down in another terminal) stops everything.',
   ];

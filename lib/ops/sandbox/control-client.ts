@@ -4,13 +4,17 @@
  * and `down` stops the hub and then every process it recorded, by pid.
  */
 import { join } from 'node:path';
+import { CliError, ExitCode } from '../cli/exit-codes';
 import { readEndpoints, type Endpoints } from './endpoints';
 import { pidAlive, readState, stopPids } from './processes';
 
 /** No sandbox runs in that directory. */
-export class NoSandboxError extends Error {
+export class NoSandboxError extends CliError {
   constructor(dir: string) {
-    super(`no sandbox is running (no ${join(dir, 'endpoints.json')}); start one with npm start`);
+    super(
+      `no sandbox is running (no ${join(dir, 'endpoints.json')}); start one with npm start`,
+      ExitCode.Failed,
+    );
     this.name = 'NoSandboxError';
   }
 }

@@ -56,14 +56,25 @@ export function readEndpoints(dir: string): Endpoints | undefined {
  * The commands printed on start, each runnable as printed from the project root on a machine with
  * only Node.js (plus curl, and dig for those who have it).
  */
-export function readyCommands(endpoints: Endpoints, options: { readonly aactl: string }): string[] {
+export function readyCommands(
+  endpoints: Endpoints,
+  options: {
+    readonly aactl: string;
+    /** The sandbox directory relative to where the commands run. @default '.sandbox' */
+    readonly dir?: string;
+    /** The region the drill takes out: one DNS answers with (in active-passive, the primary). */
+    readonly drillRegion?: string;
+  },
+): string[] {
+  const dir = options.dir ?? '.sandbox';
+  const dirFlag = dir === '.sandbox' ? '' : ` --dir ${dir}`;
   const regions = Object.entries(endpoints.regions);
   const [first] = regions;
   const second = regions[1] ?? first;
   const lines: string[] = [];
   const auth = '-H "Authorization: Bearer $TOKEN"';
   lines.push('# the API token (HS256, the same key every region verifies with):');
-  lines.push(`export TOKEN=$(node -p "require('./.sandbox/endpoints.json').token")`);
+  lines.push(`export TOKEN=$(node -p "require('./${dir}/endpoints.json').token")`);
   lines.push('# write in one region, read it in another:');
   if (first !== undefined) {
     lines.push(
@@ -76,19 +87,19 @@ export function readyCommands(endpoints: Endpoints, options: { readonly aactl: s
   lines.push(`curl -s ${regions.map(([, region]) => region.url + region.healthPath).join(' ')}`);
   lines.push('# what DNS answers from a region (and the same with dig):');
   const from = regions.find(([name]) => name === 'eu-west-1')?.[0] ?? second?.[0] ?? 'us-east-1';
-  lines.push(`${options.aactl} sandbox resolve ${endpoints.publicName} --from ${from}`);
+  lines.push(`${options.aactl} sandbox resolve ${endpoints.publicName} --from ${from}${dirFlag}`);
   lines.push(
     `dig @127.0.0.1 -p ${endpoints.dns.port} ${endpoints.publicName} +subnet=${clientSubnetOf(from) ?? '54.246.90.0'}/24`,
   );
   lines.push('# on-call tools against the sandbox:');
   lines.push(`${options.aactl} --endpoint-url ${endpoints.awsEndpoint} status`);
   lines.push(
-    `${options.aactl} --endpoint-url ${endpoints.awsEndpoint} drill fail --region ${from} --execute --yes --hold 10s --poll 1s`,
+    `${options.aactl} --endpoint-url ${endpoints.awsEndpoint} drill fail --region ${options.drillRegion ?? from} --execute --yes --hold 10s --poll 1s`,
   );
   lines.push('# failures:');
   lines.push(
-    `${options.aactl} sandbox partition ${first?.[0] ?? 'us-east-1'} ${from}   # then: ${options.aactl} sandbox heal`,
+    `${options.aactl} sandbox partition ${first?.[0] ?? 'us-east-1'} ${from}${dirFlag}   # then: ${options.aactl} sandbox heal${dirFlag}`,
   );
-  lines.push(`${options.aactl} sandbox status`);
+  lines.push(`${options.aactl} sandbox status${dirFlag}`);
   return lines;
 }
