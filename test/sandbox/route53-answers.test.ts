@@ -50,17 +50,15 @@ const records = (front: 'failover' | 'latency'): RecordSetSpec[] => [
     healthCheckId: `hc-${region}`,
     alias: alias(endpoint(region)),
   })),
-  ...regions
-    .slice(1)
-    .map((region): RecordSetSpec => ({
-      name: 'standby.api.example.com',
-      type: 'A',
-      hostedZoneId: ZONE,
-      region,
-      setIdentifier: region,
-      healthCheckId: `hc-${region}`,
-      alias: alias(endpoint(region)),
-    })),
+  ...regions.slice(1).map((region): RecordSetSpec => ({
+    name: 'standby.api.example.com',
+    type: 'A',
+    hostedZoneId: ZONE,
+    region,
+    setIdentifier: region,
+    healthCheckId: `hc-${region}`,
+    alias: alias(endpoint(region)),
+  })),
   {
     name: '_aa.api.example.com',
     type: 'TXT',
