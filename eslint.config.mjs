@@ -22,6 +22,7 @@ export default tseslint.config(
       '**/*.js',
       '**/*.cjs',
       'bench/.out/**',
+      '.sandbox/**',
     ],
   },
   eslint.configs.recommended,

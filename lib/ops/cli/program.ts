@@ -16,6 +16,7 @@ import { CliError, ExitCode, ROOT_EXIT_HELP } from './exit-codes';
 import { boundedDurationOption } from './options';
 import type { Output } from './output';
 import { registerRolloutCommands } from './rollout-commands';
+import { registerSandboxCommands } from './sandbox-commands';
 import { registerStatusCommands } from './status-commands';
 import { registerTenantCommands } from './tenant-commands';
 
@@ -31,6 +32,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   registerRolloutCommands,
   registerCostCommands,
   registerTenantCommands,
+  registerSandboxCommands,
 ];
 
 /** The outcome of a run, filled in by actions. */

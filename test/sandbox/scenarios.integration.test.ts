@@ -1,0 +1,327 @@
+import { join } from 'node:path';
+import { callRegion, DnsFollowingClient, type ApiAnswer } from '../../lib/ops/sandbox/client';
+import {
+  measureBacklogDrain,
+  measureFailover,
+  measureReplicationLag,
+  publicAnswers,
+  waitFor,
+} from '../../lib/ops/sandbox/measure';
+import { startSandbox, type Sandbox } from '../../lib/ops/sandbox/sandbox';
+import { describeWithDynamoLocal, SHARED_ENDPOINT_ENV } from '../helpers/dynamodb-local';
+import { runSandboxDrill } from './support/drill';
+
+/**
+ * The four failure scenarios and a drill, against one sandbox (three regions, active-active, the
+ * app's own bundles over HTTP, DNS, the AWS endpoint), at scale 0.1: health checks every 1 s
+ * (10 s configured) with threshold 2, record TTLs 6 s (60 s), heartbeats every 6 s. Each test
+ * asserts its numbers; all of them are printed at the end.
+ */
+const SCALE = 0.1;
+const ROOT = join(__dirname, '..', '..');
+const figures: Record<string, unknown> = {};
+/** Slack for a busy 2-core machine (the suites of the integration tier run beside this one). */
+const SLACK_SECONDS = 1.5;
+
+describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
+  let sandbox: Sandbox;
+  let seq = 0;
+  const tenant = (name: string) => `${name}${process.pid}x${(seq += 1)}`;
+  const call = (region: string, method: string, path: string, options = {}) =>
+    callRegion(sandbox.endpoints, region, method, path, options);
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      root: ROOT,
+      dir: join(ROOT, '.sandbox', `scenarios-${process.pid}`),
+      port: 0,
+      scale: SCALE,
+      context: { 'activeActive.rollout.phase': 'active-active' },
+      ...(process.env[SHARED_ENDPOINT_ENV] === undefined
+        ? {}
+        : { dynamoEndpoint: process.env[SHARED_ENDPOINT_ENV] }),
+      namespace: `scenarios${process.pid}`,
+    });
+    figures.startupSeconds = sandbox.startup.totalMs / 1000;
+  }, 120_000);
+
+  afterAll(async () => {
+    await sandbox?.stop();
+    process.stderr.write(
+      `\nsandbox scenario figures (scale ${SCALE}: health checks every ${10 * SCALE} s, threshold 2, TTL ${60 * SCALE} s):\n${JSON.stringify(figures, null, 2)}\n`,
+    );
+  });
+
+  test('every region serves, and DNS answers each vantage with its own region', async () => {
+    for (const region of sandbox.config.regions) {
+      const health = await call(region, 'GET', '/health');
+      expect(health.status).toBe(200);
+      expect(health.body.region).toBe(region);
+    }
+    expect(publicAnswers(sandbox)).toEqual(
+      new Map(sandbox.config.regions.map((region) => [region, [region]])),
+    );
+    expect(
+      (
+        await call('eu-west-1', 'GET', '/v1/tenants/x/counters/c', {
+          headers: { authorization: 'Bearer nope' },
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  test('replication lag at a fixed write rate', async () => {
+    // 5 writes a second through the API in us-east-1, each applied in the two other replicas:
+    // DynamoDB Local applies one replicated write at a time, so this is a rate it sustains
+    const lag = await measureReplicationLag(sandbox, {
+      from: 'us-east-1',
+      writesPerSecond: 5,
+      seconds: 6,
+    });
+    figures.replicationLag = lag;
+    expect(lag.samples).toBe(lag.writes * 2);
+    expect(lag.p50Ms).toBeGreaterThanOrEqual(lag.configuredLagMs);
+    expect(lag.p99Ms).toBeLessThan(lag.configuredLagMs + 10_000);
+  }, 120_000);
+
+  test('regional isolation: out of DNS within interval x threshold + one interval, a TTL-honouring client recovers within that plus the TTL, and the other regions never fail', async () => {
+    const isolated = 'eu-west-1';
+    const stays = ['us-east-1', 'ap-southeast-2'];
+    const homedAway = tenant('homedaway');
+    const homedThere = tenant('homedthere');
+    // a tenant homed in the isolated region: its owner-only writes must wait for a takeover
+    const moved = await call('us-east-1', 'PUT', `/v1/tenants/${homedThere}/home`, {
+      body: { home: isolated },
+    });
+    expect(moved.status).toBe(200);
+    await waitFor(
+      async () =>
+        (await call(isolated, 'GET', `/v1/tenants/${homedThere}/home`)).body.home === isolated,
+      10_000,
+      'the transfer reached eu-west-1',
+    );
+
+    const client = new DnsFollowingClient(sandbox.endpoints, isolated, 1_000);
+    expect(await client.currentRegion()).toBe(isolated);
+    const failures: string[] = [];
+    let ownerOnlyRefused = 0;
+    let recoveredAfter: number | undefined;
+    const figuresOfFailover = await measureFailover(sandbox, isolated, async (failover) => {
+      const started = Date.now() - failover.dnsConvergenceSeconds * 1000;
+      // the client keeps its cached answer until the TTL runs out, then follows DNS
+      while (recoveredAfter === undefined && Date.now() - started < 30_000) {
+        try {
+          const answer = await client.request('GET', `/v1/tenants/${homedAway}/counters/visits`);
+          if (answer.status === 200) recoveredAfter = (Date.now() - started) / 1000;
+        } catch {
+          // timed out against the isolated region, as a real client would
+        }
+      }
+      // meanwhile, in the regions that stay: reads and writes of what eu-west-1 does not own
+      for (let round = 0; round < 5; round += 1) {
+        for (const region of stays) {
+          const checks: Promise<ApiAnswer>[] = [
+            call(region, 'POST', `/v1/tenants/${homedAway}/counters/visits`, {
+              body: { delta: 1 },
+            }),
+            call(region, 'GET', `/v1/tenants/${homedAway}/counters/visits`),
+            call(region, 'POST', `/v1/tenants/${homedThere}/counters/visits`, {
+              body: { delta: 1 },
+            }),
+            call(region, 'PUT', `/v1/tenants/${homedAway}/profiles/p1`, {
+              body: { fields: { round } },
+            }),
+          ];
+          for (const answer of await Promise.all(checks)) {
+            if (answer.status >= 400)
+              failures.push(`${region} ${answer.status} ${JSON.stringify(answer.body)}`);
+          }
+          const ownerOnly = await call(region, 'PUT', `/v1/tenants/${homedThere}/profiles/p1`, {
+            body: { fields: { round } },
+            timeoutMs: 15_000,
+          });
+          if (ownerOnly.status >= 400) ownerOnlyRefused += 1;
+        }
+      }
+    });
+    figures.isolation = {
+      ...figuresOfFailover,
+      clientRecoverySeconds: recoveredAfter,
+      ownerOnlyRefused,
+    };
+    expect(figuresOfFailover.dnsConvergenceSeconds).toBeLessThanOrEqual(
+      figuresOfFailover.boundSeconds + SLACK_SECONDS,
+    );
+    expect(figuresOfFailover.detectionSeconds).toBeLessThanOrEqual(
+      figuresOfFailover.dnsConvergenceSeconds,
+    );
+    expect(recoveredAfter).toBeDefined();
+    expect(recoveredAfter as number).toBeLessThanOrEqual(
+      figuresOfFailover.boundSeconds + figuresOfFailover.ttlSeconds + 1 + SLACK_SECONDS,
+    );
+    expect(failures).toEqual([]);
+    // owner-only writes of the isolated region's tenant cannot run until a takeover
+    expect(ownerOnlyRefused).toBe(10);
+  }, 120_000);
+
+  test('replication backlog: writes in every region during a partition converge after the heal, counters exact, no ledger entry lost', async () => {
+    const shop = tenant('backlog');
+    const perRegion = 10;
+    const backlog = await measureBacklogDrain(sandbox, async () => {
+      let writes = 0;
+      for (const region of sandbox.config.regions) {
+        for (let index = 0; index < perRegion; index += 1) {
+          const answer = await call(region, 'POST', `/v1/tenants/${shop}/counters/orders`, {
+            body: { delta: 1 },
+          });
+          expect(answer.status).toBe(200);
+          writes += 1;
+        }
+      }
+      // ledger entries are owner-only: the home (us-east-1) takes them during the partition
+      for (let index = 0; index < perRegion; index += 1) {
+        const entry = await call('us-east-1', 'POST', `/v1/tenants/${shop}/accounts/main/entries`, {
+          body: { entryId: `e${index}`, amount: 100 + index, currency: 'EUR' },
+        });
+        expect(entry.status).toBe(201);
+        writes += 1;
+      }
+      return writes;
+    });
+    figures.backlog = backlog;
+    expect(backlog.deliveries).toBeGreaterThan(0);
+    const expectedBalance = Array.from({ length: perRegion }, (_, index) => 100 + index).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    for (const region of sandbox.config.regions) {
+      await waitFor(
+        async () =>
+          (await call(region, 'GET', `/v1/tenants/${shop}/counters/orders`)).body.value ===
+          perRegion * 3,
+        20_000,
+        `counters exact in ${region}`,
+      );
+      await waitFor(
+        async () =>
+          (await call(region, 'GET', `/v1/tenants/${shop}/accounts/main`)).body.balance ===
+          expectedBalance,
+        20_000,
+        `ledger complete in ${region}`,
+      );
+    }
+    expect(backlog.drainSeconds).toBeLessThan(20);
+  }, 120_000);
+
+  test('split-brain during DNS convergence: after a transfer, the old owner runs no owner-only write of its own', async () => {
+    const shop = tenant('splitbrain');
+    sandbox.replication.setLag(Math.round(2000 * SCALE));
+    const before = await call('us-east-1', 'POST', `/v1/tenants/${shop}/accounts/main/entries`, {
+      body: { entryId: 'before', amount: 10, currency: 'EUR' },
+    });
+    expect(before.status).toBe(201);
+    const transfer = await call('us-east-1', 'PUT', `/v1/tenants/${shop}/home`, {
+      body: { home: 'eu-west-1' },
+    });
+    expect(transfer.status).toBe(200);
+    // clients whose DNS still says us-east-1 keep writing there, with and without forwarding
+    const accepted: string[] = [];
+    const servedByOldOwner: string[] = [];
+    const refused: number[] = [];
+    for (let index = 0; index < 10; index += 1) {
+      const rejecting = await call(
+        'us-east-1',
+        'POST',
+        `/v1/tenants/${shop}/accounts/main/entries`,
+        {
+          body: { entryId: `r${index}`, amount: 1, currency: 'EUR' },
+          headers: { 'x-when-not-owner': 'reject' },
+          timeoutMs: 15_000,
+        },
+      );
+      if (rejecting.status === 201) servedByOldOwner.push(`r${index}`);
+      else refused.push(rejecting.status);
+      const forwarding = await call(
+        'us-east-1',
+        'POST',
+        `/v1/tenants/${shop}/accounts/main/entries`,
+        {
+          body: { entryId: `f${index}`, amount: 1, currency: 'EUR' },
+          timeoutMs: 15_000,
+        },
+      );
+      if (forwarding.status === 201) {
+        accepted.push(`f${index}`);
+        if (forwarding.headers['x-served-region'] === 'us-east-1')
+          servedByOldOwner.push(`f${index}`);
+      }
+    }
+    sandbox.replication.setLag(Math.round(1000 * SCALE));
+    figures.splitBrain = {
+      refusedByOldOwner: refused.length,
+      forwardedAndAccepted: accepted.length,
+      servedByOldOwner: servedByOldOwner.length,
+    };
+    expect(servedByOldOwner).toEqual([]);
+    expect(new Set(refused)).toEqual(new Set([421]));
+    // nothing acknowledged is lost: the new home has every entry it accepted
+    await waitFor(
+      async () => {
+        const account = await call('eu-west-1', 'GET', `/v1/tenants/${shop}/accounts/main`);
+        return account.body.balance === 10 + accepted.length;
+      },
+      20_000,
+      'the new home holds every accepted entry',
+    );
+  }, 120_000);
+
+  test('stale cache: no read-your-writes read is older than its token while a replica lags', async () => {
+    const shop = tenant('ryw');
+    sandbox.replication.setLag(3_000);
+    let stale = 0;
+    let answered = 0;
+    let refused = 0;
+    let token: string | undefined;
+    try {
+      for (let index = 1; index <= 8; index += 1) {
+        const write = await call('us-east-1', 'POST', `/v1/tenants/${shop}/counters/cart`, {
+          body: { delta: 1 },
+          ...(token === undefined ? {} : { headers: { 'x-session-token': token } }),
+        });
+        expect(write.status).toBe(200);
+        token = String(write.body.sessionToken);
+        for (const region of ['eu-west-1', 'ap-southeast-2']) {
+          const read = await call(region, 'GET', `/v1/tenants/${shop}/counters/cart`, {
+            headers: { consistency: 'read-your-writes', 'x-session-token': token },
+          });
+          if (read.status === 200) {
+            answered += 1;
+            if (Number(read.body.value) < index) stale += 1;
+          } else refused += 1;
+        }
+      }
+    } finally {
+      sandbox.replication.setLag(Math.round(1000 * SCALE));
+    }
+    figures.readYourWrites = { reads: answered + refused, answered, refused, stale };
+    expect(stale).toBe(0);
+    expect(answered).toBeGreaterThan(0);
+  }, 120_000);
+
+  test('a drill with aactl: drill fail --method drain measures detection and DNS convergence from the sandbox and restores', async () => {
+    const { intervalSecondsScaled, report, code } = await runSandboxDrill(sandbox, 'eu-west-1');
+    figures.drill = { outcome: report.outcome, timings: report.timings };
+    expect(code).toBe(0);
+    expect(report.outcome).toBe('passed');
+    expect(report.restore).toMatchObject({
+      configRestored: true,
+      healthyAgain: 'yes',
+      dnsRestored: 'yes',
+      lockRemoved: true,
+    });
+    const bound = intervalSecondsScaled * 2 + intervalSecondsScaled + SLACK_SECONDS;
+    expect(report.timings.detectionSeconds).toBeLessThanOrEqual(bound);
+    expect(report.timings.dnsConvergenceSeconds).toBeLessThanOrEqual(bound + 1);
+    expect(sandbox.regionHealthy('eu-west-1')).toBe(true);
+  }, 120_000);
+});
