@@ -23,5 +23,5 @@ export {
   limitedWriteClassProblems,
   ownerRegionOf,
 } from '../domain/write-decision';
-export * from '../rollout-guard/step-check';
-export * from '../rollout-guard/properties';
+export * from './rollout-step';
+export * from './rollout-guard-properties';

@@ -15,8 +15,8 @@ import type {
   CloudFormationCustomResourceResponse,
 } from 'aws-lambda';
 import { dataStackName, regionStackName } from '../contract/naming';
-import { parseGuardProperties } from './properties';
-import { checkRolloutStep, describeVerdict, FORCE_FLAG } from './step-check';
+import { parseGuardProperties } from '../contract/rollout-guard-properties';
+import { checkRolloutStep, describeVerdict, FORCE_FLAG } from '../contract/rollout-step';
 
 /** Physical id of the guard: constant, so an update is never taken for a replacement. */
 export const ROLLOUT_GUARD_PHYSICAL_ID = 'rollout-guard';

@@ -2,10 +2,13 @@ import type {
   CloudFormationCustomResourceEvent,
   CloudFormationCustomResourceResponse,
 } from 'aws-lambda';
+import {
+  guardPropertiesOf,
+  parseGuardProperties,
+} from '../../../lambda/contract/rollout-guard-properties';
 import type { RolloutPhase } from '../../../lambda/domain/catalog';
 import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
 import { makeHandler, type RolloutGuardDeps } from '../../../lambda/rollout-guard/handler';
-import { guardPropertiesOf, parseGuardProperties } from '../../../lambda/rollout-guard/properties';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/active-active-data/abc';

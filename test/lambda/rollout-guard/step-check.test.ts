@@ -1,4 +1,9 @@
 import {
+  checkRolloutStep,
+  describeVerdict,
+  type RolloutState,
+} from '../../../lambda/contract/rollout-step';
+import {
   DATA_DOMAINS,
   phaseIndex,
   ROLLOUT_PHASES,
@@ -6,11 +11,6 @@ import {
   type RolloutPhase,
 } from '../../../lambda/domain/catalog';
 import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
-import {
-  checkRolloutStep,
-  describeVerdict,
-  type RolloutState,
-} from '../../../lambda/rollout-guard/step-check';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 

@@ -5,9 +5,9 @@ import {
   TAG_APP,
   TAG_REGION,
 } from '../../../lambda/contract/naming';
+import { guardPropertiesOf } from '../../../lambda/contract/rollout-guard-properties';
 import type { RolloutPhase } from '../../../lambda/domain/catalog';
 import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
-import { guardPropertiesOf } from '../../../lambda/rollout-guard/properties';
 import { HEALTH_CHECKER_REGIONS } from '../../../lib/config/regions';
 import type { AlarmsGateway } from '../../../lib/ops/gateways/alarms';
 import type { DrainFlag, DrainFlagState, DrainGateway } from '../../../lib/ops/gateways/drain';

@@ -1,10 +1,10 @@
+import { guardPropertiesOf } from '../../../../lambda/contract/rollout-guard-properties';
 import type { RolloutPhase, WriteClass, DataDomain } from '../../../../lambda/domain/catalog';
 import {
   buildWritePolicy,
   resolveDomainPhases,
   serializeWritePolicy,
 } from '../../../../lambda/domain/write-policy';
-import { guardPropertiesOf } from '../../../../lambda/rollout-guard/properties';
 import type { CliDeps } from '../../../../lib/ops/cli/context';
 import { registerCostCommands } from '../../../../lib/ops/cli/cost-commands';
 import { runCli } from '../../../../lib/ops/cli/program';

@@ -12,7 +12,7 @@ import {
   type WriteClass,
 } from '../domain/catalog';
 import { isPlainObject } from '../domain/json';
-import { RETIRING_STEPS, type RetiringStep, type RolloutState } from './step-check';
+import { RETIRING_STEPS, type RetiringStep, type RolloutState } from './rollout-step';
 
 /** CloudFormation resource type of the guard. */
 export const ROLLOUT_GUARD_TYPE = 'Custom::RolloutGuard';
