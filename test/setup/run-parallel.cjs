@@ -2,7 +2,8 @@
 /**
  * Runs npm scripts at the same time and prints each one's output as a block when it ends, in the
  * order given, so `npm test` overlaps the single-threaded checks (ESLint + Prettier, `tsc`) on a
- * 2-core machine without interleaving their output. Exits non-zero, naming the scripts, when any
+ * 2-core machine without interleaving their output. A passing script prints one line; a failing
+ * one prints its whole output. Exits non-zero, naming the scripts, when any
  * fails.
  *
  *   node test/setup/run-parallel.cjs lint typecheck
@@ -47,7 +48,10 @@ Promise.all(scripts.map(run)).then((results) => {
     process.stdout.write(
       `> npm run ${result.script}: ${status} in ${result.seconds.toFixed(1)} s\n`,
     );
-    if (result.output.trim() !== '') process.stdout.write(`${result.output.trimEnd()}\n`);
+    // Quiet when passing: a script's output is shown only when it failed.
+    if (result.code !== 0 && result.output.trim() !== '') {
+      process.stdout.write(`${result.output.trimEnd()}\n`);
+    }
   }
   const failed = results.filter((result) => result.code !== 0).map((result) => result.script);
   if (failed.length > 0) {
