@@ -1,5 +1,5 @@
 import { TAG_DRILL_LOCK } from '../../../lambda/contract/naming';
-import { formatLock } from '../../../lib/ops/lock';
+import { formatLock } from '../../../lib/ops/drill/lock-tag';
 import { runAactl, SignalHub, writeCdkJson } from '../support/cli-harness';
 import { rawConfig } from '../support/config';
 import { awsError, FakeWorld } from '../support/fake-world';
