@@ -7,6 +7,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { FUNCTION_DEFAULTS } from '../config/defaults';
 import { appFunction } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
@@ -76,7 +77,7 @@ export class ApiAuthorizer extends Construct {
       description: 'Active-active API authorizer (the app API tokens)',
       roleDescription: 'API authorizer: its own logs and the API token key of this region',
       logs: props.logs,
-      overrides: { memorySize: 256, timeout: Duration.seconds(5) },
+      overrides: { memorySize: FUNCTION_DEFAULTS.smallMemoryMb, timeout: Duration.seconds(5) },
       environment: {
         API_TOKEN_SECRET_ID: props.tokenSecretName,
         API_TOKEN_ISSUER: props.appName,

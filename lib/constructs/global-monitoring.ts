@@ -2,6 +2,7 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { DRILL_METRICS } from '../../lambda/contract/metrics';
+import { ALARM_DEFAULTS } from '../config/defaults';
 import { AlarmTopic } from './alarm-topic';
 import { healthCheckStatusOf, replicationLatencyOf } from './metric-factory';
 
@@ -57,7 +58,7 @@ export class GlobalMonitoring extends Construct {
     if (missing.length > 0) {
       throw new Error(`global monitoring has no health-check id for ${missing.join(', ')}`);
     }
-    const unhealthyMinutes = props.unhealthyMinutes ?? 2;
+    const unhealthyMinutes = props.unhealthyMinutes ?? ALARM_DEFAULTS.unhealthyMinutes;
     const minute = Duration.minutes(1);
 
     this.alarmTopic = new AlarmTopic(this, {

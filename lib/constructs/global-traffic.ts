@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { dnsNamesOf, originNameOf } from '../../lambda/contract/naming';
 import type { RolloutPhase } from '../../lambda/contract/rollout';
+import { DEFAULT_RECORD_TTL_SECONDS } from '../config/defaults';
 import { publicAliasTargetOf } from '../rollout/model';
 import { NamedAliasTarget } from './alias-targets';
 
@@ -46,7 +47,7 @@ export class GlobalTraffic extends Construct {
     super(scope, id);
     const names = dnsNamesOf(props.publicName);
     const zoneId = props.zone.hostedZoneId;
-    const ttl = props.recordTtl ?? Duration.seconds(60);
+    const ttl = props.recordTtl ?? Duration.seconds(DEFAULT_RECORD_TTL_SECONDS);
     if (ttl.toSeconds() < 1 || ttl.toSeconds() > 60) {
       throw new Error(
         `record TTL must be 1-60 seconds so failover is not held back by caches, got ${ttl.toSeconds()}`,

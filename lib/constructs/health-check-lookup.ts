@@ -2,6 +2,7 @@ import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HEALTH_CHECK_LOOKUP_TYPE } from '../../lambda/contract/naming';
+import { FUNCTION_DEFAULTS } from '../config/defaults';
 import { appFunction } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
@@ -46,7 +47,7 @@ export class HealthCheckLookup extends Construct {
       description: 'Custom::HealthCheckIds: finds each region health check by its tags',
       roleDescription: 'Health-check lookup: its own logs, and listing health checks with tags',
       logs: props.logs,
-      overrides: { memorySize: 256, timeout: Duration.seconds(60) },
+      overrides: { memorySize: FUNCTION_DEFAULTS.smallMemoryMb, timeout: Duration.seconds(60) },
       environment: {},
     });
     const healthChecks = 'arn:aws:route53:::healthcheck/*';

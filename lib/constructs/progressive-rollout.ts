@@ -18,6 +18,7 @@ import {
   guardPropertiesOf,
   ROLLOUT_GUARD_TYPE,
 } from '../../lambda/contract/rollout';
+import { FUNCTION_DEFAULTS } from '../config/defaults';
 import {
   frontDoorOf,
   ROLLOUT_STATE_OUTPUT,
@@ -186,7 +187,7 @@ export class ProgressiveRollout extends Construct {
     );
     this.guardFunction = new nodejs.NodejsFunction(this, 'GuardFunction', {
       ...functionDefaults(),
-      memorySize: 256,
+      memorySize: FUNCTION_DEFAULTS.smallMemoryMb,
       timeout: Duration.seconds(30),
       role,
       logGroup: guardLogs,

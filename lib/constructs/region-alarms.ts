@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ALARM_DEFAULTS } from '../config/defaults';
 import { AlarmTopic } from './alarm-topic';
 import { AppMetrics } from './metric-factory';
 
@@ -85,8 +86,12 @@ export class RegionAlarms extends Construct {
     super(scope, id);
     const region = Stack.of(this).region;
     const prefix = `${props.appName}-${region}`;
-    const maxLagMs = (props.maxReplicationLag ?? Duration.seconds(60)).toMilliseconds();
-    const maxLatencyMs = (props.maxApiLatencyP99 ?? Duration.seconds(2)).toMilliseconds();
+    const maxLagMs = (
+      props.maxReplicationLag ?? Duration.seconds(ALARM_DEFAULTS.maxReplicationLagSeconds)
+    ).toMilliseconds();
+    const maxLatencyMs = (
+      props.maxApiLatencyP99 ?? Duration.seconds(ALARM_DEFAULTS.maxApiLatencyP99Seconds)
+    ).toMilliseconds();
     if (maxLagMs < 1000) {
       throw new Error(
         `replication lag alarm threshold must be at least 1 second, got ${maxLagMs} ms`,

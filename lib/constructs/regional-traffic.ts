@@ -3,6 +3,7 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { dnsNamesOf, originNameOf, TAG_APP, TAG_REGION } from '../../lambda/contract/naming';
+import { HEALTH_CHECK_DEFAULTS, withDefaults } from '../config/defaults';
 import { HEALTH_CHECKER_REGIONS } from '../config/regions';
 import { NamedAliasTarget } from './alias-targets';
 
@@ -148,15 +149,8 @@ export class RegionalTraffic extends Construct {
   }
 }
 
-function resolveHealthCheckSettings(
-  settings: HealthCheckSettings = {},
-): Required<HealthCheckSettings> {
-  const resolved = {
-    intervalSeconds: settings.intervalSeconds ?? 10,
-    failureThreshold: settings.failureThreshold ?? 2,
-    path: settings.path ?? '/health',
-    checkerRegions: settings.checkerRegions ?? [...HEALTH_CHECKER_REGIONS],
-  };
+function resolveHealthCheckSettings(settings: HealthCheckSettings = {}) {
+  const resolved = withDefaults(HEALTH_CHECK_DEFAULTS, settings);
   if (resolved.intervalSeconds !== 10 && resolved.intervalSeconds !== 30) {
     throw new Error(
       `health check interval must be 10 or 30 seconds, got ${String(resolved.intervalSeconds)}`,

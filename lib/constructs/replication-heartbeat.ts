@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { CONTROL_PARTITION, METRICS_NAMESPACE } from '../../lambda/contract/naming';
+import { FUNCTION_DEFAULTS } from '../config/defaults';
 import { appFunction, replicaArns } from './app-function';
 import { OPEN_CASES_INDEX } from './global-table';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
@@ -64,7 +65,7 @@ export class ReplicationHeartbeat extends Construct {
       roleDescription:
         'Replication heartbeat and divergence probe: its logs, control items, replica reads',
       logs: props.logs,
-      overrides: { memorySize: 256, timeout: Duration.seconds(30) },
+      overrides: { memorySize: FUNCTION_DEFAULTS.smallMemoryMb, timeout: Duration.seconds(30) },
       environment: {
         TABLE_NAME: props.tableName,
         APP_NAME: props.appName,

@@ -1,4 +1,5 @@
 import { WRITE_CLASS_NAMES, type WriteClass } from '../../../lambda/contract/rollout';
+import { FUNCTION_DEFAULTS } from '../../config/defaults';
 
 /** What the cost model assumes beyond traffic and prices. */
 
@@ -35,7 +36,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   ) as Record<WriteClass, number>,
   homeAffinity: 0.8,
   consistentReadsPerWrite: 1,
-  lambdaMemoryMb: 512,
+  lambdaMemoryMb: FUNCTION_DEFAULTS.memoryMb,
   apiAverageMs: 40,
   forwardExtraMs: 150,
   feedRecordsPerInvocation: 10,
