@@ -78,6 +78,14 @@ export const FUNCTION_DEFAULTS = {
   timeoutSeconds: 10,
 } as const;
 
+/** The conflict feed's event source mapping (no config key: the construct's own props). */
+export const CONFLICT_FEED_DEFAULTS = {
+  batchSize: 100,
+  maxBatchingWindowSeconds: 1,
+  retryAttempts: 5,
+  maxRecordAgeSeconds: 3600,
+} as const;
+
 /** Alarm thresholds. */
 export const ALARM_DEFAULTS = {
   /** Replication lag from another region above which its lag alarm fires. */

@@ -5,6 +5,7 @@ import { DRILL_METRICS } from '../../lambda/contract/metrics';
 import { ALARM_DEFAULTS } from '../config/defaults';
 import { AlarmTopic } from './alarm-topic';
 import { healthCheckStatusOf, replicationLatencyOf } from './metric-factory';
+import { ConstructValidationError } from './validation';
 
 /** Properties of {@link GlobalMonitoring}. */
 export interface GlobalMonitoringProps {
@@ -50,13 +51,17 @@ export class GlobalMonitoring extends Construct {
     super(scope, id);
     const stackRegion = Stack.of(this).region;
     if (!Token.isUnresolved(stackRegion) && stackRegion !== 'us-east-1') {
-      throw new Error(
+      throw new ConstructValidationError(
+        this,
         `global monitoring must be in us-east-1, where Route 53 publishes health-check metrics, got ${stackRegion}`,
       );
     }
     const missing = props.regions.filter((region) => props.healthCheckIds[region] === undefined);
     if (missing.length > 0) {
-      throw new Error(`global monitoring has no health-check id for ${missing.join(', ')}`);
+      throw new ConstructValidationError(
+        this,
+        `global monitoring has no health-check id for ${missing.join(', ')}; pass one per region`,
+      );
     }
     const unhealthyMinutes = props.unhealthyMinutes ?? ALARM_DEFAULTS.unhealthyMinutes;
     const minute = Duration.minutes(1);

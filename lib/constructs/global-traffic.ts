@@ -24,7 +24,8 @@ export interface GlobalTrafficProps {
    */
   readonly primaryHealthCheckId: string;
   /**
-   * TTL of the non-alias discovery record (alias records take the TTL of their target).
+   * TTL of the non-alias discovery record (alias records take the TTL of their target); config
+   * keeps it at 1-60 s (`recordTtlSeconds`) so caches never hold failover back.
    * @default Duration.seconds(60)
    */
   readonly recordTtl?: Duration;
@@ -48,11 +49,6 @@ export class GlobalTraffic extends Construct {
     const names = dnsNamesOf(props.publicName);
     const zoneId = props.zone.hostedZoneId;
     const ttl = props.recordTtl ?? Duration.seconds(DEFAULT_RECORD_TTL_SECONDS);
-    if (ttl.toSeconds() < 1 || ttl.toSeconds() > 60) {
-      throw new Error(
-        `record TTL must be 1-60 seconds so failover is not held back by caches, got ${ttl.toSeconds()}`,
-      );
-    }
 
     new route53.ARecord(this, 'FailoverPrimaryRecord', {
       zone: props.zone,

@@ -7,6 +7,7 @@ import { appFunction } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
 import { acknowledgeWildcardResources } from './nag-acknowledgments';
+import { ConstructValidationError } from './validation';
 
 /** Properties of {@link HealthCheckLookup}. */
 export interface HealthCheckLookupProps {
@@ -40,7 +41,10 @@ export class HealthCheckLookup extends Construct {
   constructor(scope: Construct, id: string, props: HealthCheckLookupProps) {
     super(scope, id);
     if (props.regions.length === 0) {
-      throw new Error('health check lookup needs at least one region, got none');
+      throw new ConstructValidationError(
+        this,
+        'health check lookup needs at least one region, got none; pass the serving regions',
+      );
     }
     const { function: fn, role } = appFunction(this, {
       entry: LAMBDA_ENTRIES['health check lookup'].entry,

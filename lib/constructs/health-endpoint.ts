@@ -68,15 +68,7 @@ export class HealthEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: HealthEndpointProps) {
     super(scope, id);
     this.path = props.path ?? HEALTH_CHECK_DEFAULTS.path;
-    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(this.path)) {
-      throw new Error(
-        `health path must be a URL path starting with '/', got ${JSON.stringify(this.path)}`,
-      );
-    }
     const reserved = props.reservedConcurrency ?? HEALTH_CHECK_DEFAULTS.reservedConcurrency;
-    if (!Number.isInteger(reserved) || reserved < 0 || reserved > 100) {
-      throw new Error(`health reserved concurrency must be an integer 0-100, got ${reserved}`);
-    }
     const timeout = props.timeout ?? Duration.seconds(HEALTH_CHECK_DEFAULTS.timeoutSeconds);
 
     const { function: fn, role } = appFunction(this, {

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { ALARM_DEFAULTS } from '../config/defaults';
 import { AlarmTopic } from './alarm-topic';
 import { AppMetrics } from './metric-factory';
+import { ConstructValidationError } from './validation';
 
 /** Properties of {@link RegionAlarms}. */
 export interface RegionAlarmsProps {
@@ -93,7 +94,8 @@ export class RegionAlarms extends Construct {
       props.maxApiLatencyP99 ?? Duration.seconds(ALARM_DEFAULTS.maxApiLatencyP99Seconds)
     ).toMilliseconds();
     if (maxLagMs < 1000) {
-      throw new Error(
+      throw new ConstructValidationError(
+        this,
         `replication lag alarm threshold must be at least 1 second, got ${maxLagMs} ms`,
       );
     }

@@ -10,6 +10,7 @@ import { appFunction, replicaArns } from './app-function';
 import { OPEN_CASES_INDEX } from './global-table';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
+import { ConstructValidationError } from './validation';
 
 /** Properties of {@link ReplicationHeartbeat}. */
 export interface ReplicationHeartbeatProps {
@@ -55,7 +56,8 @@ export class ReplicationHeartbeat extends Construct {
     super(scope, id);
     const interval = props.interval ?? Duration.minutes(1);
     if (interval.toSeconds() < 60 || interval.toSeconds() > 900) {
-      throw new Error(
+      throw new ConstructValidationError(
+        this,
         `replication heartbeat interval must be 1-15 minutes (EventBridge schedules run at most once a minute), got ${interval.toSeconds()} seconds`,
       );
     }
