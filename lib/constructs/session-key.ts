@@ -70,9 +70,10 @@ export interface SessionKeyProps {
 }
 
 /**
- * The key that signs session tokens (read-your-writes watermarks): one Secrets Manager secret in
- * the primary region with a replica in every other region, so each region's API function reads
- * the same key locally, by name, with no cross-region call or reference.
+ * A signing key (session tokens' read-your-writes watermarks, or the API tokens): one Secrets
+ * Manager secret in the stack's region (the data stack's, which never moves) with a replica in
+ * every other region, so each region's functions read the same key locally, by name, with no
+ * cross-region call or reference.
  *
  * Not rotated automatically: rotation would invalidate every live session token at once. Tokens
  * carry a key id, so a planned rotation is a manual runbook step (add the new key, let old tokens
