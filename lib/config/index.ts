@@ -1,3 +1,4 @@
+export * from './defaults';
 export * from './load';
 export * from './regions';
 export * from './schema';

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { ConstructValidationError } from './validation';
 
 /** Properties of {@link AlarmTopic}. */
 export interface AlarmTopicProps {
@@ -46,7 +47,8 @@ export class AlarmTopic {
 
   constructor(scope: Construct, props: AlarmTopicProps) {
     if (!/^[A-Za-z0-9_.-]+$/.test(props.alarmNamePrefix)) {
-      throw new Error(
+      throw new ConstructValidationError(
+        scope,
         `alarm name prefix must hold only letters, digits, _, . and -, got ${JSON.stringify(props.alarmNamePrefix)}`,
       );
     }

@@ -7,6 +7,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { FUNCTION_DEFAULTS } from '../config/defaults';
 import { appFunction } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
@@ -19,7 +20,7 @@ import { grantSessionKeyRead } from './session-key';
 export interface ApiJwtAuthorization {
   /** Token issuer URL (https), e.g. a Cognito user pool or an OIDC provider. */
   readonly issuer: string;
-  /** Accepted audiences (`aud` claims); at least one. */
+  /** Accepted audiences (`aud` claims); at least one (config checks both, `api.jwt`). */
   readonly audience: readonly string[];
 }
 
@@ -65,7 +66,6 @@ export class ApiAuthorizer extends Construct {
   constructor(scope: Construct, id: string, props: ApiAuthorizerProps) {
     super(scope, id);
     if (props.jwt !== undefined) {
-      validateJwt(props.jwt);
       this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwt.issuer, {
         jwtAudience: [...props.jwt.audience],
       });
@@ -76,7 +76,7 @@ export class ApiAuthorizer extends Construct {
       description: 'Active-active API authorizer (the app API tokens)',
       roleDescription: 'API authorizer: its own logs and the API token key of this region',
       logs: props.logs,
-      overrides: { memorySize: 256, timeout: Duration.seconds(5) },
+      overrides: { memorySize: FUNCTION_DEFAULTS.smallMemoryMb, timeout: Duration.seconds(5) },
       environment: {
         API_TOKEN_SECRET_ID: props.tokenSecretName,
         API_TOKEN_ISSUER: props.appName,
@@ -90,14 +90,5 @@ export class ApiAuthorizer extends Construct {
       identitySource: ['$request.header.Authorization'],
       resultsCacheTtl: props.cacheTtl ?? Duration.minutes(5),
     });
-  }
-}
-
-function validateJwt(jwt: ApiJwtAuthorization): void {
-  if (!/^https:\/\/\S+$/.test(jwt.issuer)) {
-    throw new Error(`api jwt issuer must be an https:// URL, got ${jwt.issuer}`);
-  }
-  if (jwt.audience.length === 0) {
-    throw new Error('api jwt audience needs at least one value, got none');
   }
 }

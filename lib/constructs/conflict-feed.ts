@@ -1,4 +1,4 @@
-import { CfnOutput, type CfnResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type CfnResource, Duration, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,10 +7,12 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { HEARTBEAT_PREFIX, METRICS_NAMESPACE } from '../../lambda/contract/naming';
 import { DATA_TYPE_NAMES, DATA_TYPES } from '../../lambda/contract/rollout';
+import { CONFLICT_FEED_DEFAULTS } from '../config/defaults';
 import { appFunction, replicaArns } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import { appLogGroup, type LogSettings } from './log-settings';
 import { acknowledgeWildcardResources } from './nag-acknowledgments';
+import { ConstructValidationError, regionAmong } from './validation';
 
 /** Item `type`s of money (ledger accounts): every region checks them for concurrent versions. */
 const MONEY_TYPES = DATA_TYPE_NAMES.filter((type) => DATA_TYPES[type].money);
@@ -85,13 +87,14 @@ export class ConflictFeed extends Construct {
 
   constructor(scope: Construct, id: string, props: ConflictFeedProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const region = validateRegion(stack.region, props.regions);
-    const batchSize = props.batchSize ?? 100;
-    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(1);
-    const retryAttempts = props.retryAttempts ?? 5;
-    const maxRecordAge = props.maxRecordAge ?? Duration.hours(1);
-    validateMapping({ batchSize, maxBatchingWindow, retryAttempts, maxRecordAge });
+    const region = regionAmong(this, 'conflict feed', props.regions);
+    const batchSize = props.batchSize ?? CONFLICT_FEED_DEFAULTS.batchSize;
+    const maxBatchingWindow =
+      props.maxBatchingWindow ?? Duration.seconds(CONFLICT_FEED_DEFAULTS.maxBatchingWindowSeconds);
+    const retryAttempts = props.retryAttempts ?? CONFLICT_FEED_DEFAULTS.retryAttempts;
+    const maxRecordAge =
+      props.maxRecordAge ?? Duration.seconds(CONFLICT_FEED_DEFAULTS.maxRecordAgeSeconds);
+    validateMapping(this, { batchSize, maxBatchingWindow, retryAttempts, maxRecordAge });
     const tableArn = replicaArns(this, region, props.tableName).table;
 
     this.streamArn = this.lookUpStreamArn({
@@ -261,45 +264,39 @@ export function conflictFeedFilters(region: string): Array<Record<string, unknow
   ];
 }
 
-function validateRegion(region: string, regions: readonly string[]): string {
-  if (Token.isUnresolved(region)) {
-    throw new Error(
-      'conflict feed needs a stack with an explicit region; set env.region on the stack',
-    );
-  }
-  if (!regions.includes(region)) {
-    throw new Error(
-      `conflict feed region ${region} is not one of regions (${regions.join(', ')}); add it to regions`,
-    );
-  }
-  return region;
-}
-
-function validateMapping(settings: {
-  batchSize: number;
-  maxBatchingWindow: Duration;
-  retryAttempts: number;
-  maxRecordAge: Duration;
-}): void {
+/** The mapping's limits (Lambda's), each skipped while its value is a Token. */
+function validateMapping(
+  scope: Construct,
+  settings: {
+    batchSize: number;
+    maxBatchingWindow: Duration;
+    retryAttempts: number;
+    maxRecordAge: Duration;
+  },
+): void {
   const { batchSize, maxBatchingWindow, retryAttempts, maxRecordAge } = settings;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-    throw new Error(`conflict feed batch size must be an integer 1-10000, got ${batchSize}`);
+  const fail = (message: string) => {
+    throw new ConstructValidationError(scope, message);
+  };
+  if (!Token.isUnresolved(batchSize) && !isIntegerIn(batchSize, 1, 10_000)) {
+    fail(`conflict feed batch size must be an integer 1-10000, got ${batchSize}`);
   }
-  const windowSeconds = maxBatchingWindow.toSeconds();
-  if (windowSeconds > 300) {
-    throw new Error(
-      `conflict feed max batching window must be at most 300 seconds, got ${windowSeconds}`,
+  if (!maxBatchingWindow.isUnresolved() && maxBatchingWindow.toSeconds() > 300) {
+    fail(
+      `conflict feed max batching window must be at most 300 seconds, got ${maxBatchingWindow.toSeconds()}`,
     );
   }
-  if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 10_000) {
-    throw new Error(
-      `conflict feed retry attempts must be an integer 0-10000, got ${retryAttempts}`,
-    );
+  if (!Token.isUnresolved(retryAttempts) && !isIntegerIn(retryAttempts, 0, 10_000)) {
+    fail(`conflict feed retry attempts must be an integer 0-10000, got ${retryAttempts}`);
   }
-  const ageSeconds = maxRecordAge.toSeconds();
-  if (ageSeconds < 60 || ageSeconds > 604_800) {
-    throw new Error(
+  const ageSeconds = maxRecordAge.isUnresolved() ? undefined : maxRecordAge.toSeconds();
+  if (ageSeconds !== undefined && (ageSeconds < 60 || ageSeconds > 604_800)) {
+    fail(
       `conflict feed max record age must be 60-604800 seconds (1 minute to 7 days), got ${ageSeconds}`,
     );
   }
+}
+
+function isIntegerIn(value: number, min: number, max: number): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
 }

@@ -38,7 +38,9 @@ export const ACKNOWLEDGED_CONTROLS = {
 
 /** The log settings config asks for (the acknowledgments depend on them). */
 export interface ControlTowerLogSettings {
+  /** Log retention in days (`logs.retentionDays`): under 365 is acknowledged, not fixed. */
   readonly retentionDays: number;
+  /** Whether log groups use a customer-managed key (`logs.customerManagedKey`). */
   readonly customerManagedKey: boolean;
 }
 

@@ -2,8 +2,10 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { DRILL_METRICS } from '../../lambda/contract/metrics';
+import { ALARM_DEFAULTS } from '../config/defaults';
 import { AlarmTopic } from './alarm-topic';
 import { healthCheckStatusOf, replicationLatencyOf } from './metric-factory';
+import { ConstructValidationError } from './validation';
 
 /** Properties of {@link GlobalMonitoring}. */
 export interface GlobalMonitoringProps {
@@ -49,15 +51,19 @@ export class GlobalMonitoring extends Construct {
     super(scope, id);
     const stackRegion = Stack.of(this).region;
     if (!Token.isUnresolved(stackRegion) && stackRegion !== 'us-east-1') {
-      throw new Error(
+      throw new ConstructValidationError(
+        this,
         `global monitoring must be in us-east-1, where Route 53 publishes health-check metrics, got ${stackRegion}`,
       );
     }
     const missing = props.regions.filter((region) => props.healthCheckIds[region] === undefined);
     if (missing.length > 0) {
-      throw new Error(`global monitoring has no health-check id for ${missing.join(', ')}`);
+      throw new ConstructValidationError(
+        this,
+        `global monitoring has no health-check id for ${missing.join(', ')}; pass one per region`,
+      );
     }
-    const unhealthyMinutes = props.unhealthyMinutes ?? 2;
+    const unhealthyMinutes = props.unhealthyMinutes ?? ALARM_DEFAULTS.unhealthyMinutes;
     const minute = Duration.minutes(1);
 
     this.alarmTopic = new AlarmTopic(this, {

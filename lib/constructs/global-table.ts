@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TTL_ATTRIBUTE } from '../../lambda/contract/naming';
+import { ConstructValidationError } from './validation';
 
 /**
  * The open-cases index: a sparse GSI holding only items that carry `gsi1pk` (the reconciliation
@@ -53,11 +54,12 @@ export class GlobalTable extends Construct {
 
   constructor(scope: Construct, id: string, props: GlobalTableProps) {
     super(scope, id);
-    validateReplicaRegions(props.replicaRegions);
+    validateReplicaRegions(this, props.replicaRegions);
     const unprotected = props.unprotectedReplicaRegions ?? [];
     const stranger = unprotected.find((region) => !props.replicaRegions.includes(region));
     if (stranger !== undefined) {
-      throw new Error(
+      throw new ConstructValidationError(
+        this,
         `global table unprotected replica ${stranger} is not one of the replica regions (${props.replicaRegions.join(', ')}); only a replica may lose its protection`,
       );
     }
@@ -99,15 +101,17 @@ export class GlobalTable extends Construct {
   }
 }
 
-function validateReplicaRegions(regions: readonly string[]): void {
+function validateReplicaRegions(scope: Construct, regions: readonly string[]): void {
   if (regions.length === 0) {
-    throw new Error(
+    throw new ConstructValidationError(
+      scope,
       'global table needs at least one replica region, got none; list 2 or more regions in config',
     );
   }
   const duplicate = regions.find((region, index) => regions.indexOf(region) !== index);
   if (duplicate !== undefined) {
-    throw new Error(
+    throw new ConstructValidationError(
+      scope,
       `global table replica region ${duplicate} is listed twice; list each region once`,
     );
   }

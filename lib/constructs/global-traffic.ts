@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { dnsNamesOf, originNameOf } from '../../lambda/contract/naming';
 import type { RolloutPhase } from '../../lambda/contract/rollout';
+import { DEFAULT_RECORD_TTL_SECONDS } from '../config/defaults';
 import { publicAliasTargetOf } from '../rollout/model';
 import { NamedAliasTarget } from './alias-targets';
 
@@ -23,7 +24,8 @@ export interface GlobalTrafficProps {
    */
   readonly primaryHealthCheckId: string;
   /**
-   * TTL of the non-alias discovery record (alias records take the TTL of their target).
+   * TTL of the non-alias discovery record (alias records take the TTL of their target); config
+   * keeps it at 1-60 s (`recordTtlSeconds`) so caches never hold failover back.
    * @default Duration.seconds(60)
    */
   readonly recordTtl?: Duration;
@@ -46,12 +48,7 @@ export class GlobalTraffic extends Construct {
     super(scope, id);
     const names = dnsNamesOf(props.publicName);
     const zoneId = props.zone.hostedZoneId;
-    const ttl = props.recordTtl ?? Duration.seconds(60);
-    if (ttl.toSeconds() < 1 || ttl.toSeconds() > 60) {
-      throw new Error(
-        `record TTL must be 1-60 seconds so failover is not held back by caches, got ${ttl.toSeconds()}`,
-      );
-    }
+    const ttl = props.recordTtl ?? Duration.seconds(DEFAULT_RECORD_TTL_SECONDS);
 
     new route53.ARecord(this, 'FailoverPrimaryRecord', {
       zone: props.zone,

@@ -2,10 +2,12 @@ import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HEALTH_CHECK_LOOKUP_TYPE } from '../../lambda/contract/naming';
+import { FUNCTION_DEFAULTS } from '../config/defaults';
 import { appFunction } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
 import { acknowledgeWildcardResources } from './nag-acknowledgments';
+import { ConstructValidationError } from './validation';
 
 /** Properties of {@link HealthCheckLookup}. */
 export interface HealthCheckLookupProps {
@@ -39,14 +41,17 @@ export class HealthCheckLookup extends Construct {
   constructor(scope: Construct, id: string, props: HealthCheckLookupProps) {
     super(scope, id);
     if (props.regions.length === 0) {
-      throw new Error('health check lookup needs at least one region, got none');
+      throw new ConstructValidationError(
+        this,
+        'health check lookup needs at least one region, got none; pass the serving regions',
+      );
     }
     const { function: fn, role } = appFunction(this, {
       entry: LAMBDA_ENTRIES['health check lookup'].entry,
       description: 'Custom::HealthCheckIds: finds each region health check by its tags',
       roleDescription: 'Health-check lookup: its own logs, and listing health checks with tags',
       logs: props.logs,
-      overrides: { memorySize: 256, timeout: Duration.seconds(60) },
+      overrides: { memorySize: FUNCTION_DEFAULTS.smallMemoryMb, timeout: Duration.seconds(60) },
       environment: {},
     });
     const healthChecks = 'arn:aws:route53:::healthcheck/*';

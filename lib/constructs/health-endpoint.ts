@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { CONTROL_PARTITION } from '../../lambda/contract/naming';
+import { FUNCTION_DEFAULTS, HEALTH_CHECK_DEFAULTS } from '../config/defaults';
 import { appFunction, replicaArns } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
@@ -15,14 +16,6 @@ import type { LogSettings } from './log-settings';
  * and caps what an unauthenticated flood of the route can cost.
  */
 export const HEALTH_ROUTE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
-
-/**
- * Concurrency reserved for the health function. At 50 requests/s of about 20-50 ms each, it
- * needs 1-3 concurrent executions; 5 leaves room for cold starts. Reserving it means an
- * overloaded API function (or any other function of the account) can never throttle the health
- * check into failing the region.
- */
-export const DEFAULT_HEALTH_RESERVED_CONCURRENCY = 5;
 
 /** Properties of {@link HealthEndpoint}. */
 export interface HealthEndpointProps {
@@ -46,7 +39,10 @@ export interface HealthEndpointProps {
   readonly timeout?: Duration;
   /**
    * Concurrency reserved for the function; 0 reserves none (for accounts whose concurrency quota
-   * is below 100 + this value, where Lambda refuses a reservation).
+   * is below 100 + this value, where Lambda refuses a reservation). At 50 requests/s of about
+   * 20-50 ms each, the function needs 1-3 concurrent executions; 5 leaves room for cold starts.
+   * Reserving it means an overloaded API function (or any other function of the account) can
+   * never throttle the health check into failing the region.
    * @default 5
    */
   readonly reservedConcurrency?: number;
@@ -71,17 +67,9 @@ export class HealthEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: HealthEndpointProps) {
     super(scope, id);
-    this.path = props.path ?? '/health';
-    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(this.path)) {
-      throw new Error(
-        `health path must be a URL path starting with '/', got ${JSON.stringify(this.path)}`,
-      );
-    }
-    const reserved = props.reservedConcurrency ?? DEFAULT_HEALTH_RESERVED_CONCURRENCY;
-    if (!Number.isInteger(reserved) || reserved < 0 || reserved > 100) {
-      throw new Error(`health reserved concurrency must be an integer 0-100, got ${reserved}`);
-    }
-    const timeout = props.timeout ?? Duration.seconds(1);
+    this.path = props.path ?? HEALTH_CHECK_DEFAULTS.path;
+    const reserved = props.reservedConcurrency ?? HEALTH_CHECK_DEFAULTS.reservedConcurrency;
+    const timeout = props.timeout ?? Duration.seconds(HEALTH_CHECK_DEFAULTS.timeoutSeconds);
 
     const { function: fn, role } = appFunction(this, {
       entry: LAMBDA_ENTRIES.health.entry,
@@ -89,7 +77,7 @@ export class HealthEndpoint extends Construct {
       roleDescription: 'Health function: its own logs and the drain flag of the local replica',
       logs: props.logs,
       overrides: {
-        memorySize: 256,
+        memorySize: FUNCTION_DEFAULTS.smallMemoryMb,
         timeout: Duration.seconds(5),
         ...(reserved > 0 ? { reservedConcurrentExecutions: reserved } : {}),
       },

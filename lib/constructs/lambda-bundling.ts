@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { FUNCTION_DEFAULTS } from '../config/defaults';
 
 /** Root of the Lambda sources. */
 export const LAMBDA_ROOT = path.join(__dirname, '..', '..', 'lambda');
@@ -35,8 +36,8 @@ export function functionDefaults(): Omit<nodejs.NodejsFunctionProps, 'entry'> {
   return {
     runtime: FUNCTION_RUNTIME,
     architecture: lambda.Architecture.ARM_64,
-    memorySize: 512,
-    timeout: Duration.seconds(10),
+    memorySize: FUNCTION_DEFAULTS.memoryMb,
+    timeout: Duration.seconds(FUNCTION_DEFAULTS.timeoutSeconds),
     handler: 'handler',
     bundling: BUNDLING,
     loggingFormat: lambda.LoggingFormat.JSON,

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LOG_DEFAULTS } from '../config/defaults';
 
 /** How the app's log groups are kept: retention, and the key they are encrypted with. */
 export interface LogSettings {
@@ -31,8 +32,8 @@ export function logSettingsOf(config: {
   };
 }
 
-/** The default retention of the app's log groups. */
-export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+/** The default retention of the app's log groups (config accepts only CloudWatch's values). */
+export const DEFAULT_LOG_RETENTION = LOG_DEFAULTS.retentionDays as logs.RetentionDays;
 
 /**
  * A log group of the app with the given settings. Log groups are destroyed with their stack:

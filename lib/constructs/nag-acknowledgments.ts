@@ -1,5 +1,6 @@
 import { Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { ConstructValidationError } from './validation';
 
 /**
  * Acknowledge cdk-nag's IAM5 finding for exactly these wildcard resources (one acknowledgment
@@ -13,7 +14,8 @@ export function acknowledgeWildcardResources(
 ): void {
   for (const resource of resources) {
     if (Token.isUnresolved(resource)) {
-      throw new Error(
+      throw new ConstructValidationError(
+        scope,
         `cannot acknowledge a wildcard on an unresolved resource (${resource}); build the ARN from literal values`,
       );
     }

@@ -11,8 +11,11 @@ import { appLogGroup, type LogSettings } from './log-settings';
 
 /** One object the divergence probe compares across replicas. */
 export interface CriticalEntity {
+  /** The tenant that owns the object. */
   readonly tenant: string;
+  /** Its data type (`counter`, `profile`, ...). */
   readonly type: string;
+  /** Its id within the tenant and type. */
   readonly id: string;
 }
 

@@ -5,26 +5,19 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { regionStackName } from '../../lambda/contract/naming';
 import type {
-  WritePolicy,
   DataDomain,
   RolloutPhase,
   WriteClass,
   RetiringRegion,
   RolloutState,
 } from '../../lambda/contract/rollout';
-import {
-  isRolloutPhase,
-  ROLLOUT_PHASES,
-  guardPropertiesOf,
-  ROLLOUT_GUARD_TYPE,
-} from '../../lambda/contract/rollout';
+import { guardPropertiesOf, ROLLOUT_GUARD_TYPE } from '../../lambda/contract/rollout';
+import { FUNCTION_DEFAULTS } from '../config/defaults';
 import {
   frontDoorOf,
   ROLLOUT_STATE_OUTPUT,
-  rolloutProblems,
   rolloutStateOf,
   rolloutWarnings,
-  writePolicyOf,
   type FrontDoor,
   type RolloutConfig,
 } from '../rollout/model';
@@ -93,10 +86,11 @@ export interface ProgressiveRolloutProps {
  * changes, and `cdk deploy --all` stops before any region or DNS change. The deployed state lives in
  * CloudFormation, so the rule holds from a fresh checkout.
  *
- * For inspection it also exposes what the phase means elsewhere: the DNS front door (`frontDoor`)
- * and each region's write policy (`writePolicyFor`). The other stacks, in other regions, compute
- * the same values from lib/rollout/model.ts (`publicAliasTargetOf`, `writePolicyOf`) rather than
- * referencing this construct.
+ * For inspection it also exposes what the phase means for DNS (`frontDoor`). The other stacks, in
+ * other regions, compute what they need from lib/rollout/model.ts (`publicAliasTargetOf`,
+ * `writePolicyOf`) rather than referencing this construct. The phases are config's, validated
+ * there (the schema, and buildApp for the rules that span rollout keys); soft problems are
+ * warnings with stable ids here.
  */
 export class ProgressiveRollout extends Construct {
   /** The global phase. */
@@ -125,7 +119,6 @@ export class ProgressiveRollout extends Construct {
       regions: props.regions,
       ...(props.retiringRegion === undefined ? {} : { retiringRegion: props.retiringRegion }),
     };
-    validate(props, this.config);
     for (const warning of rolloutWarnings(this.config.rollout)) {
       Annotations.of(this).addWarningV2(`activeActive:rollout:${warningId(warning)}`, warning);
     }
@@ -186,7 +179,7 @@ export class ProgressiveRollout extends Construct {
     );
     this.guardFunction = new nodejs.NodejsFunction(this, 'GuardFunction', {
       ...functionDefaults(),
-      memorySize: 256,
+      memorySize: FUNCTION_DEFAULTS.smallMemoryMb,
       timeout: Duration.seconds(30),
       role,
       logGroup: guardLogs,
@@ -221,39 +214,12 @@ export class ProgressiveRollout extends Construct {
     output.overrideLogicalId(ROLLOUT_STATE_OUTPUT);
   }
 
-  /** The write policy of `region` (serialize it into the region's API function). */
-  writePolicyFor(region: string): WritePolicy {
-    if (!this.config.regions.includes(region)) {
-      throw new Error(
-        `rollout has no region ${region}; regions are ${this.config.regions.join(', ')}`,
-      );
-    }
-    return writePolicyOf(this.config, region);
-  }
-
   /**
    * Make `targets` wait for the guard, so a refused step fails the stack before they change (and
    * the rollback leaves them as deployed).
    */
   protect(...targets: Construct[]): void {
     for (const target of targets) target.node.addDependency(this.guard);
-  }
-}
-
-function validate(props: ProgressiveRolloutProps, config: RolloutConfig): void {
-  if (!isRolloutPhase(props.phase)) {
-    throw new Error(
-      `rollout phase must be one of ${ROLLOUT_PHASES.join(', ')}, got ${JSON.stringify(props.phase)}`,
-    );
-  }
-  if (!props.regions.includes(props.primaryRegion)) {
-    throw new Error(
-      `rollout primary region ${props.primaryRegion} is not one of the regions (${props.regions.join(', ')}); add it to regions or pick another primary`,
-    );
-  }
-  const problems = rolloutProblems(config.rollout);
-  if (problems.length > 0) {
-    throw new Error(problems.join('; '));
   }
 }
 

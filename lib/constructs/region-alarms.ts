@@ -5,8 +5,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ALARM_DEFAULTS } from '../config/defaults';
 import { AlarmTopic } from './alarm-topic';
 import { AppMetrics } from './metric-factory';
+import { ConstructValidationError } from './validation';
 
 /** Properties of {@link RegionAlarms}. */
 export interface RegionAlarmsProps {
@@ -85,10 +87,15 @@ export class RegionAlarms extends Construct {
     super(scope, id);
     const region = Stack.of(this).region;
     const prefix = `${props.appName}-${region}`;
-    const maxLagMs = (props.maxReplicationLag ?? Duration.seconds(60)).toMilliseconds();
-    const maxLatencyMs = (props.maxApiLatencyP99 ?? Duration.seconds(2)).toMilliseconds();
+    const maxLagMs = (
+      props.maxReplicationLag ?? Duration.seconds(ALARM_DEFAULTS.maxReplicationLagSeconds)
+    ).toMilliseconds();
+    const maxLatencyMs = (
+      props.maxApiLatencyP99 ?? Duration.seconds(ALARM_DEFAULTS.maxApiLatencyP99Seconds)
+    ).toMilliseconds();
     if (maxLagMs < 1000) {
-      throw new Error(
+      throw new ConstructValidationError(
+        this,
         `replication lag alarm threshold must be at least 1 second, got ${maxLagMs} ms`,
       );
     }

@@ -13,6 +13,7 @@ import {
   CONTROL_PARTITION,
   METRICS_NAMESPACE,
 } from '../../lambda/contract/naming';
+import { API_DEFAULTS, HEALTH_CHECK_DEFAULTS } from '../config/defaults';
 import { ApiAuthorizer, type ApiJwtAuthorization } from './api-authorizer';
 import { appFunction, replicaArns } from './app-function';
 import { HealthEndpoint } from './health-endpoint';
@@ -134,9 +135,6 @@ export interface RegionalApiProps {
   readonly logs?: LogSettings;
 }
 
-/** Default stage throttling: generous enough for tests, low enough to cap a runaway client. */
-export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 1000, burstLimit: 2000 };
-
 /**
  * One region's API: a Lambda function behind an HTTP API, reachable only through two custom
  * domains (the public name and the region's own name) with one DNS-validated certificate per
@@ -166,7 +164,7 @@ export class RegionalApi extends Construct {
   constructor(scope: Construct, id: string, props: RegionalApiProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const throttle = props.throttle ?? DEFAULT_THROTTLE;
+    const throttle = props.throttle ?? API_DEFAULTS.throttle;
     validateThrottle(throttle);
     const region = validateRegion(stack.region, props.regions);
 
@@ -323,8 +321,8 @@ export class RegionalApi extends Construct {
       stage: this.stage,
       tableName: props.tableName,
       region,
-      path: props.healthPath ?? '/health',
-      timeout: props.healthTimeout ?? Duration.seconds(1),
+      path: props.healthPath ?? HEALTH_CHECK_DEFAULTS.path,
+      timeout: props.healthTimeout ?? Duration.seconds(HEALTH_CHECK_DEFAULTS.timeoutSeconds),
       ...(props.healthReservedConcurrency === undefined
         ? {}
         : { reservedConcurrency: props.healthReservedConcurrency }),

@@ -1,12 +1,16 @@
-import { CfnOutput, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Tags } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { dnsNamesOf, originNameOf, TAG_APP, TAG_REGION } from '../../lambda/contract/naming';
-import { HEALTH_CHECKER_REGIONS } from '../config/regions';
+import { HEALTH_CHECK_DEFAULTS, withDefaults } from '../config/defaults';
 import { NamedAliasTarget } from './alias-targets';
+import { explicitRegionOf } from './validation';
 
-/** Route 53 health-check settings. */
+/**
+ * Route 53 health-check settings. Config validates them (`activeActive.healthCheck`); a library
+ * user's values go to Route 53 as given.
+ */
 export interface HealthCheckSettings {
   /**
    * Seconds between checks from each checker: 10 (fast) or 30.
@@ -74,8 +78,8 @@ export class RegionalTraffic extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionalTrafficProps) {
     super(scope, id);
-    const settings = resolveHealthCheckSettings(props.healthCheck);
-    const region = regionOf(this);
+    const settings = withDefaults(HEALTH_CHECK_DEFAULTS, props.healthCheck);
+    const region = explicitRegionOf(this, 'regional traffic');
     const names = dnsNamesOf(props.publicName);
 
     this.healthCheck = new route53.HealthCheck(this, 'HealthCheck', {
@@ -146,48 +150,4 @@ export class RegionalTraffic extends Construct {
 
     new CfnOutput(this, 'HealthCheckId', { value: this.healthCheck.healthCheckId });
   }
-}
-
-function resolveHealthCheckSettings(
-  settings: HealthCheckSettings = {},
-): Required<HealthCheckSettings> {
-  const resolved = {
-    intervalSeconds: settings.intervalSeconds ?? 10,
-    failureThreshold: settings.failureThreshold ?? 2,
-    path: settings.path ?? '/health',
-    checkerRegions: settings.checkerRegions ?? [...HEALTH_CHECKER_REGIONS],
-  };
-  if (resolved.intervalSeconds !== 10 && resolved.intervalSeconds !== 30) {
-    throw new Error(
-      `health check interval must be 10 or 30 seconds, got ${String(resolved.intervalSeconds)}`,
-    );
-  }
-  if (
-    !Number.isInteger(resolved.failureThreshold) ||
-    resolved.failureThreshold < 1 ||
-    resolved.failureThreshold > 10
-  ) {
-    throw new Error(
-      `health check failure threshold must be 1-10, got ${resolved.failureThreshold}`,
-    );
-  }
-  if (!resolved.path.startsWith('/')) {
-    throw new Error(`health check path must start with '/', got ${JSON.stringify(resolved.path)}`);
-  }
-  if (resolved.checkerRegions.length < 3) {
-    throw new Error(
-      `health check needs at least 3 checker regions, got ${resolved.checkerRegions.length}; add regions from ${HEALTH_CHECKER_REGIONS.join(', ')}`,
-    );
-  }
-  return resolved;
-}
-
-function regionOf(scope: Construct): string {
-  const region = Stack.of(scope).region;
-  if (Token.isUnresolved(region)) {
-    throw new Error(
-      'regional traffic needs a stack with an explicit region; set env.region on the stack',
-    );
-  }
-  return region;
 }

@@ -5,10 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { CONTROL_PARTITION, METRICS_NAMESPACE } from '../../lambda/contract/naming';
+import { FUNCTION_DEFAULTS } from '../config/defaults';
 import { appFunction, replicaArns } from './app-function';
 import { OPEN_CASES_INDEX } from './global-table';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
+import { ConstructValidationError } from './validation';
 
 /** Properties of {@link ReplicationHeartbeat}. */
 export interface ReplicationHeartbeatProps {
@@ -54,7 +56,8 @@ export class ReplicationHeartbeat extends Construct {
     super(scope, id);
     const interval = props.interval ?? Duration.minutes(1);
     if (interval.toSeconds() < 60 || interval.toSeconds() > 900) {
-      throw new Error(
+      throw new ConstructValidationError(
+        this,
         `replication heartbeat interval must be 1-15 minutes (EventBridge schedules run at most once a minute), got ${interval.toSeconds()} seconds`,
       );
     }
@@ -64,7 +67,7 @@ export class ReplicationHeartbeat extends Construct {
       roleDescription:
         'Replication heartbeat and divergence probe: its logs, control items, replica reads',
       logs: props.logs,
-      overrides: { memorySize: 256, timeout: Duration.seconds(30) },
+      overrides: { memorySize: FUNCTION_DEFAULTS.smallMemoryMb, timeout: Duration.seconds(30) },
       environment: {
         TABLE_NAME: props.tableName,
         APP_NAME: props.appName,

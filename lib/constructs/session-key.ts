@@ -2,6 +2,7 @@ import { ArnFormat, CfnOutput, RemovalPolicy, Stack, Token, Validations } from '
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ConstructValidationError } from './validation';
 
 /** Name of the secret holding the session-token signing key, the same in every region. */
 export function sessionKeySecretName(appName: string): string {
@@ -69,9 +70,10 @@ export interface SessionKeyProps {
 }
 
 /**
- * The key that signs session tokens (read-your-writes watermarks): one Secrets Manager secret in
- * the primary region with a replica in every other region, so each region's API function reads
- * the same key locally, by name, with no cross-region call or reference.
+ * A signing key (session tokens' read-your-writes watermarks, or the API tokens): one Secrets
+ * Manager secret in the stack's region (the data stack's, which never moves) with a replica in
+ * every other region, so each region's functions read the same key locally, by name, with no
+ * cross-region call or reference.
  *
  * Not rotated automatically: rotation would invalidate every live session token at once. Tokens
  * carry a key id, so a planned rotation is a manual runbook step (add the new key, let old tokens
@@ -86,8 +88,8 @@ export class SessionKey extends Construct {
   constructor(scope: Construct, id: string, props: SessionKeyProps) {
     super(scope, id);
     const keyLength = props.keyLength ?? 64;
-    validateKeyLength(keyLength);
-    validateReplicaRegions(Stack.of(this).region, props.replicaRegions);
+    validateKeyLength(this, keyLength);
+    validateReplicaRegions(this, props.replicaRegions);
     this.secretName = props.secretName;
 
     this.secret = new secretsmanager.Secret(this, 'Secret', {
@@ -113,23 +115,28 @@ export class SessionKey extends Construct {
   }
 }
 
-function validateKeyLength(keyLength: number): void {
+function validateKeyLength(scope: Construct, keyLength: number): void {
+  if (Token.isUnresolved(keyLength)) return;
   if (!Number.isInteger(keyLength) || keyLength < MIN_SESSION_KEY_LENGTH || keyLength > 4096) {
-    throw new Error(
+    throw new ConstructValidationError(
+      scope,
       `session key length must be an integer ${MIN_SESSION_KEY_LENGTH}-4096, got ${keyLength}`,
     );
   }
 }
 
-function validateReplicaRegions(ownRegion: string, regions: readonly string[]): void {
+function validateReplicaRegions(scope: Construct, regions: readonly string[]): void {
+  const ownRegion = Stack.of(scope).region;
   const duplicate = regions.find((region, index) => regions.indexOf(region) !== index);
   if (duplicate !== undefined) {
-    throw new Error(
+    throw new ConstructValidationError(
+      scope,
       `session key replica region ${duplicate} is listed twice; list each region once`,
     );
   }
   if (!Token.isUnresolved(ownRegion) && regions.includes(ownRegion)) {
-    throw new Error(
+    throw new ConstructValidationError(
+      scope,
       `session key replica region ${ownRegion} is the stack's own region; list only the other regions`,
     );
   }

@@ -45,3 +45,8 @@ export function formatDuration(ms: number): string {
   ];
   return parts.join('');
 }
+
+/** A timestamp without milliseconds: `2025-01-01T12:00:00Z`. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

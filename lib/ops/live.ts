@@ -3,11 +3,11 @@ import type { RolloutPhase } from '../../lambda/contract/rollout';
 import type { AppConfig } from '../config/schema';
 import { regionalNameOf } from '../config/schema';
 import { regionsInAnswer, type AnswerRegions, type RegionFingerprints } from './dns-answer';
+import { assessLock, parseLock, type DrillLock, type LockObserver } from './drill/lock-tag';
 import { firstLineOf } from './error-line';
 import type { OpsGateways } from './gateways/ops-gateways';
 import type { Route53Gateway, TaggedHealthCheck } from './gateways/route53';
 import { readHealth, type CheckerObservation, type HealthReading } from './health';
-import { assessLock, parseLock, type DrillLock, type LockObserver } from './lock';
 import { readDeployedData } from './rollout/deployed';
 import type { VantagePoint } from './vantage-points';
 

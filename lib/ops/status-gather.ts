@@ -1,5 +1,6 @@
 import { regionStackName } from '../../lambda/contract/naming';
 import type { AppConfig } from '../config/schema';
+import type { LockObserver } from './drill/lock-tag';
 import { firstLineOf } from './error-line';
 import type { DrainFlagState } from './gateways/drain';
 import type { StackState } from './gateways/stacks';
@@ -14,7 +15,6 @@ import {
   readRegionHealth,
   type OpsGateways,
 } from './live';
-import type { LockObserver } from './lock';
 import { buildStatusReport, type StatusReport } from './status';
 import { vantagePointsFor } from './vantage-points';
 

@@ -1,12 +1,12 @@
 import { drainFlagKey, regionStackName } from '../../lambda/contract/naming';
 import type { RolloutPhase } from '../../lambda/contract/rollout';
 import type { AppConfig } from '../config/schema';
+import { isoSeconds } from './duration';
 import type { DrainFlagState } from './gateways/drain';
 import { stackBusy, type StackState } from './gateways/stacks';
 import type { MovedTenant } from './gateways/tenants';
 import type { HealthState } from './health';
 import type { LockFinding, RegionHealthLive, VantageAnswer } from './live';
-import { isoSeconds } from './lock';
 
 /**
  * `aactl status`: the report, built by a pure function that tests can feed directly (the facts

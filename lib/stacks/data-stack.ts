@@ -6,6 +6,7 @@ import { logSettingsOf } from '../constructs/log-settings';
 import { ObservabilityConfig } from '../constructs/observability-config';
 import { ProgressiveRollout } from '../constructs/progressive-rollout';
 import { SessionKey, sessionKeySecretName } from '../constructs/session-key';
+import { ConstructValidationError } from '../constructs/validation';
 
 /** Properties of {@link DataStack}. */
 export interface DataStackProps extends StackProps {
@@ -34,7 +35,8 @@ export class DataStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     if (!Token.isUnresolved(this.region) && this.region !== config.dataRegion) {
-      throw new Error(
+      throw new ConstructValidationError(
+        this,
         `data stack must be in the data region ${config.dataRegion}, got ${this.region}; build it with env.region = config.dataRegion`,
       );
     }

@@ -68,7 +68,6 @@ export class RegionStack extends Stack {
       jwt: config.api.jwt,
       throttle: config.api.throttle,
       healthPath: config.healthCheck.path,
-      healthTimeout: Duration.seconds(1),
       healthReservedConcurrency: config.healthCheck.reservedConcurrency,
       logs,
     });

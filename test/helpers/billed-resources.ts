@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ActiveActiveStacks } from '../../lib/app';
-import type { BilledResources } from '../../lib/ops/cost/model';
+import type { BilledResources } from '../../lib/ops/cost/billed-resources';
 
 /** What the synthesized templates create of each resource the cost model counts. */
 export function billedResourcesIn(stacks: ActiveActiveStacks): BilledResources {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ActiveActiveStacks } from '../../lib/app';
 import { REGION_ALARM_NAMES } from '../../lib/constructs/region-alarms';
-import { ALARMS_PER_REGION, billedResourcesOf } from '../../lib/ops/cost/model';
+import { ALARMS_PER_REGION, billedResourcesOf } from '../../lib/ops/cost/billed-resources';
 import { buildTestApp, testConfig } from '../helpers/app';
 import { billedResourcesIn } from '../helpers/billed-resources';
 

@@ -9,7 +9,7 @@ import {
   FunctionEnvironmentLimit,
   LAMBDA_ENVIRONMENT_LIMIT_BYTES,
 } from '../../lib/constructs/function-environment';
-import { billedResourcesOf } from '../../lib/ops/cost/model';
+import { billedResourcesOf } from '../../lib/ops/cost/billed-resources';
 import { buildTestApp, testApp, TEST_ACCOUNT } from '../helpers/app';
 import { billedResourcesIn } from '../helpers/billed-resources';
 import { LARGEST_CONFIG_INPUT } from '../helpers/largest-config';

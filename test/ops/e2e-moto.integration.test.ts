@@ -2,7 +2,7 @@ import { UpdateHealthCheckCommand, ChangeTagsForResourceCommand } from '@aws-sdk
 import { TAG_DRILL_LOCK } from '../../lambda/contract/naming';
 import { defaultGateways } from '../../lib/ops/cli/context';
 import { runCli } from '../../lib/ops/cli/program';
-import { formatLock } from '../../lib/ops/lock';
+import { formatLock } from '../../lib/ops/drill/lock-tag';
 import { testCliDeps, writeCdkJson } from './support/cli-harness';
 import { rawConfig, testConfig } from './support/config';
 import { withEmulatedStatusAndDns } from './support/emulated-route53';

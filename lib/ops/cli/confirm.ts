@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
-import type { DrillSettings } from '../drill-plan-file';
-import { worstCaseMs, type DrillPreflight } from '../drill-runner';
+import { worstCaseMs } from '../drill/options';
+import type { DrillSettings } from '../drill/plan-file';
+import type { DrillPreflight } from '../drill/preflight';
 import { formatDuration } from '../duration';
 import type { CommandContext, InputStream } from './context';
 import { CliError, ExitCode, usageError } from './exit-codes';

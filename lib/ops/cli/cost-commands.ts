@@ -6,16 +6,11 @@ import {
 } from '../../../lambda/contract/rollout';
 import { resolveDomainPhases } from '../../../lambda/contract/rollout';
 import type { AppConfig } from '../../config/schema';
-import {
-  DEFAULT_ASSUMPTIONS,
-  describeAssumptions,
-  estimateMonthlyCost,
-  estimateSingleRegion,
-  type CostAssumptions,
-  type CostEstimate,
-  type Deployment,
-  type Traffic,
-} from '../cost/model';
+import { DEFAULT_ASSUMPTIONS, type CostAssumptions } from '../cost/assumptions';
+import { describeAssumptions } from '../cost/describe';
+import { estimateMonthlyCost, estimateSingleRegion } from '../cost/estimate';
+import type { Deployment, Traffic } from '../cost/inputs';
+import type { CostEstimate } from '../cost/lines';
 import { priceTableWith, type PriceTable } from '../cost/prices';
 import { renderCostComparison } from '../rollout/render';
 import { nextPhase } from '../rollout/status';

@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DRILL_METHODS, type DrillMethod } from '../drill-method';
-import { parsePlanFile, type DrillSettings } from '../drill-plan-file';
+import { DRILL_METHODS, type DrillMethod } from '../drill/method';
+import { parsePlanFile, type DrillSettings } from '../drill/plan-file';
 import { formatDuration } from '../duration';
 import type { CommandContext, CommandKit } from './context';
 import { numberOption } from './cost-commands';

@@ -1,6 +1,6 @@
 import { guardGateways, withDeadline } from '../call-guard';
-import { drillRecordOf, operatorOf, recordDrill } from '../drill-history';
-import type { DrillOutcome, DrillReport } from '../drill-report';
+import { drillRecordOf, operatorOf, recordDrill } from '../drill/history';
+import type { DrillOutcome, DrillReport } from '../drill/report';
 import { firstLineOf } from '../error-line';
 import type { CommandContext } from './context';
 import { ExitCode } from './exit-codes';

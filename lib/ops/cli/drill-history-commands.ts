@@ -1,5 +1,5 @@
-import { listDrills, showDrill } from '../drill-history';
-import type { DrillReport } from '../drill-report';
+import { listDrills, showDrill } from '../drill/history';
+import type { DrillReport } from '../drill/report';
 import type { CommandContext } from './context';
 import { CliError, ExitCode } from './exit-codes';
 import { formatTable } from './output';

@@ -1,8 +1,9 @@
 import { TAG_DRILL_LOCK } from '../../../lambda/contract/naming';
-import { restoreDrill, type RestoreTarget } from '../drill-restore';
-import { lockObserver } from '../drill-runner';
+import { restoreTargetOf, type RestoreTarget } from '../drill/action';
+import { lockObserver } from '../drill/lock';
+import { restoreRegion } from '../drill/restore';
+import { isoSeconds } from '../duration';
 import { findHealthChecks, findLocks, readRegionHealth } from '../live';
-import { isoSeconds } from '../lock';
 import type { CommandContext } from './context';
 import { checkRegion, drillContextOf } from './drill-run';
 import { ExitCode } from './exit-codes';
@@ -21,7 +22,7 @@ interface RestoreResultView {
 
 /**
  * `aactl drill restore`: undo drills left behind (a killed aactl), through the same restore path
- * as a drill's own, then read every restored region's health again (with the health check as it
+ * as a drill's own end (drill/restore.ts, the target read from the lock the drill left), then read every restored region's health again (with the health check as it
  * is now, not as it was before the restore).
  */
 export async function drillRestore(
@@ -40,23 +41,21 @@ export async function drillRestore(
 
   const results: RestoreResultView[] = [];
   let exitCode: number = ExitCode.Ok;
+  // The same restore as a drill's own end, without waiting for DNS (status shows health after).
   const restoreOne = async (
     target: RestoreTarget,
     removeLock: boolean,
-    label: string,
-    drillId: string | undefined,
+    drillId: string,
+    label?: string,
   ) => {
-    const undoStep = ctx.progress.start(label);
-    const restored = await restoreDrill(drillCtx, {
+    const restored = await restoreRegion(drillCtx, {
       target,
       deadlineMs: ctx.deps.clock.now() + options.timeout,
       removeLock,
-      onRetry: (attempt, problem) =>
-        undoStep.update(`${label}: attempt ${attempt} failed (${problem}); retrying`),
+      drillId,
+      ...(label !== undefined ? { label } : {}),
     });
     const ok = !restored.failed;
-    if (ok) undoStep.succeed(`Restored ${target.region}${drillId ? ` (drill ${drillId})` : ''}`);
-    else undoStep.fail(`Could not restore ${target.region}: ${restored.error ?? 'unknown error'}`);
     if (!ok) exitCode = ExitCode.RestoreFailed;
     return { ok, restored };
   };
@@ -85,16 +84,8 @@ export async function drillRestore(
     }
     const { lock } = finding;
     const { ok, restored } = await restoreOne(
-      {
-        method: lock.method,
-        region: lock.region,
-        healthCheckId: finding.healthCheckId,
-        originalInverted: lock.originalInverted,
-      },
+      restoreTargetOf(lock, finding.healthCheckId),
       true,
-      lock.method === 'invert'
-        ? `Restoring Inverted=${lock.originalInverted} on ${finding.healthCheckId} (${region})`
-        : `Clearing the drain flag of ${region}`,
       lock.drillId,
     );
     results.push({
@@ -117,8 +108,8 @@ export async function drillRestore(
       const { ok, restored } = await restoreOne(
         { method: 'drain', region: options.region, healthCheckId, originalInverted: false },
         false,
-        `Clearing the drain flag of ${options.region} (drill ${flag.drillId}, no lock)`,
         flag.drillId,
+        `Clearing the drain flag of ${options.region} (drill ${flag.drillId}, no lock)`,
       );
       results.push({
         region: options.region,

@@ -1,17 +1,13 @@
 import { join } from 'node:path';
-import { operatorOf } from '../drill-history';
-import { planFileOf, type DrillSettings } from '../drill-plan-file';
-import type { DrillReport } from '../drill-report';
-import {
-  drillIdOf,
-  executeDrill,
-  preflightDrill,
-  type DrillContext,
-  type DrillPhase,
-  type DrillPreflight,
-} from '../drill-runner';
+import { drillIdOf, type DrillContext } from '../drill/context';
+import { operatorOf } from '../drill/history';
+import type { DrillPhase } from '../drill/options';
+import { planFileOf, type DrillSettings } from '../drill/plan-file';
+import { preflightDrill, type DrillPreflight } from '../drill/preflight';
+import type { DrillReport } from '../drill/report';
+import { executeDrill } from '../drill/run';
+import { isoSeconds } from '../duration';
 import type { LockFinding } from '../live';
-import { isoSeconds } from '../lock';
 import { vantagePointsFor } from '../vantage-points';
 import { confirmDrill } from './confirm';
 import type { CommandContext, InterruptSignal } from './context';

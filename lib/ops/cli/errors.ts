@@ -1,6 +1,6 @@
 import { ConfigError } from '../../config/load';
 import { CallTimeoutError } from '../call-guard';
-import { LockHeldError } from '../drill-runner';
+import { LockHeldError } from '../drill/lock';
 import { CliError, ExitCode } from './exit-codes';
 
 /**

@@ -1,8 +1,8 @@
 import { TAG_DRILL_LOCK } from '../../../lambda/contract/naming';
-import type { DrillReport } from '../drill-runner';
+import type { DrillPlan } from '../drill/planner';
+import type { DrillReport } from '../drill/report';
 import { formatDuration } from '../duration';
 import type { HealthState } from '../health';
-import type { DrillPlan } from '../planner';
 import type { StatusReport } from '../status';
 import { formatTable, type Palette } from './output';
 

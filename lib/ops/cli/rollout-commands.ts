@@ -7,7 +7,9 @@ import {
   type RolloutPhase,
 } from '../../../lambda/contract/rollout';
 import { guardGateway } from '../call-guard';
-import { describeAssumptions, estimateMonthlyCost, type CostEstimate } from '../cost/model';
+import { describeAssumptions } from '../cost/describe';
+import { estimateMonthlyCost } from '../cost/estimate';
+import type { CostEstimate } from '../cost/lines';
 import { readDeployedData } from '../rollout/deployed';
 import { DEFAULT_THRESHOLDS, type GateThresholds } from '../rollout/gates';
 import { createRolloutGateway, type RolloutGateway } from '../rollout/gateway';

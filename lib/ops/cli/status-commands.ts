@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { lockObserver } from '../drill-runner';
+import { lockObserver } from '../drill/lock';
 import { gatherStatus } from '../status-gather';
 import type { CommandKit } from './context';
 import { ExitCode, STATUS_EXIT_HELP } from './exit-codes';

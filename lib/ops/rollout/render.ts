@@ -1,6 +1,6 @@
 import { DATA_DOMAINS, type DataDomain, type RolloutPhase } from '../../../lambda/contract/rollout';
 import { formatTable, type Palette } from '../cli/output';
-import type { CostEstimate } from '../cost/model';
+import type { CostEstimate } from '../cost/lines';
 import type { GateResult } from './gates';
 import type { RolloutPlan } from './plan';
 import type { RolloutStatusReport } from './status';

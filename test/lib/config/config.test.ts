@@ -233,6 +233,31 @@ describe('config validation names the key, the bad value and what is allowed', (
       'activeActive.regionz: unknown config key; remove it or fix its spelling (see README, Config reference)',
     ],
     [
+      'health path without a leading slash',
+      { healthCheck: { path: 'health' } },
+      'activeActive.healthCheck.path must be a URL path starting with \'/\', got "health"',
+    ],
+    [
+      'reserved concurrency above 100',
+      { healthCheck: { reservedConcurrency: 101 } },
+      'activeActive.healthCheck.reservedConcurrency must be an integer 0-100, got 101',
+    ],
+    [
+      'throttle rate below 1',
+      { api: { throttle: { rateLimit: 0 } } },
+      'activeActive.api.throttle.rateLimit must be an integer 1-100000, got 0',
+    ],
+    [
+      'JWT issuer that is not an https URL',
+      { api: { jwt: { issuer: 'http://auth.example.com', audience: ['a'] } } },
+      'activeActive.api.jwt.issuer must be an https:// issuer URL, got "http://auth.example.com"',
+    ],
+    [
+      'JWT without audiences',
+      { api: { jwt: { issuer: 'https://auth.example.com', audience: [] } } },
+      'activeActive.api.jwt.audience needs at least one audience, got []',
+    ],
+    [
       'too few checker regions',
       { healthCheck: { checkerRegions: ['us-east-1', 'eu-west-1'] } },
       'activeActive.healthCheck.checkerRegions needs at least 3 health-checker regions, got ["us-east-1","eu-west-1"]',

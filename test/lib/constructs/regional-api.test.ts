@@ -152,28 +152,4 @@ describe('RegionalApi', () => {
       0,
     );
   });
-
-  test('rejects a JWT issuer that is not an https URL', () => {
-    const stack = stackIn('eu-west-1');
-    expect(
-      () =>
-        new RegionalApi(
-          stack,
-          'Api',
-          propsFor(stack, { jwt: { issuer: 'http://auth.example.com', audience: ['a'] } }),
-        ),
-    ).toThrow('api jwt issuer must be an https:// URL, got http://auth.example.com');
-  });
-
-  test('rejects a JWT authorizer without audiences', () => {
-    const stack = stackIn('eu-west-1');
-    expect(
-      () =>
-        new RegionalApi(
-          stack,
-          'Api',
-          propsFor(stack, { jwt: { issuer: 'https://auth.example.com', audience: [] } }),
-        ),
-    ).toThrow('api jwt audience needs at least one value, got none');
-  });
 });

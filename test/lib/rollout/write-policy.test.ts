@@ -243,3 +243,36 @@ describe('writePolicyOf: the default home is the data region ([J])', () => {
     ).not.toHaveProperty('defaultHome');
   });
 });
+
+describe('writePolicyOf', () => {
+  test('gives the resolved policy of a region', () => {
+    const policy = writePolicyOf(
+      {
+        rollout: {
+          phase: 'read-local',
+          domains: { carts: 'limited-write' },
+          limitedWriteClasses: [],
+          allowMultiStep: false,
+        },
+        primaryRegion: 'us-east-1',
+        regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'],
+      },
+      'eu-west-1',
+    );
+    expect(policy).toEqual({
+      version: 1,
+      region: 'eu-west-1',
+      primaryRegion: 'us-east-1',
+      defaultHome: 'us-east-1',
+      globalPhase: 'read-local',
+      domains: {
+        counters: 'read-local',
+        sets: 'read-local',
+        profiles: 'read-local',
+        carts: 'limited-write',
+        ledger: 'read-local',
+      },
+      limitedWriteClasses: [],
+    });
+  });
+});

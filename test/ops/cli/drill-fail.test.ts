@@ -1,5 +1,5 @@
 import { TAG_DRILL_LOCK } from '../../../lambda/contract/naming';
-import { formatLock } from '../../../lib/ops/lock';
+import { formatLock } from '../../../lib/ops/drill/lock-tag';
 import { FakeInput, runAactl } from '../support/cli-harness';
 import { awsError, FakeWorld } from '../support/fake-world';
 

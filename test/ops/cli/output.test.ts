@@ -3,7 +3,7 @@ import { resolveEndpointUrl } from '../../../lib/ops/cli/aws-clients';
 import { describeError } from '../../../lib/ops/cli/errors';
 import { CliError } from '../../../lib/ops/cli/exit-codes';
 import { colorEnabled, COLORS, formatTable, visibleWidth } from '../../../lib/ops/cli/output';
-import { LockHeldError } from '../../../lib/ops/drill-runner';
+import { LockHeldError } from '../../../lib/ops/drill/lock';
 import { awsError } from '../support/fake-world';
 
 describe('formatTable', () => {

@@ -1,16 +1,11 @@
 import type { RolloutPhase } from '../../../lambda/domain/catalog';
 import { resolveDomainPhases } from '../../../lambda/domain/write-policy';
-import {
-  DEFAULT_ASSUMPTIONS,
-  describeAssumptions,
-  estimateMonthlyCost,
-  estimateSingleRegion,
-  forwardedShareOf,
-  SECONDS_PER_MONTH,
-  type CostEstimate,
-  type Deployment,
-  type Traffic,
-} from '../../../lib/ops/cost/model';
+import { DEFAULT_ASSUMPTIONS } from '../../../lib/ops/cost/assumptions';
+import { describeAssumptions } from '../../../lib/ops/cost/describe';
+import { estimateMonthlyCost, estimateSingleRegion } from '../../../lib/ops/cost/estimate';
+import { forwardedShareOf } from '../../../lib/ops/cost/forwarding';
+import { SECONDS_PER_MONTH, type Deployment, type Traffic } from '../../../lib/ops/cost/inputs';
+import type { CostEstimate } from '../../../lib/ops/cost/lines';
 import { DEFAULT_PRICE_TABLE, priceTableWith } from '../../../lib/ops/cost/prices';
 
 /**

@@ -2,8 +2,8 @@ import { TAG_REGION } from '../../../lambda/contract/naming';
 import type { RolloutPhase } from '../../../lambda/domain/catalog';
 import type { AppConfig } from '../../../lib/config/schema';
 import { regionalNameOf } from '../../../lib/config/schema';
+import { servingRegions } from '../../../lib/ops/drill/planner';
 import type { OpsGateways } from '../../../lib/ops/live';
-import { servingRegions } from '../../../lib/ops/planner';
 import { VANTAGE_SUBNETS } from '../../../lib/ops/vantage-points';
 
 /**

@@ -1,12 +1,12 @@
-import { regionAlarmName, regionStackName } from '../../lambda/contract/naming';
-import type { AppConfig } from '../config/schema';
-import { formatDuration } from './duration';
-import { firstLineOf } from './error-line';
-import type { AlarmState } from './gateways/alarms';
-import { stackBusy } from './gateways/stacks';
-import type { HealthState } from './health';
-import { readRegionHealth, type HealthCheckIndex, type OpsGateways } from './live';
-import type { Clock } from './progress';
+import { regionAlarmName, regionStackName } from '../../../lambda/contract/naming';
+import type { AppConfig } from '../../config/schema';
+import { formatDuration } from '../duration';
+import { firstLineOf } from '../error-line';
+import type { AlarmState } from '../gateways/alarms';
+import { stackBusy } from '../gateways/stacks';
+import type { HealthState } from '../health';
+import { readRegionHealth, type HealthCheckIndex, type OpsGateways } from '../live';
+import type { Clock } from '../progress';
 
 /**
  * Stop conditions, checked on every poll while a drill has a region out (like AWS FIS stop

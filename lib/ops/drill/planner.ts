@@ -1,6 +1,6 @@
-import type { RolloutPhase } from '../../lambda/contract/rollout';
-import type { DrillMethod } from './drill-method';
-import type { HealthReading, HealthState } from './health';
+import type { RolloutPhase } from '../../../lambda/contract/rollout';
+import type { HealthReading, HealthState } from '../health';
+import type { DrillMethod } from './method';
 
 /**
  * The drill planner: from live health of every region, decide whether taking one region out is

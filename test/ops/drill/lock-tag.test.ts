@@ -1,4 +1,4 @@
-import { assessLock, formatLock, parseLock, type DrillLock } from '../../lib/ops/lock';
+import { assessLock, formatLock, parseLock, type DrillLock } from '../../../lib/ops/drill/lock-tag';
 
 const LOCK: DrillLock = {
   drillId: '20250301T120000Z-eu-west-1-4242',

@@ -1,4 +1,5 @@
-import { isDrillMethod, type DrillMethod } from './drill-method';
+import { isoSeconds } from '../duration';
+import { isDrillMethod, type DrillMethod } from './method';
 
 /**
  * The drill lock: a tag (`aa:drill-lock`) on the target region's health check, written before a
@@ -129,11 +130,6 @@ export function assessLock(
     liveness: 'running',
     reason: `held by pid ${lock.pid} on ${lock.host} until ${isoSeconds(lock.until)}`,
   };
-}
-
-/** A timestamp without milliseconds: `2025-01-01T12:00:00Z`. */
-export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Keep only characters Route 53 accepts in tag values (and no spaces, which separate fields). */

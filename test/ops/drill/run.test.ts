@@ -1,15 +1,13 @@
-import { TAG_DRILL_LOCK } from '../../lambda/contract/naming';
-import {
-  executeDrill,
-  LockHeldError,
-  preflightDrill,
-  type DrillContext,
-  type DrillOptions,
-} from '../../lib/ops/drill-runner';
-import { parseLock } from '../../lib/ops/lock';
-import { silentReporter } from '../../lib/ops/progress';
-import { testConfig } from './support/config';
-import { awsError, FakeWorld } from './support/fake-world';
+import { TAG_DRILL_LOCK } from '../../../lambda/contract/naming';
+import type { DrillContext } from '../../../lib/ops/drill/context';
+import { LockHeldError } from '../../../lib/ops/drill/lock';
+import { parseLock } from '../../../lib/ops/drill/lock-tag';
+import type { DrillOptions } from '../../../lib/ops/drill/options';
+import { preflightDrill } from '../../../lib/ops/drill/preflight';
+import { executeDrill } from '../../../lib/ops/drill/run';
+import { silentReporter } from '../../../lib/ops/progress';
+import { testConfig } from '../support/config';
+import { awsError, FakeWorld } from '../support/fake-world';
 
 function setup(world = new FakeWorld(), phase = world.phase) {
   const ctx: DrillContext = {

@@ -1,5 +1,5 @@
-import type { AppConfig } from '../config/schema';
-import { isDrillMethod, type DrillMethod } from './drill-method';
+import type { AppConfig } from '../../config/schema';
+import { isDrillMethod, type DrillMethod } from './method';
 import type { DrillPlan } from './planner';
 
 /**

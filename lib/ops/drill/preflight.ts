@@ -1,12 +1,8 @@
-import { regionStackName } from '../../lambda/contract/naming';
-import type { RolloutPhase } from '../../lambda/contract/rollout';
-import type { DrillContext } from './drill-context';
-import { lockObserver } from './drill-context';
-import { defaultStopAlarms, locateAlarms, type AlarmRef } from './drill-guard';
-import type { DrillMethod } from './drill-method';
-import { firstLineOf } from './error-line';
-import type { TaggedHealthCheck } from './gateways/route53';
-import type { StackState } from './gateways/stacks';
+import { regionStackName } from '../../../lambda/contract/naming';
+import type { RolloutPhase } from '../../../lambda/contract/rollout';
+import { firstLineOf } from '../error-line';
+import type { TaggedHealthCheck } from '../gateways/route53';
+import type { StackState } from '../gateways/stacks';
 import {
   findHealthChecks,
   findLocks,
@@ -14,8 +10,12 @@ import {
   readRegionHealth,
   type LockFinding,
   type RegionHealthLive,
-} from './live';
+} from '../live';
+import type { DrillContext } from './context';
+import { lockObserver } from './lock';
+import type { DrillMethod } from './method';
 import { planDrill, type DrillPlan } from './planner';
+import { defaultStopAlarms, locateAlarms, type AlarmRef } from './stop-conditions';
 
 /**
  * A drill's preflight: live health of every region, the deployed phase, the target's stack, locks

@@ -1,7 +1,6 @@
-import type { AppConfig } from '../config/schema';
-import type { OpsGateways } from './live';
-import type { LockObserver } from './lock';
-import type { Clock, Sleep, StepReporter } from './progress';
+import type { AppConfig } from '../../config/schema';
+import type { OpsGateways } from '../live';
+import type { Clock, Sleep, StepReporter } from '../progress';
 
 /** What every drill step needs from the outside world, and the drill's identity. */
 
@@ -22,25 +21,6 @@ export interface DrillContext {
   readonly pidAlive: (pid: number) => boolean;
   /** The emulator endpoint, if any (named in manual restore commands). */
   readonly endpointUrl?: string;
-}
-
-/** Another drill holds the lock. */
-export class LockHeldError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LockHeldError';
-  }
-}
-
-/** Who observes locks: this process's view of its host. */
-export function lockObserver(
-  ctx: Pick<DrillContext, 'clock' | 'identity' | 'pidAlive'>,
-): LockObserver {
-  return {
-    now: new Date(ctx.clock.now()),
-    hostname: ctx.identity.hostname,
-    pidAlive: ctx.pidAlive,
-  };
 }
 
 /** A drill id: time, region and pid, e.g. `20250101T120000Z-eu-west-1-4242`. */

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { ROLLOUT_PHASES } from '../../lambda/domain/catalog';
-import type { HealthState } from '../../lib/ops/health';
+import { ROLLOUT_PHASES } from '../../../lambda/domain/catalog';
 import {
   planDrill,
   servingRegions,
   type PlanInput,
   type RegionHealthInput,
-} from '../../lib/ops/planner';
+} from '../../../lib/ops/drill/planner';
+import type { HealthState } from '../../../lib/ops/health';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 

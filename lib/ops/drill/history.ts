@@ -1,8 +1,8 @@
-import type { AppConfig } from '../config/schema';
-import type { DrillReport } from './drill-report';
-import { firstLineOf } from './error-line';
-import type { DrillOperator, DrillRecord, DrillSummary } from './gateways/drill-history';
-import type { OpsGateways } from './live';
+import type { AppConfig } from '../../config/schema';
+import { firstLineOf } from '../error-line';
+import type { DrillOperator, DrillRecord, DrillSummary } from '../gateways/drill-history';
+import type { OpsGateways } from '../live';
+import type { DrillReport } from './report';
 
 /**
  * The shared drill history on the global table: written in the primary region's replica (it

@@ -1,11 +1,17 @@
-import { answerExcludes, answerIncludes, type RegionFingerprints } from './dns-answer';
-import { formatDuration } from './duration';
-import { firstLineOf } from './error-line';
-import type { TaggedHealthCheck } from './gateways/route53';
-import { readHealth, type HealthState } from './health';
-import { probeVantages, type DnsProbeTarget, type OpsGateways, type VantageAnswer } from './live';
-import { isAbortError, type Clock, type Sleep } from './progress';
-import type { VantagePoint } from './vantage-points';
+import { answerExcludes, answerIncludes, type RegionFingerprints } from '../dns-answer';
+import { formatDuration } from '../duration';
+import { firstLineOf } from '../error-line';
+import type { Route53Gateway, TaggedHealthCheck } from '../gateways/route53';
+import { readHealth, type HealthState } from '../health';
+import {
+  probeVantages,
+  readFingerprints,
+  type DnsProbeTarget,
+  type OpsGateways,
+  type VantageAnswer,
+} from '../live';
+import { isAbortError, type Clock, type Sleep } from '../progress';
+import type { VantagePoint } from '../vantage-points';
 
 /**
  * Watching a drill take effect (or be undone): poll the target's health check and what DNS answers
@@ -55,6 +61,31 @@ export interface ObserveResult {
   readonly healthRead: boolean;
   /** Whether at least one vantage answered at least once. */
   readonly dnsAnswered: boolean;
+}
+
+/** What every vantage answered before the drill. */
+export interface Baseline {
+  /** The answers of the vantages that answered. */
+  readonly answers: VantageAnswer[];
+  /** Vantages whose query failed: they cannot be compared later, so the drill observes without. */
+  readonly failed: { region: string; error: string }[];
+}
+
+/** Read the record fingerprints, then what DNS answers from every vantage point. */
+export async function readBaseline(
+  route53: Route53Gateway,
+  probe: DnsProbeTarget,
+  vantages: readonly VantagePoint[],
+  fingerprints: { current: RegionFingerprints },
+): Promise<Baseline> {
+  fingerprints.current = await readFingerprints(route53, probe);
+  const answers = await probeVantages(route53, probe, vantages, fingerprints);
+  return {
+    answers: answers.filter((answer) => answer.error === undefined),
+    failed: answers.flatMap((answer) =>
+      answer.error !== undefined ? [{ region: answer.vantage.region, error: answer.error }] : [],
+    ),
+  };
 }
 
 /**
