@@ -1,6 +1,7 @@
 import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { toEnvironment } from '../../lambda/contract/environment';
 import { HEALTH_CHECK_LOOKUP_TYPE } from '../../lambda/contract/naming';
 import { appFunction } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
@@ -47,7 +48,7 @@ export class HealthCheckLookup extends Construct {
       roleDescription: 'Health-check lookup: its own logs, and listing health checks with tags',
       logs: props.logs,
       overrides: { memorySize: 256, timeout: Duration.seconds(60) },
-      environment: {},
+      environment: toEnvironment('health check lookup', {}),
     });
     const healthChecks = 'arn:aws:route53:::healthcheck/*';
     role.addToPrincipalPolicy(
