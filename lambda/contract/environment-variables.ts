@@ -115,7 +115,7 @@ export function readVariables<S>(
 }
 
 /** One value read with its variable's reader; a bad one throws, named. */
-export function readValue<T>(variable: Variable<T, never>, raw: string): T {
+function readValue<T>(variable: Variable<T, never>, raw: string): T {
   let value: T | undefined;
   try {
     value = variable.read(raw);

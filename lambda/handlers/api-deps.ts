@@ -9,7 +9,7 @@ export type { Log, MetricSink } from '../app/ports';
 /** Everything the API handler depends on; tests pass fakes. */
 export interface ApiDeps {
   readonly config: Pick<ApiEnvironment, 'region'>;
-  /** The service; created lazily so `/health` never waits for secrets. */
+  /** The service; created by the first request that needs it (it waits for the session key). */
   readonly service: () => Promise<ActiveActiveService>;
   readonly keyring: () => Promise<SessionKeyring>;
   /** Idempotency claims in this region's replica. */

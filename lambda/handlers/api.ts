@@ -22,7 +22,7 @@ import { matchRoute, tenantOfCaseRef, type Route } from './routes';
 import { consistencyOf, idempotencyKeyOf, RequestError, whenNotOwnerOf } from './validation';
 import { productionApiDeps } from './wiring';
 
-export type { ApiDeps, Log, MetricSink } from './api-deps';
+export type { ApiDeps } from './api-deps';
 
 /** Session tokens older than this are refused (the caller starts a new session). */
 const MAX_SESSION_AGE_MS = 7 * 24 * 60 * 60 * 1000;
