@@ -1,5 +1,6 @@
 /** Lambda entry of the API authorizer: reads this region's replica of the token key. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { consoleLog } from '../adapters/console-log';
 import { loadSessionKeyring } from '../adapters/session-keyring';
 import { parseEnvironment } from '../contract/environment';
 import type { SessionKeyring } from '../domain/session-token';
@@ -27,5 +28,5 @@ export const handler = makeAuthorizer({
   issuer,
   audience,
   now: Date.now,
-  log: (message, details) => console.log(JSON.stringify({ level: 'WARN', message, ...details })),
+  log: consoleLog.warn,
 });

@@ -5,6 +5,7 @@
  * else; no metrics library, so no "No application metrics to publish" warning on every probe.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { consoleLog } from '../adapters/console-log';
 import { DynamoHealthProbe } from '../adapters/dynamo-health-probe';
 import { parseEnvironment, type HealthEnvironment } from '../contract/environment';
 import { checkHealth, type HealthProbe } from './health';
@@ -77,8 +78,7 @@ export const handler = async (event: HttpEvent): Promise<HttpResult> => {
         timeoutMs: config.timeoutMs,
       }),
       now: Date.now,
-      logError: (message, details) =>
-        console.error(JSON.stringify({ level: 'ERROR', message, ...details })),
+      logError: consoleLog.error,
     });
   }
   return cached(event);
