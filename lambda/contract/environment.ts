@@ -5,7 +5,12 @@
  * missing or bad variable. Lambda allows 4 KB of environment in all: lists from config belong in
  * a table item (see OBSERVABILITY_CONFIG_KEY), never here. No CDK or SDK imports.
  */
-import { parseWritePolicy, serializeWritePolicy, type WritePolicy } from '../domain/write-policy';
+import {
+  parseWritePolicy,
+  serializeWritePolicy,
+  WRITE_POLICY_ENV,
+  type WritePolicy,
+} from '../domain/write-policy';
 import {
   integer,
   oneOf,
@@ -159,7 +164,7 @@ const primaryRegion: Variable<string, { regions: readonly string[] }> = {
 };
 
 const writePolicy: Variable<WritePolicy, ApiEnvironment> = {
-  name: 'WRITE_POLICY',
+  name: WRITE_POLICY_ENV,
   source: 'stack',
   read: parseWritePolicy,
   expected: 'a write policy (JSON)',
