@@ -256,6 +256,9 @@ function powertoolsVariables(appName: string): Record<string, string> {
   return { POWERTOOLS_SERVICE_NAME: appName, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE };
 }
 
+/** The kinds built with lambda/adapters/observability.ts (Powertools); the others log to the console. */
+const POWERTOOLS_KINDS: ReadonlySet<FunctionKind> = new Set(['api', 'heartbeat', 'conflict feed']);
+
 /** The environment a construct gives a function of `kind`; a bad setting fails synth, named. */
 export function toEnvironment<K extends FunctionKind>(
   kind: K,
@@ -268,8 +271,7 @@ export function toEnvironment<K extends FunctionKind>(
     settings as unknown as Partial<FunctionEnvironments[K]>,
   );
   const appName = (settings as { readonly appName?: string }).appName;
-  const usesPowertools = kind === 'api' || kind === 'heartbeat' || kind === 'conflict feed';
-  return usesPowertools && appName !== undefined
+  return POWERTOOLS_KINDS.has(kind) && appName !== undefined
     ? { ...variables, ...powertoolsVariables(appName) }
     : variables;
 }
