@@ -42,11 +42,14 @@ export class ReplicaVersions {
   }
 }
 
+/** What the probe reads from one replica (ReplicaVersions; fakes in tests). */
+export type ReplicaVersionReader = Pick<ReplicaVersions, 'heartbeat' | 'slots'>;
+
 /** What the probe compares: the heartbeats of every other region and the critical entities. */
 export async function collectCopies(options: {
   readonly region: string;
   readonly regions: readonly string[];
-  readonly replica: (region: string) => ReplicaVersions;
+  readonly replica: (region: string) => ReplicaVersionReader;
   readonly criticalEntities: readonly ObjectKey[];
   readonly onRemoteError: (region: string, error: unknown) => void;
 }): Promise<EntityCopies[]> {

@@ -77,7 +77,7 @@ export interface ReplicaCall {
 export type CallHook = <T>(call: ReplicaCall, run: () => T) => Promise<T>;
 
 /** Runs every call at once, failing calls to unreachable regions. */
-export const DIRECT_CALLS: CallHook = async (_call, run) => run();
+const DIRECT_CALLS: CallHook = async (_call, run) => run();
 
 export interface MemoryReplicaOptions {
   readonly table: MemoryGlobalTable;

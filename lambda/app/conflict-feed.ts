@@ -15,6 +15,7 @@
  * A batch retried after a failure restarts at the failed record (batch item failures), and
  * metrics are flushed only when an invocation ends, so a crash does not count twice either.
  */
+import { APP_METRICS } from '../contract/metrics';
 import { CONTROL_PARTITION, HEARTBEAT_PREFIX } from '../contract/naming';
 import { DATA_TYPES, type DataType } from '../domain/catalog';
 import { parseHlc } from '../domain/hlc';
@@ -24,7 +25,7 @@ import { parseObjectPartitionKey, type ObjectKey } from '../domain/storage-layou
 import type { ValueCodec } from '../domain/value-codec';
 import { effectiveOwnership, mergedRegister } from './core';
 import { newCaseRecord } from './items';
-import type { RegionReplica } from './ports';
+import type { MetricSink, RegionReplica } from './ports';
 
 /** A change as the consumer sees it (images already unmarshalled). */
 export interface StreamChange {
@@ -43,12 +44,7 @@ export interface FeedDeps {
   readonly primaryRegion: string;
   readonly replica: RegionReplica;
   readonly now: () => number;
-  readonly metric: (
-    name: string,
-    value: number,
-    unit: 'Count' | 'Milliseconds',
-    dimensions?: Record<string, string>,
-  ) => void;
+  readonly metric: MetricSink;
   /** Records this region's measured lag from `origin` (for the API's staleness estimate). */
   readonly recordLag: (origin: string, lagMs: number, measuredAtMs: number) => Promise<void>;
 }
@@ -93,8 +89,8 @@ export async function processChange(change: StreamChange, deps: FeedDeps): Promi
   if (siblings < 2 || typeof image.conflictSinceMs !== 'number') return { kind: 'ignored' };
   const dataClass = DATA_TYPES[key.type as DataType].domain;
   const resolutionMs = Math.max(0, parseHlc(image.hlc).wallMs - image.conflictSinceMs);
-  deps.metric('Conflicts', 1, 'Count', { dataClass });
-  deps.metric('ConflictResolutionMs', resolutionMs, 'Milliseconds', { dataClass });
+  deps.metric(APP_METRICS.conflicts.name, 1, 'Count', { dataClass });
+  deps.metric(APP_METRICS.conflictResolutionMs.name, resolutionMs, 'Milliseconds', { dataClass });
   return { kind: 'resolution-counted', dataClass, resolutionMs };
 }
 
@@ -121,9 +117,9 @@ async function checkMoney(
   );
   if (queued === 'fenced') return { kind: 'not-home', home: ownership.home };
   if (queued === 'exists') return { kind: 'case-exists', caseId: reconciliation.caseId };
-  deps.metric('Conflicts', 1, 'Count', { dataClass: DATA_TYPES[key.type].domain });
+  deps.metric(APP_METRICS.conflicts.name, 1, 'Count', { dataClass: DATA_TYPES[key.type].domain });
   if (queued === 'superseded') return { kind: 'case-superseded', caseId: reconciliation.caseId };
-  deps.metric('ReconciliationCasesOpened', 1, 'Count');
+  deps.metric(APP_METRICS.reconciliationCasesOpened.name, 1, 'Count');
   return { kind: 'case-opened', caseId: reconciliation.caseId };
 }
 
@@ -140,7 +136,7 @@ async function measureLag(
   const arrivedAtMs = change.approximateCreationMs ?? deps.now();
   // The stream's creation time has one-second precision: never report less than zero.
   const lagMs = Math.max(0, arrivedAtMs - sentAtMs);
-  deps.metric('ReplicationLagMs', lagMs, 'Milliseconds', { sourceRegion: origin });
+  deps.metric(APP_METRICS.replicationLagMs.name, lagMs, 'Milliseconds', { sourceRegion: origin });
   await deps.recordLag(origin, lagMs, deps.now());
   return { kind: 'lag-measured', origin, lagMs };
 }

@@ -46,18 +46,14 @@ export function readThenWriteSettleMs(maxSkewMs: number): number {
 }
 
 /** Whether `home` already wrote the object under the current epoch (so its slot holds all). */
-export function caughtUp(
-  ownership: Ownership,
-  home: string,
-  homeSlots: readonly SlotItem[],
-): boolean {
+function caughtUp(ownership: Ownership, home: string, homeSlots: readonly SlotItem[]): boolean {
   if (ownership.epoch === 0) return true; // never handed off: nothing to catch up on
   const own = ownSlotOf(homeSlots, home);
   return own?.epoch !== undefined && own.epoch >= ownership.epoch;
 }
 
 /** A 503 that says the handoff is not complete yet. */
-export function handoffPending(message: string, retryAfterSeconds: number): AppError {
+function handoffPending(message: string, retryAfterSeconds: number): AppError {
   return new AppError(
     503,
     'handoff_pending',

@@ -119,7 +119,7 @@ export async function writeVersioned<T>(
 }
 
 /** Reads the object's slots at the requested consistency; says who served and how fresh. */
-export function readSlots(
+function readSlots(
   core: ServiceCore,
   key: ObjectKey,
   options: RequestOptions,

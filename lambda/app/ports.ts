@@ -1,9 +1,10 @@
 /**
- * Ports of the application layer: what the API needs from one region's replica of the global table
- * and from the idempotency store. `lambda/adapters` implements them on DynamoDB; tests use the
+ * Ports of the application layer: what the API needs from one region's replica of the global table,
+ * from the idempotency store, and from logs and metrics. `lambda/adapters` implements them on DynamoDB; tests use the
  * in-memory versions in `lambda/adapters/memory-replica.ts` (over the replication engine in
  * `lambda/replication/`) or DynamoDB Local.
  */
+import type { AppMetricName, AppMetricUnit } from '../contract/metrics';
 import type { DataType } from '../domain/catalog';
 import type { Ownership } from '../domain/ownership';
 import type { ReconciliationCaseJson } from '../domain/reconciliation';
@@ -186,3 +187,22 @@ export interface IdempotencyRecord {
   readonly fingerprint: string;
   readonly response?: StoredResponse;
 }
+
+/** Structured logging (Powertools Logger in production, see lambda/adapters/observability.ts). */
+export interface Log {
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+/**
+ * Records one value of a metric of the catalog (lambda/contract/metrics.ts), in its catalog unit,
+ * with the dimensions the catalog lists beyond `service` and `region` (Powertools Metrics, i.e.
+ * EMF, in production).
+ */
+export type MetricSink = <N extends AppMetricName>(
+  name: N,
+  value: number,
+  unit: AppMetricUnit<N>,
+  dimensions?: Readonly<Record<string, string>>,
+) => void;

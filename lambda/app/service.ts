@@ -20,8 +20,7 @@ import type { CasePage, CaseRecord, CaseRef } from './ports';
 import { casesOf, listOpenCases, resolveCase } from './reconciliation';
 import type { ReadResult, RequestOptions, ServiceDeps, WriteResult } from './service-types';
 
-export { conflictAnnotation, effectiveOwnership, mergedRegister, newestHlc } from './core';
-export { newCaseRecord } from './items';
+export { effectiveOwnership } from './core';
 export type {
   ReadResult,
   ReplicationLagSource,

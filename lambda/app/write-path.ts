@@ -124,7 +124,7 @@ export async function writeObject<T>(
 }
 
 /** The 421 for a write refused by the fence: the tenant's home moved on since it was read. */
-export async function movedOn(
+async function movedOn(
   core: ServiceCore,
   tenantId: string,
   replica: RegionReplica,
@@ -143,7 +143,7 @@ export async function movedOn(
  * Queues the case of a conflicted `reconcile` object. Only the tenant's home writes case items,
  * under the owner epoch; a newer set of versions supersedes the open case (one per object).
  */
-export async function queueCase(
+async function queueCase(
   core: ServiceCore,
   key: ObjectKey,
   reconciliation: ReconciliationCase<unknown>,

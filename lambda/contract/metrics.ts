@@ -25,12 +25,12 @@ export interface MetricDefinition {
 /** The dimensions Powertools adds to every app metric (`serviceName` and the default `region`). */
 const APP_DIMENSIONS = ['service', 'region'] as const;
 
-function appMetric(
-  name: string,
-  unit: MetricUnit,
+function appMetric<N extends string, U extends MetricUnit>(
+  name: N,
+  unit: U,
   description: string,
   extraDimensions: readonly string[] = [],
-): MetricDefinition {
+): MetricDefinition & { readonly name: N; readonly unit: U } {
   return {
     namespace: METRICS_NAMESPACE,
     name,
@@ -101,6 +101,20 @@ export const APP_METRICS = {
     'age of the oldest unresolved reconciliation case, 0 when none (heartbeat probe)',
   ),
 } as const satisfies Record<string, MetricDefinition>;
+
+/** A metric of the app's own functions. */
+export type AppMetric = (typeof APP_METRICS)[keyof typeof APP_METRICS];
+
+/** The name of a metric the app's functions publish. */
+export type AppMetricName = AppMetric['name'];
+
+/** The unit the catalog gives the app metric `N`. */
+export type AppMetricUnit<N extends AppMetricName> = Extract<AppMetric, { name: N }>['unit'];
+
+/** The catalog entry of the app metric `name`, or undefined for a name it does not hold. */
+export function appMetricNamed(name: string): AppMetric | undefined {
+  return Object.values(APP_METRICS).find((metric) => metric.name === name);
+}
 
 /** Metrics AWS publishes that the app watches. */
 export const AWS_METRICS = {

@@ -1,6 +1,6 @@
 /**
- * Names shared by the CDK app and the operator CLI, so `aactl` finds what `cdk deploy` made
- * without reading CloudFormation outputs.
+ * Names and table keys shared by the CDK app, the Lambdas and the operator CLI, so `aactl` finds
+ * what `cdk deploy` made without reading CloudFormation outputs.
  */
 
 /** Stack holding the global table (deployed in the primary region). */

@@ -65,7 +65,7 @@ export type ReadYourWritesDecision =
     };
 
 /** The session writes `watermark`'s replica has not applied. */
-export function missingWrites(session: SessionState, watermark: ReplicaWatermark): MissingWrite[] {
+function missingWrites(session: SessionState, watermark: ReplicaWatermark): MissingWrite[] {
   const missing: MissingWrite[] = [];
   for (const origin of Object.keys(session.lastWrites).sort()) {
     if (origin === watermark.region) {

@@ -15,7 +15,7 @@ export type Continent = (typeof CONTINENTS)[number];
 export type GeographyRegionMap = Readonly<Record<string, readonly string[]>>;
 
 /** Default preferences: every continent, plus countries with a region of their own. */
-export const DEFAULT_GEOGRAPHY_REGIONS: GeographyRegionMap = {
+const DEFAULT_GEOGRAPHY_REGIONS: GeographyRegionMap = {
   AF: ['af-south-1', 'eu-south-1', 'eu-west-1', 'me-south-1'],
   AN: ['ap-southeast-2', 'sa-east-1'],
   AS: ['ap-southeast-1', 'ap-northeast-1', 'ap-south-1', 'ap-east-1'],

@@ -26,7 +26,7 @@ export const MAX_WALL_MS = 253_402_300_799_999;
  * kept within milliseconds by the Amazon Time Sync Service, so a stamp a minute ahead means a broken
  * clock or a forged stamp; adopting it would drag every later stamp into the future.
  */
-export const DEFAULT_MAX_SKEW_MS = 60_000;
+const DEFAULT_MAX_SKEW_MS = 60_000;
 
 /** Builds a timestamp after checking every part. */
 export function hlcTimestamp(wallMs: number, logical: number, region: string): HlcTimestamp {

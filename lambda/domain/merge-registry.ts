@@ -44,7 +44,7 @@ export type CrdtDataType = {
 export type VersionedDataType = Exclude<DataType, CrdtDataType>;
 
 /** Policy names. */
-export const MERGE_POLICY_KINDS = ['crdt', 'domain-merge', 'reconcile', 'lww'] as const;
+const MERGE_POLICY_KINDS = ['crdt', 'domain-merge', 'reconcile', 'lww'] as const;
 export type MergePolicyKind = (typeof MERGE_POLICY_KINDS)[number];
 
 /** The type is a CRDT: slots merge with its own merge. */

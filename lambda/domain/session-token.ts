@@ -10,10 +10,10 @@ import { compareHlc, formatHlc, parseHlc, type HlcTimestamp } from './hlc';
 import { assertRegionId, describeValue, expectCount, expectObject } from './json';
 
 /** Version prefix of tokens this code writes. */
-export const SESSION_TOKEN_VERSION = 's1';
+const SESSION_TOKEN_VERSION = 's1';
 
 /** Longest token accepted: a few dozen regions fit comfortably; anything longer is not ours. */
-export const MAX_SESSION_TOKEN_LENGTH = 4096;
+const MAX_SESSION_TOKEN_LENGTH = 4096;
 
 /** Shortest HMAC secret accepted, in bytes. */
 export const MIN_SESSION_SECRET_BYTES = 32;

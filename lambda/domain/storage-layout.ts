@@ -56,7 +56,7 @@ export function assertTenantId(tenantId: unknown): asserts tenantId is string {
 }
 
 /** Throws unless `key` names a declared type and usable ids. */
-export function assertObjectKey(key: ObjectKey): void {
+function assertObjectKey(key: ObjectKey): void {
   assertTenantId(key.tenantId);
   if (!(DATA_TYPE_NAMES as readonly string[]).includes(key.type)) {
     throw new Error(
@@ -123,13 +123,6 @@ export function caseKeyOf(key: ObjectKey): ItemKey {
     pk: `${TENANT_PREFIX}${key.tenantId}#cases`,
     sk: `${key.type}#${key.objectId}`,
   };
-}
-
-/** Throws unless `caseId` looks like a case id (`case-` and 20 hex digits). */
-export function assertCaseId(caseId: unknown): asserts caseId is string {
-  if (typeof caseId !== 'string' || !/^case-[0-9a-f]{20}$/.test(caseId)) {
-    throw new Error(`case id must look like case-<20 hex digits>, got ${describeValue(caseId)}`);
-  }
 }
 
 /** One region's slot of an object, as stored. */

@@ -224,7 +224,7 @@ export function parseWritePolicy(json: string): WritePolicy {
 }
 
 /** The data domain of a write class; ownership operations belong to none. */
-export function domainOfOperation(operation: Operation): DataDomain | undefined {
+function domainOfOperation(operation: Operation): DataDomain | undefined {
   return isOwnershipOperation(operation) ? undefined : WRITE_CLASSES[operation];
 }
 

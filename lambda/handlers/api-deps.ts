@@ -1,23 +1,15 @@
 /** What the API handler depends on (tests pass fakes; ./wiring.ts builds the production ones). */
-import type { IdempotencyStore } from '../app/ports';
+import type { IdempotencyStore, Log, MetricSink } from '../app/ports';
 import type { ActiveActiveService } from '../app/service';
+import type { ApiEnvironment } from '../contract/environment';
 import type { SessionKeyring } from '../domain/session-token';
-import type { RuntimeConfig } from './runtime-config';
 
-/** Structured logging (Powertools Logger in production). */
-export interface Log {
-  info(message: string, details?: Record<string, unknown>): void;
-  warn(message: string, details?: Record<string, unknown>): void;
-  error(message: string, details?: Record<string, unknown>): void;
-}
-
-/** A metric sink (Powertools Metrics, i.e. EMF, in production). */
-export type MetricSink = (name: string, value: number, unit: 'Count' | 'Milliseconds') => void;
+export type { Log, MetricSink } from '../app/ports';
 
 /** Everything the API handler depends on; tests pass fakes. */
 export interface ApiDeps {
-  readonly config: Pick<RuntimeConfig, 'region'>;
-  /** The service; created lazily so `/health` never waits for secrets. */
+  readonly config: Pick<ApiEnvironment, 'region'>;
+  /** The service; created by the first request that needs it (it waits for the session key). */
   readonly service: () => Promise<ActiveActiveService>;
   readonly keyring: () => Promise<SessionKeyring>;
   /** Idempotency claims in this region's replica. */

@@ -9,6 +9,7 @@ import { CursorError } from '../app/cursor';
 import { AppError } from '../app/errors';
 import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../app/ports';
 import type { ActiveActiveService, RequestOptions } from '../app/service';
+import { APP_METRICS } from '../contract/metrics';
 import {
   decodeSessionToken,
   emptySession,
@@ -21,7 +22,7 @@ import { matchRoute, tenantOfCaseRef, type Route } from './routes';
 import { consistencyOf, idempotencyKeyOf, RequestError, whenNotOwnerOf } from './validation';
 import { productionApiDeps } from './wiring';
 
-export type { ApiDeps, Log, MetricSink } from './api-deps';
+export type { ApiDeps } from './api-deps';
 
 /** Session tokens older than this are refused (the caller starts a new session). */
 const MAX_SESSION_AGE_MS = 7 * 24 * 60 * 60 * 1000;
@@ -63,7 +64,8 @@ export function makeHandler(deps: ApiDeps): (event: HttpEvent) => Promise<HttpRe
       );
     } finally {
       const offset = deps.clockOffsetMs?.();
-      if (offset !== undefined) deps.metric('ClockSkewMs', Math.abs(offset), 'Milliseconds');
+      if (offset !== undefined)
+        deps.metric(APP_METRICS.clockSkewMs.name, Math.abs(offset), 'Milliseconds');
       deps.flushMetrics?.();
     }
   };
@@ -115,7 +117,7 @@ async function handle(deps: ApiDeps, event: HttpEvent): Promise<HttpResult> {
       );
     } catch (error) {
       if (error instanceof AppError && error.status === 421) {
-        deps.metric('RefusedWrites', 1, 'Count');
+        deps.metric(APP_METRICS.refusedWrites.name, 1, 'Count');
       }
       if (
         error instanceof AppError &&
@@ -123,7 +125,7 @@ async function handle(deps: ApiDeps, event: HttpEvent): Promise<HttpResult> {
         error.details?.queued === 'created'
       ) {
         // counted once, whichever path opened the case (the conflict feed counts its own)
-        deps.metric('ReconciliationCasesOpened', 1, 'Count');
+        deps.metric(APP_METRICS.reconciliationCasesOpened.name, 1, 'Count');
       }
       return requestFailure(error);
     }

@@ -5,48 +5,15 @@
  * else; no metrics library, so no "No application metrics to publish" warning on every probe.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { consoleLog } from '../adapters/console-log';
 import { DynamoHealthProbe } from '../adapters/dynamo-health-probe';
-import { requiredEnv, RuntimeConfigError } from './env';
+import { parseEnvironment, type HealthEnvironment } from '../contract/environment';
 import { checkHealth, type HealthProbe } from './health';
 import { errorResponse, type HttpEvent, type HttpResult } from './http';
 
-/** What the health function reads from its environment. */
-export interface HealthFunctionConfig {
-  /** The region it runs in (`AWS_REGION`). */
-  readonly region: string;
-  /** Global table name (`TABLE_NAME`). */
-  readonly tableName: string;
-  /** The probed path (`HEALTH_PATH`): the same value Route 53 and API Gateway use. */
-  readonly healthPath: string;
-  /** How long the drain-flag read may take (`HEALTH_TIMEOUT_MS`). */
-  readonly timeoutMs: number;
-}
-
-/** Read and check the environment once, naming any bad value. */
-export function readHealthConfig(env: Record<string, string | undefined>): HealthFunctionConfig {
-  const healthPath = requiredEnv(env, 'HEALTH_PATH');
-  if (!healthPath.startsWith('/')) {
-    throw new RuntimeConfigError(
-      `HEALTH_PATH must start with '/', got ${JSON.stringify(healthPath)}; redeploy the stack`,
-    );
-  }
-  const timeoutMs = Number(env.HEALTH_TIMEOUT_MS ?? '1000');
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 10_000) {
-    throw new RuntimeConfigError(
-      `HEALTH_TIMEOUT_MS must be an integer 50-10000, got ${JSON.stringify(env.HEALTH_TIMEOUT_MS)}`,
-    );
-  }
-  return {
-    region: requiredEnv(env, 'AWS_REGION'),
-    tableName: requiredEnv(env, 'TABLE_NAME'),
-    healthPath,
-    timeoutMs,
-  };
-}
-
 /** What the health handler depends on; tests pass fakes. */
 export interface HealthFunctionDeps {
-  readonly config: Pick<HealthFunctionConfig, 'region' | 'healthPath'>;
+  readonly config: Pick<HealthEnvironment, 'region' | 'healthPath'>;
   readonly probe: HealthProbe;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
@@ -96,7 +63,7 @@ let cached: ((event: HttpEvent) => Promise<HttpResult>) | undefined;
 /** Lambda entry point: wires the probe once per cold start. */
 export const handler = async (event: HttpEvent): Promise<HttpResult> => {
   if (cached === undefined) {
-    const config = readHealthConfig(process.env);
+    const config = parseEnvironment('health', process.env);
     const client = new DynamoDBClient({
       region: config.region,
       maxAttempts: 1,
@@ -111,8 +78,7 @@ export const handler = async (event: HttpEvent): Promise<HttpResult> => {
         timeoutMs: config.timeoutMs,
       }),
       now: Date.now,
-      logError: (message, details) =>
-        console.error(JSON.stringify({ level: 'ERROR', message, ...details })),
+      logError: consoleLog.error,
     });
   }
   return cached(event);

@@ -8,136 +8,135 @@
  *    and publishes `DivergentEntities` (0 included, so the rollout gate has data);
  * 3. publishes the open reconciliation cases and the oldest one's age (0 when none).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { collectCopies, ReplicaVersions } from '../adapters/divergence-probe';
+import {
+  collectCopies,
+  ReplicaVersions,
+  type ReplicaVersionReader,
+} from '../adapters/divergence-probe';
+import { powertoolsObservability } from '../adapters/observability';
 import { openCaseStats, readCriticalEntities } from '../adapters/observability-items';
 import { writeHeartbeat } from '../adapters/replication-lag';
 import { divergenceReport } from '../app/divergence';
+import type { Log, MetricSink } from '../app/ports';
+import { parseEnvironment, type HeartbeatEnvironment } from '../contract/environment';
 import { APP_METRICS } from '../contract/metrics';
-import { METRICS_NAMESPACE } from '../contract/naming';
-import { requiredEnv } from './env';
+import type { ObjectKey } from '../domain/storage-layout';
 
-interface ProbeConfig {
+/** What the probe depends on; tests pass fakes. */
+export interface HeartbeatDeps {
+  readonly config: Pick<HeartbeatEnvironment, 'region' | 'regions' | 'graceMs'>;
+  /** Writes this region's heartbeat, sent at `nowMs`, to the local replica. */
+  readonly writeHeartbeat: (nowMs: number) => Promise<void>;
+  /** The critical entities of the observability config item; undefined when the item is missing. */
+  readonly criticalEntities: () => Promise<readonly ObjectKey[] | undefined>;
+  /** What `region`'s replica holds of the probed items. */
+  readonly replica: (region: string) => ReplicaVersionReader;
+  /** The open reconciliation cases and the oldest one's age, from the local replica. */
+  readonly openCases: (nowMs: number) => Promise<{ open: number; oldestAgeSeconds: number }>;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  readonly log: Log;
+  readonly metric: MetricSink;
+  /** Publishes the metrics of the run. */
+  readonly flushMetrics: () => void;
+}
+
+/** What one run found (the function's result, for the logs and tests). */
+export interface HeartbeatResult {
   readonly region: string;
-  readonly regions: readonly string[];
-  readonly tableName: string;
-  readonly appName: string;
-  readonly graceMs: number;
+  readonly divergentEntities: number;
+  readonly checked: number;
+  readonly openCases: number;
 }
 
-/** Reads the probe's environment once; a bad value is a deploy bug, named at cold start. */
-function readProbeConfig(env: Record<string, string | undefined>): ProbeConfig {
-  const required = (name: string) => requiredEnv(env, name);
-  const graceMs = Number(env.DIVERGENCE_GRACE_MS ?? '300000');
-  if (!Number.isInteger(graceMs) || graceMs < 1000) {
-    throw new Error(
-      `DIVERGENCE_GRACE_MS must be an integer of at least 1000, got ${JSON.stringify(env.DIVERGENCE_GRACE_MS)}`,
-    );
-  }
-  return {
-    region: required('AWS_REGION'),
-    regions: required('APP_REGIONS').split(','),
-    tableName: required('TABLE_NAME'),
-    appName: required('APP_NAME'),
-    graceMs,
-  };
-}
-
-let state:
-  | {
-      config: ProbeConfig;
-      replicas: Map<string, ReplicaVersions>;
-      documents: (region: string) => DynamoDBDocumentClient;
-      logger: Logger;
-      metrics: Metrics;
+/** Builds the probe from its dependencies. */
+export function makeHeartbeatHandler(deps: HeartbeatDeps): () => Promise<HeartbeatResult> {
+  const { config, log } = deps;
+  return async () => {
+    await deps.writeHeartbeat(deps.now());
+    const criticalEntities = await deps.criticalEntities();
+    if (criticalEntities === undefined) {
+      log.warn('observability config item missing: checking heartbeats only', {
+        hint: 'deploy the data stack; a new replica receives the item by replication',
+      });
     }
-  | undefined;
-
-export const handler = async (): Promise<{
-  region: string;
-  divergentEntities: number;
-  checked: number;
-  openCases: number;
-}> => {
-  if (state === undefined) {
-    const config = readProbeConfig(process.env);
-    const clients = new Map<string, DynamoDBDocumentClient>();
-    state = {
-      config,
-      replicas: new Map(),
-      documents: (region) => {
-        let documents = clients.get(region);
-        if (documents === undefined) {
-          documents = DynamoDBDocumentClient.from(
-            new DynamoDBClient({
-              region,
-              maxAttempts: 2,
-              requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-            }),
-          );
-          clients.set(region, documents);
-        }
-        return documents;
-      },
-      logger: new Logger({ serviceName: config.appName }),
-      metrics: new Metrics({
-        namespace: METRICS_NAMESPACE,
-        serviceName: config.appName,
-        defaultDimensions: { region: config.region },
-      }),
-    };
-  }
-  const { config, replicas, documents, logger, metrics } = state;
-  const replicaFor = (region: string) => {
-    let replica = replicas.get(region);
-    if (replica === undefined) {
-      replica = new ReplicaVersions(documents(region), config.tableName);
-      replicas.set(region, replica);
-    }
-    return replica;
-  };
-  const local = documents(config.region);
-  await writeHeartbeat({
-    documents: local,
-    tableName: config.tableName,
-    region: config.region,
-    nowMs: Date.now(),
-  });
-  const criticalEntities = await readCriticalEntities(local, config.tableName);
-  if (criticalEntities === undefined) {
-    logger.warn('observability config item missing: checking heartbeats only', {
-      hint: 'deploy the data stack; a new replica receives the item by replication',
+    const copies = await collectCopies({
+      region: config.region,
+      regions: config.regions,
+      replica: deps.replica,
+      criticalEntities: criticalEntities ?? [],
+      onRemoteError: (region, error) =>
+        log.warn('divergence probe could not read a replica', {
+          remoteRegion: region,
+          error: String(error),
+        }),
     });
-  }
-  const copies = await collectCopies({
-    region: config.region,
-    regions: config.regions,
-    replica: replicaFor,
-    criticalEntities: criticalEntities ?? [],
-    onRemoteError: (region, error) =>
-      logger.warn('divergence probe could not read a replica', {
-        remoteRegion: region,
-        error: String(error),
-      }),
-  });
-  const report = divergenceReport(copies, Date.now(), config.graceMs);
-  if (report.divergentEntities > 0) logger.error('replicas diverge', { details: report.details });
-  const cases = await openCaseStats(local, config.tableName, Date.now());
-  metrics.addMetric(APP_METRICS.divergentEntities.name, MetricUnit.Count, report.divergentEntities);
-  metrics.addMetric(APP_METRICS.openReconciliationCases.name, MetricUnit.Count, cases.open);
-  metrics.addMetric(
-    APP_METRICS.oldestOpenCaseAgeSeconds.name,
-    MetricUnit.Seconds,
-    cases.oldestAgeSeconds,
-  );
-  metrics.publishStoredMetrics();
-  return {
-    region: config.region,
-    divergentEntities: report.divergentEntities,
-    checked: report.checked,
-    openCases: cases.open,
+    const report = divergenceReport(copies, deps.now(), config.graceMs);
+    if (report.divergentEntities > 0) log.error('replicas diverge', { details: report.details });
+    const cases = await deps.openCases(deps.now());
+    deps.metric(APP_METRICS.divergentEntities.name, report.divergentEntities, 'Count');
+    deps.metric(APP_METRICS.openReconciliationCases.name, cases.open, 'Count');
+    deps.metric(APP_METRICS.oldestOpenCaseAgeSeconds.name, cases.oldestAgeSeconds, 'Seconds');
+    deps.flushMetrics();
+    return {
+      region: config.region,
+      divergentEntities: report.divergentEntities,
+      checked: report.checked,
+      openCases: cases.open,
+    };
   };
+}
+
+/** Production dependencies: one DynamoDB client per region, created when first needed. */
+export function productionHeartbeatDeps(
+  environment: Readonly<Record<string, string | undefined>>,
+): HeartbeatDeps {
+  const config = parseEnvironment('heartbeat', environment);
+  const { region, tableName } = config;
+  const clients = new Map<string, DynamoDBDocumentClient>();
+  const documents = (of: string) => {
+    let client = clients.get(of);
+    if (client === undefined) {
+      client = DynamoDBDocumentClient.from(
+        new DynamoDBClient({
+          region: of,
+          maxAttempts: 2,
+          requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+        }),
+      );
+      clients.set(of, client);
+    }
+    return client;
+  };
+  const replicas = new Map<string, ReplicaVersions>();
+  const observability = powertoolsObservability(config);
+  return {
+    config,
+    writeHeartbeat: (nowMs) =>
+      writeHeartbeat({ documents: documents(region), tableName, region, nowMs }),
+    criticalEntities: () => readCriticalEntities(documents(region), tableName),
+    replica: (of) => {
+      let replica = replicas.get(of);
+      if (replica === undefined) {
+        replica = new ReplicaVersions(documents(of), tableName);
+        replicas.set(of, replica);
+      }
+      return replica;
+    },
+    openCases: (nowMs) => openCaseStats(documents(region), tableName, nowMs),
+    now: Date.now,
+    log: observability.log,
+    metric: observability.metric,
+    flushMetrics: observability.flush,
+  };
+}
+
+let cached: (() => Promise<HeartbeatResult>) | undefined;
+
+/** Lambda entry point: wires production dependencies once per cold start. */
+export const handler = (): Promise<HeartbeatResult> => {
+  cached ??= makeHeartbeatHandler(productionHeartbeatDeps(process.env));
+  return cached();
 };

@@ -3,19 +3,17 @@
  * what it does and why nothing is counted twice). Reports batch item failures so a retry resumes at
  * the failed record.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoReplica } from '../adapters/dynamo-replica';
+import { powertoolsObservability } from '../adapters/observability';
 import { writeLag } from '../adapters/replication-lag';
 import { processBatch, type FeedDeps, type StreamChange } from '../app/conflict-feed';
+import { parseEnvironment } from '../contract/environment';
 import { APP_METRICS } from '../contract/metrics';
-import { METRICS_NAMESPACE } from '../contract/naming';
-import { requiredEnv } from './env';
 
 /** Turns a stream record into a change with plain images. */
 export function changeOf(record: DynamoDBRecord): StreamChange {
@@ -55,40 +53,25 @@ export function makeStreamHandler(
 }
 
 function productionHandler() {
-  const required = (name: string) => requiredEnv(process.env, name);
-  const region = required('AWS_REGION');
-  const tableName = required('TABLE_NAME');
-  const appName = required('APP_NAME');
+  const { region, primaryRegion, tableName, appName } = parseEnvironment(
+    'conflict feed',
+    process.env,
+  );
   const client = new DynamoDBClient({ region });
   const documents = DynamoDBDocumentClient.from(client);
-  const logger = new Logger({ serviceName: appName });
-  const metrics = new Metrics({
-    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
-    serviceName: appName,
-    defaultDimensions: { region },
-  });
+  const observability = powertoolsObservability({ appName, region });
   return makeStreamHandler(
     {
       region,
-      primaryRegion: required('PRIMARY_REGION'),
+      primaryRegion,
       replica: new DynamoReplica({ client, tableName, region }),
       now: Date.now,
-      metric: (name, value, unit, dimensions) => {
-        const single = dimensions === undefined ? metrics : metrics.singleMetric();
-        for (const [dimension, dimensionValue] of Object.entries(dimensions ?? {})) {
-          single.addDimension(dimension, dimensionValue);
-        }
-        single.addMetric(
-          name,
-          unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds,
-          value,
-        );
-      },
+      metric: observability.metric,
       recordLag: (origin, lagMs, measuredAtMs) =>
         writeLag({ documents, tableName, region, origin, lagMs, measuredAtMs }),
     },
-    (message, details) => logger.error(message, details),
-    () => metrics.publishStoredMetrics(),
+    (message, details) => observability.log.error(message, details),
+    observability.flush,
   );
 }
 

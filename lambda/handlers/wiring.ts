@@ -1,33 +1,26 @@
 /**
  * Production wiring of the API function: read the environment once, create the AWS clients once
  * per cold start (one DynamoDB client per region, for forwarding and cross-region reads), and
- * connect Powertools logging and metrics.
+ * connect logging and metrics (lambda/adapters/observability.ts).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ClockMonitor } from '../adapters/clock-monitor';
 import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency';
 import { DynamoReplica } from '../adapters/dynamo-replica';
+import { powertoolsObservability } from '../adapters/observability';
 import { dynamoReplicationLag } from '../adapters/replication-lag';
 import { loadSessionKeyring } from '../adapters/session-keyring';
 import { readThenWriteSettleMs } from '../app/handoff';
 import { ActiveActiveService } from '../app/service';
-import { METRICS_NAMESPACE } from '../contract/naming';
+import { parseEnvironment } from '../contract/environment';
 import { HybridLogicalClock } from '../domain/hlc';
 import type { SessionKeyring } from '../domain/session-token';
 import type { ApiDeps } from './api-deps';
-import { readRuntimeConfig } from './runtime-config';
 
 export function productionApiDeps(env: Record<string, string | undefined>): ApiDeps {
-  const config = readRuntimeConfig(env);
-  const logger = new Logger({ serviceName: config.appName });
-  const metrics = new Metrics({
-    namespace: METRICS_NAMESPACE,
-    serviceName: config.appName,
-    defaultDimensions: { region: config.region },
-  });
+  const config = parseEnvironment('api', env);
+  const observability = powertoolsObservability(config);
   const clients = new Map<string, DynamoDBClient>();
   const clockMonitor = new ClockMonitor();
   const clientFor = (region: string) => {
@@ -111,14 +104,9 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
     idempotency: idempotencyIn(config.region),
     idempotencyIn,
     now: Date.now,
-    log: {
-      info: (message, details) => logger.info(message, details ?? {}),
-      warn: (message, details) => logger.warn(message, details ?? {}),
-      error: (message, details) => logger.error(message, details ?? {}),
-    },
+    log: observability.log,
     clockOffsetMs: () => clockMonitor.offsetMs(),
-    metric: (name, value, unit) =>
-      metrics.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds, value),
-    flushMetrics: () => metrics.publishStoredMetrics(),
+    metric: observability.metric,
+    flushMetrics: observability.flush,
   };
 }

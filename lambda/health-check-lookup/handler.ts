@@ -11,11 +11,8 @@ import type {
 } from 'aws-lambda';
 import { TAG_APP, TAG_REGION } from '../contract/naming';
 
-/** CloudFormation resource type of the lookup. */
-export { HEALTH_CHECK_LOOKUP_TYPE } from '../contract/naming';
-
 /** Physical id of the lookup (constant: the ids are attributes, not the identity). */
-export const HEALTH_CHECK_LOOKUP_PHYSICAL_ID = 'health-check-ids';
+const HEALTH_CHECK_LOOKUP_PHYSICAL_ID = 'health-check-ids';
 
 /** A health check with its tags. */
 export interface TaggedHealthCheck {

@@ -4,6 +4,7 @@ import {
   ListTagsForResourcesCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
+import { consoleLog } from '../adapters/console-log';
 import { putResponse } from '../custom-resources/put-response';
 import { makeHandler, type TaggedHealthCheck } from './handler';
 
@@ -39,7 +40,5 @@ async function listTaggedHealthChecks(): Promise<TaggedHealthCheck[]> {
 export const handler = makeHandler({
   listTaggedHealthChecks,
   respond: putResponse,
-  log(level, message, fields = {}) {
-    console.log(JSON.stringify({ level, message, ...fields }));
-  },
+  log: (level, message, fields) => consoleLog[level](message, fields),
 });

@@ -17,21 +17,19 @@
  */
 import {
   ConditionalCheckFailedException,
-  DeleteItemCommand,
   DescribeTableCommand,
-  PutItemCommand,
-  ScanCommand,
-  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type DynamoDBStreamsClient,
-  type _Record as StreamsRecord,
-} from '@aws-sdk/client-dynamodb-streams';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+  deleteIfExpiring,
+  sameImageCondition,
+  scanItems,
+  stableJson,
+  writeImage,
+} from './dynamo-local-items';
+import { imageOf, LocalStreamReader, type StreamsRecord } from './dynamo-local-stream';
 import {
   compareVersions,
   itemIdOf,
@@ -46,6 +44,7 @@ import {
   type TrueClock,
   type Version,
 } from './engine';
+import { ReplicatedStore } from './replicated-store';
 import { ReplicaStream } from './stream';
 
 export interface DynamoLocalReplicatorOptions {
@@ -72,42 +71,31 @@ interface Echo {
   readonly origin: string;
 }
 
-interface Shard {
-  readonly shardId: string;
-  iterator: string | undefined;
-  done: boolean;
-}
-
 /** Replicates the regions of one table in DynamoDB Local. */
-export class DynamoLocalReplicator {
-  readonly engine: ReplicationEngine;
+export class DynamoLocalReplicator extends ReplicatedStore {
   private readonly known = new Map<string, Map<string, Known>>();
   /** Writes the engine made in a region and has not yet seen in its stream: id -> images. */
   private readonly echoes = new Map<string, Map<string, Echo[]>>();
   /** TTL deletes the engine made, to mark them as such when they come back. */
   private readonly ttlDeletes = new Map<string, Set<string>>();
-  private readonly shards = new Map<string, Shard[]>();
-  private readonly streamArns = new Map<string, string>();
+  private readonly readers = new Map<string, LocalStreamReader>();
   private readonly replicaStreams = new Map<string, ReplicaStream>();
   private busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: DynamoLocalReplicatorOptions) {
-    this.engine = new ReplicationEngine({
-      regions: options.regions,
-      clock: options.clock ?? WALL_CLOCK,
-      ...(options.delay ? { delay: options.delay } : {}),
-    });
+    super(
+      new ReplicationEngine({
+        regions: options.regions,
+        clock: options.clock ?? WALL_CLOCK,
+        ...(options.delay ? { delay: options.delay } : {}),
+      }),
+    );
     for (const region of options.regions) {
       this.known.set(region, new Map());
       this.echoes.set(region, new Map());
       this.ttlDeletes.set(region, new Set());
-      this.shards.set(region, []);
       this.replicaStreams.set(region, new ReplicaStream());
     }
-  }
-
-  get regions(): readonly string[] {
-    return this.engine.regions;
   }
 
   /** Finds each region's stream; call once, after the tables exist and before any write. */
@@ -122,7 +110,7 @@ export class DynamoLocalReplicator {
           `table ${this.options.tableName} in ${region} has no stream; create it with StreamSpecification NEW_AND_OLD_IMAGES`,
         );
       }
-      this.streamArns.set(region, arn);
+      this.readers.set(region, new LocalStreamReader(this.options.streams(region), arn));
     }
   }
 
@@ -169,27 +157,6 @@ export class DynamoLocalReplicator {
     throw new Error(`replication did not settle: ${this.engine.backlog} deliveries left`);
   }
 
-  partition(a: string, b: string): void {
-    this.engine.partition(a, b);
-  }
-
-  heal(a?: string, b?: string): void {
-    this.engine.heal(a, b);
-  }
-
-  pause(region: string): void {
-    this.engine.pause(region);
-  }
-
-  resume(region?: string): void {
-    this.engine.resume(region);
-  }
-
-  /** Undelivered mutations (blocked ones too). */
-  pending(filter: DeliveryFilter = {}): Delivery[] {
-    return this.engine.pending(filter);
-  }
-
   /**
    * The TTL process DynamoDB Local lacks: deletes items of `region` (or every region) whose
    * `expiresAt` has passed by the true clock; the deletes replicate like any other.
@@ -205,15 +172,10 @@ export class DynamoLocalReplicator {
           const key = { pk: String(item.pk), sk: String(item.sk) };
           try {
             (this.ttlDeletes.get(target) as Set<string>).add(itemIdOf(key));
-            await this.options.client(target).send(
-              new DeleteItemCommand({
-                TableName: this.options.tableName,
-                Key: marshall(key),
-                ConditionExpression: '#ttl = :at',
-                ExpressionAttributeNames: { '#ttl': attribute },
-                ExpressionAttributeValues: { ':at': { N: String(at) } },
-              }),
-            );
+            await deleteIfExpiring(this.options.client(target), this.options.tableName, key, {
+              attribute,
+              at,
+            });
             expired += 1;
           } catch (error) {
             (this.ttlDeletes.get(target) as Set<string>).delete(itemIdOf(key));
@@ -238,21 +200,8 @@ export class DynamoLocalReplicator {
   }
 
   /** Every item of a region. */
-  async scan(region: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.options.client(region).send(
-        new ScanCommand({
-          TableName: this.options.tableName,
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []).map((raw) => unmarshall(raw)));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return items;
+  scan(region: string): Promise<Item[]> {
+    return scanItems(this.options.client(region), this.options.tableName);
   }
 
   // ---- internals
@@ -264,39 +213,13 @@ export class DynamoLocalReplicator {
     return next;
   }
 
+  /** Reads `region`'s new stream records; returns how many. */
   private async pollRegion(region: string): Promise<number> {
-    const streams = this.options.streams(region);
-    const arn = this.streamArns.get(region);
-    if (arn === undefined) throw new Error('call start() before replicating');
-    const shards = this.shards.get(region) as Shard[];
-    const described = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
-    for (const shard of described.StreamDescription?.Shards ?? []) {
-      if (shard.ShardId === undefined || shards.some((known) => known.shardId === shard.ShardId))
-        continue;
-      const iterator = await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: arn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      shards.push({ shardId: shard.ShardId, iterator: iterator.ShardIterator, done: false });
-    }
-    let read = 0;
-    for (const shard of shards) {
-      while (!shard.done && shard.iterator !== undefined) {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator }));
-        const records = page.Records ?? [];
-        for (const record of records) this.observe(region, record);
-        read += records.length;
-        if (page.NextShardIterator === undefined || page.NextShardIterator === null) {
-          shard.done = true;
-        }
-        shard.iterator = page.NextShardIterator ?? undefined;
-        if (records.length === 0) break;
-      }
-    }
-    return read;
+    const reader = this.readers.get(region);
+    if (reader === undefined) throw new Error('call start() before replicating');
+    const records = await reader.read();
+    for (const record of records) this.observe(region, record);
+    return records.length;
   }
 
   /** One record of `region`'s stream: an echo of the engine's own write, or a local write. */
@@ -373,24 +296,13 @@ export class DynamoLocalReplicator {
       echoes.set(id, list);
       list.push(echo);
       try {
-        const client = this.options.client(to);
-        if (mutation.image === undefined) {
-          await client.send(
-            new DeleteItemCommand({
-              TableName: this.options.tableName,
-              Key: marshall(mutation.key),
-              ...condition,
-            }),
-          );
-        } else {
-          await client.send(
-            new PutItemCommand({
-              TableName: this.options.tableName,
-              Item: marshall(mutation.image, { removeUndefinedValues: true }),
-              ...condition,
-            }),
-          );
-        }
+        await writeImage(
+          this.options.client(to),
+          this.options.tableName,
+          mutation.key,
+          mutation.image,
+          condition,
+        );
         known.set(id, { version: mutation.version, image: mutation.image });
         return 'applied';
       } catch (error) {
@@ -402,57 +314,4 @@ export class DynamoLocalReplicator {
     }
     return 'retry';
   }
-}
-
-/**
- * A stream image as a plain item. The DynamoDB Streams client reads an empty map (`{"M": {}}`) as
- * an attribute value with no type at all (`{}`); it can only have been an empty map.
- */
-function imageOf(raw: Record<string, unknown>): Item {
-  const repair = (value: unknown): unknown => {
-    if (typeof value !== 'object' || value === null) return value;
-    const attribute = value as Record<string, unknown>;
-    if (Object.keys(attribute).length === 0) return { M: {} };
-    if (attribute.M !== undefined) return { M: repairMap(attribute.M as Record<string, unknown>) };
-    if (Array.isArray(attribute.L)) return { L: attribute.L.map(repair) };
-    return attribute;
-  };
-  const repairMap = (map: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(map).map(([name, value]) => [name, repair(value)]));
-  return unmarshall(repairMap(raw) as Record<string, AttributeValue>) as Item;
-}
-
-/** A condition that the item is exactly `image` (every attribute), or absent. */
-function sameImageCondition(image: Item | undefined): {
-  ConditionExpression: string;
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, AttributeValue>;
-} {
-  if (image === undefined) return { ConditionExpression: 'attribute_not_exists(pk)' };
-  const names: Record<string, string> = {};
-  const values: Record<string, AttributeValue> = {};
-  const marshalled = marshall(image, { removeUndefinedValues: true });
-  const terms = Object.keys(marshalled).map((attribute, index) => {
-    names[`#a${index}`] = attribute;
-    values[`:v${index}`] = marshalled[attribute] as AttributeValue;
-    return `#a${index} = :v${index}`;
-  });
-  return {
-    ConditionExpression: terms.join(' AND '),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
-}
-
-/** JSON with object keys sorted, so equal items give equal strings. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value instanceof Set) return stableJson([...value].sort());
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, nested]) => nested !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([name, nested]) => `${JSON.stringify(name)}:${stableJson(nested)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -127,7 +127,7 @@ export function seededDelays(options: {
 }
 
 /** A stable number in [0, 1) from a string (FNV-1a, then an xorshift mix). */
-export function hashToUnit(text: string): number {
+function hashToUnit(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index += 1) {
     hash ^= text.charCodeAt(index);

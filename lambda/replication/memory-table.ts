@@ -1,12 +1,11 @@
 /**
  * A global table in memory: one replica per region, replicated by the engine exactly as DynamoDB
  * global tables replicate (see ./engine.ts). The in-memory adapters (lambda/adapters/memory-*.ts)
- * read and write one region's replica through it; conditions and transactions see that replica
- * only. Items are frozen when stored, so nothing can change a replica behind its back.
+ * read and write one region's replica (./replica-store.ts) through it; conditions and transactions
+ * see that replica only. Items are frozen when written, so nothing can change a replica behind its
+ * back.
  */
 import {
-  compareVersions,
-  itemIdOf,
   keyOf,
   ReplicationEngine,
   type DelayFn,
@@ -17,9 +16,10 @@ import {
   type Mutation,
   type MutationCause,
   type TrueClock,
-  type Version,
 } from './engine';
-import { ReplicaStream, type StreamRecord } from './stream';
+import { ReplicaStore, type IndexDefinition } from './replica-store';
+import { ReplicatedStore } from './replicated-store';
+import type { ReplicaStream } from './stream';
 
 /** How the table replicates. */
 export type ReplicationMode =
@@ -30,13 +30,6 @@ export type ReplicationMode =
    * that a majority can reach, and transactions are refused, as DynamoDB does.
    */
   | 'strong';
-
-/** A sparse secondary index kept on two attributes (e.g. `gsi1pk` / `gsi1sk`). */
-export interface IndexDefinition {
-  readonly name: string;
-  readonly partitionKey: string;
-  readonly sortKey: string;
-}
 
 /** Table settings. */
 export interface MemoryGlobalTableOptions {
@@ -76,45 +69,26 @@ export class ReplicationRefusedError extends Error {
   }
 }
 
-interface Entry {
-  /** The item, or `undefined` for a delete that is still remembered (a tombstone). */
-  readonly item: Item | undefined;
-  readonly version: Version;
-}
-
-class Replica {
-  readonly partitions = new Map<string, Map<string, Entry>>();
-  readonly indexes = new Map<string, Map<string, Map<string, Item>>>();
-  readonly stream = new ReplicaStream();
-
-  entry(key: ItemKey): Entry | undefined {
-    return this.partitions.get(key.pk)?.get(key.sk);
-  }
-}
-
 /** Every region's replica of one global table, and the engine between them. */
-export class MemoryGlobalTable {
-  readonly engine: ReplicationEngine;
+export class MemoryGlobalTable extends ReplicatedStore {
   readonly mode: ReplicationMode;
   /** Regions whose replica fails every call from the API (an isolated region). */
   readonly unreachable = new Set<string>();
-  private readonly replicas = new Map<string, Replica>();
-  private readonly indexDefinitions: readonly IndexDefinition[];
+  private readonly replicas = new Map<string, ReplicaStore>();
   private localWrites = 0;
 
   constructor(options: MemoryGlobalTableOptions) {
-    this.engine = new ReplicationEngine({
-      regions: options.regions,
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.delay ? { delay: options.delay } : {}),
-    });
+    super(
+      new ReplicationEngine({
+        regions: options.regions,
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.delay ? { delay: options.delay } : {}),
+      }),
+    );
     this.mode = options.mode ?? 'eventual';
-    this.indexDefinitions = options.indexes ?? [];
-    for (const region of options.regions) this.replicas.set(region, new Replica());
-  }
-
-  get regions(): readonly string[] {
-    return this.engine.regions;
+    for (const region of options.regions) {
+      this.replicas.set(region, new ReplicaStore(options.indexes ?? []));
+    }
   }
 
   get clock(): TrueClock {
@@ -132,38 +106,22 @@ export class MemoryGlobalTable {
 
   /** One item of `region`'s replica. */
   get(region: string, key: ItemKey): Item | undefined {
-    return this.replica(region).entry(key)?.item;
+    return this.replica(region).get(key);
   }
 
   /** Items of one partition, by sort key; optionally only sort keys starting with `skPrefix`. */
   query(region: string, pk: string, skPrefix = ''): Item[] {
-    const partition = this.replica(region).partitions.get(pk);
-    if (partition === undefined) return [];
-    const items: Item[] = [];
-    for (const sk of [...partition.keys()].sort(compareStrings)) {
-      const item = (partition.get(sk) as Entry).item;
-      if (item !== undefined && sk.startsWith(skPrefix)) items.push(item);
-    }
-    return items;
+    return this.replica(region).query(pk, skPrefix);
   }
 
   /** Items of one partition of a sparse index, by its sort key. */
   queryIndex(region: string, index: string, partition: string): Item[] {
-    const entries = this.replica(region).indexes.get(index)?.get(partition);
-    if (entries === undefined) return [];
-    const sortKey = this.indexDefinition(index).sortKey;
-    return [...entries.values()].sort((a, b) =>
-      compareStrings(String(a[sortKey]), String(b[sortKey])),
-    );
+    return this.replica(region).queryIndex(index, partition);
   }
 
   /** Every item of `region`'s replica. */
   scan(region: string): Item[] {
-    const items: Item[] = [];
-    for (const partition of this.replica(region).partitions.values()) {
-      for (const entry of partition.values()) if (entry.item !== undefined) items.push(entry.item);
-    }
-    return items;
+    return this.replica(region).scan();
   }
 
   // ---- writes (conditions on the local replica only)
@@ -210,7 +168,7 @@ export class MemoryGlobalTable {
     const failed: number[] = [];
     parts.forEach((part, index) => {
       const key = part.kind === 'put' ? keyOf(part.item) : part.key;
-      if (part.condition !== undefined && !part.condition(replica.entry(key)?.item)) {
+      if (part.condition !== undefined && !part.condition(replica.get(key))) {
         failed.push(index);
       }
     });
@@ -268,22 +226,6 @@ export class MemoryGlobalTable {
     return this.applyAll(this.engine.take({}, { dueOnly: true }));
   }
 
-  partition(a: string, b: string): void {
-    this.engine.partition(a, b);
-  }
-
-  heal(a?: string, b?: string): void {
-    this.engine.heal(a, b);
-  }
-
-  pause(region: string): void {
-    this.engine.pause(region);
-  }
-
-  resume(region?: string): void {
-    this.engine.resume(region);
-  }
-
   /** Heals every link, resumes every region and delivers until nothing is left. */
   settle(): number {
     this.engine.heal();
@@ -291,11 +233,6 @@ export class MemoryGlobalTable {
     let applied = 0;
     while (this.engine.backlog > 0) applied += this.deliver();
     return applied;
-  }
-
-  /** Undelivered mutations (blocked ones too). */
-  pending(filter: DeliveryFilter = {}): Delivery[] {
-    return this.engine.pending(filter);
   }
 
   /**
@@ -327,9 +264,7 @@ export class MemoryGlobalTable {
 
   /** Every item of a region, sorted by key, as one string (for equality checks). */
   snapshot(region: string): string {
-    return JSON.stringify(
-      this.scan(region).sort((a, b) => compareStrings(itemIdOf(keyOf(a)), itemIdOf(keyOf(b)))),
-    );
+    return this.replica(region).snapshot();
   }
 
   // ---- internals
@@ -368,68 +303,10 @@ export class MemoryGlobalTable {
 
   /** Applies a mutation to one replica unless that replica holds a newer one; true if applied. */
   private store(region: string, mutation: Mutation, replicated: boolean): boolean {
-    const replica = this.replica(region);
-    const current = replica.entry(mutation.key);
-    if (current !== undefined && compareVersions(mutation.version, current.version) <= 0) {
-      return false;
-    }
-    let partition = replica.partitions.get(mutation.key.pk);
-    if (partition === undefined) {
-      partition = new Map();
-      replica.partitions.set(mutation.key.pk, partition);
-    }
-    partition.set(mutation.key.sk, { item: mutation.image, version: mutation.version });
-    this.reindex(replica, mutation.key, current?.item, mutation.image);
-    replica.stream.append({
-      key: mutation.key,
-      oldImage: current?.item,
-      newImage: mutation.image,
-      creationMs: this.engine.clock.now(),
-      origin: mutation.version.origin,
-      replicated,
-      ttl: mutation.cause === 'ttl',
-    });
-    return true;
+    return this.replica(region).apply(mutation, replicated, this.engine.clock.now());
   }
 
-  private reindex(
-    replica: Replica,
-    key: ItemKey,
-    before: Item | undefined,
-    after: Item | undefined,
-  ) {
-    const id = itemIdOf(key);
-    for (const index of this.indexDefinitions) {
-      let byPartition = replica.indexes.get(index.name);
-      if (byPartition === undefined) {
-        byPartition = new Map();
-        replica.indexes.set(index.name, byPartition);
-      }
-      const oldPartition = before?.[index.partitionKey];
-      if (typeof oldPartition === 'string') byPartition.get(oldPartition)?.delete(id);
-      const newPartition = after?.[index.partitionKey];
-      if (
-        after !== undefined &&
-        typeof newPartition === 'string' &&
-        after[index.sortKey] !== undefined
-      ) {
-        let entries = byPartition.get(newPartition);
-        if (entries === undefined) {
-          entries = new Map();
-          byPartition.set(newPartition, entries);
-        }
-        entries.set(id, after);
-      }
-    }
-  }
-
-  private indexDefinition(name: string): IndexDefinition {
-    const index = this.indexDefinitions.find((definition) => definition.name === name);
-    if (index === undefined) throw new Error(`no index ${name} on this table`);
-    return index;
-  }
-
-  private replica(region: string): Replica {
+  private replica(region: string): ReplicaStore {
     const replica = this.replicas.get(region);
     if (replica === undefined) {
       throw new Error(`no replica in ${region}; replicas: ${this.regions.join(', ')}`);
@@ -450,9 +327,3 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export type { StreamRecord };

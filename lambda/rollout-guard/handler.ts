@@ -19,7 +19,7 @@ import { parseGuardProperties } from '../contract/rollout-guard-properties';
 import { checkRolloutStep, describeVerdict, FORCE_FLAG } from '../contract/rollout-step';
 
 /** Physical id of the guard: constant, so an update is never taken for a replacement. */
-export const ROLLOUT_GUARD_PHYSICAL_ID = 'rollout-guard';
+const ROLLOUT_GUARD_PHYSICAL_ID = 'rollout-guard';
 
 /** CloudFormation accepts a response body of at most 4 KB; keep the reason well below it. */
 const MAX_REASON_LENGTH = 2000;

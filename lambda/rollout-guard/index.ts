@@ -8,6 +8,7 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import { consoleLog } from '../adapters/console-log';
 import { putResponse } from '../custom-resources/put-response';
 import { makeHandler } from './handler';
 
@@ -42,7 +43,5 @@ export const handler = makeHandler({
       throw error;
     }
   },
-  log(level, message, fields = {}) {
-    console.log(JSON.stringify({ level, message, ...fields }));
-  },
+  log: (level, message, fields) => consoleLog[level](message, fields),
 });

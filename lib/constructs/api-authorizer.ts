@@ -7,6 +7,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { toEnvironment } from '../../lambda/contract/environment';
 import { FUNCTION_DEFAULTS } from '../config/defaults';
 import { appFunction } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
@@ -77,11 +78,11 @@ export class ApiAuthorizer extends Construct {
       roleDescription: 'API authorizer: its own logs and the API token key of this region',
       logs: props.logs,
       overrides: { memorySize: FUNCTION_DEFAULTS.smallMemoryMb, timeout: Duration.seconds(5) },
-      environment: {
-        API_TOKEN_SECRET_ID: props.tokenSecretName,
-        API_TOKEN_ISSUER: props.appName,
-        API_TOKEN_AUDIENCE: props.publicName,
-      },
+      environment: toEnvironment('authorizer', {
+        tokenSecretId: props.tokenSecretName,
+        issuer: props.appName,
+        audience: props.publicName,
+      }),
     });
     grantSessionKeyRead(this, role, props.tokenSecretName, 'ReadApiTokenKey');
     this.function = fn;

@@ -5,7 +5,8 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { HEARTBEAT_PREFIX, METRICS_NAMESPACE } from '../../lambda/contract/naming';
+import { toEnvironment } from '../../lambda/contract/environment';
+import { HEARTBEAT_PREFIX } from '../../lambda/contract/naming';
 import { DATA_TYPE_NAMES, DATA_TYPES } from '../../lambda/contract/rollout';
 import { CONFLICT_FEED_DEFAULTS } from '../config/defaults';
 import { appFunction, replicaArns } from './app-function';
@@ -124,14 +125,12 @@ export class ConflictFeed extends Construct {
       logs: props.logs,
       // a batch of up to 100 records, each a few reads and at most one write
       overrides: { timeout: Duration.seconds(30) },
-      environment: {
-        TABLE_NAME: props.tableName,
-        APP_REGIONS: props.regions.join(','),
-        PRIMARY_REGION: props.primaryRegion,
-        APP_NAME: props.appName,
-        POWERTOOLS_SERVICE_NAME: props.appName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
+      environment: toEnvironment('conflict feed', {
+        tableName: props.tableName,
+        regions: props.regions,
+        primaryRegion: props.primaryRegion,
+        appName: props.appName,
+      }),
     });
     this.function = fn;
     role.addToPrincipalPolicy(

@@ -1,6 +1,7 @@
 import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { toEnvironment } from '../../lambda/contract/environment';
 import { HEALTH_CHECK_LOOKUP_TYPE } from '../../lambda/contract/naming';
 import { FUNCTION_DEFAULTS } from '../config/defaults';
 import { appFunction } from './app-function';
@@ -52,7 +53,7 @@ export class HealthCheckLookup extends Construct {
       roleDescription: 'Health-check lookup: its own logs, and listing health checks with tags',
       logs: props.logs,
       overrides: { memorySize: FUNCTION_DEFAULTS.smallMemoryMb, timeout: Duration.seconds(60) },
-      environment: {},
+      environment: toEnvironment('health check lookup', {}),
     });
     const healthChecks = 'arn:aws:route53:::healthcheck/*';
     role.addToPrincipalPolicy(

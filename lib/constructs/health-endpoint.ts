@@ -4,6 +4,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { toEnvironment } from '../../lambda/contract/environment';
 import { CONTROL_PARTITION } from '../../lambda/contract/naming';
 import { FUNCTION_DEFAULTS, HEALTH_CHECK_DEFAULTS } from '../config/defaults';
 import { appFunction, replicaArns } from './app-function';
@@ -81,11 +82,11 @@ export class HealthEndpoint extends Construct {
         timeout: Duration.seconds(5),
         ...(reserved > 0 ? { reservedConcurrentExecutions: reserved } : {}),
       },
-      environment: {
-        TABLE_NAME: props.tableName,
-        HEALTH_PATH: this.path,
-        HEALTH_TIMEOUT_MS: String(timeout.toMilliseconds()),
-      },
+      environment: toEnvironment('health', {
+        tableName: props.tableName,
+        healthPath: this.path,
+        timeoutMs: timeout.toMilliseconds(),
+      }),
     });
     this.function = fn;
     role.addToPrincipalPolicy(

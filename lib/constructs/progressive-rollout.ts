@@ -3,6 +3,7 @@ import { Annotations, Aws, CfnOutput, CustomResource, Duration, Stack } from 'aw
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { toEnvironment } from '../../lambda/contract/environment';
 import { regionStackName } from '../../lambda/contract/naming';
 import type {
   DataDomain,
@@ -185,6 +186,7 @@ export class ProgressiveRollout extends Construct {
       logGroup: guardLogs,
       entry: path.join(LAMBDA_ROOT, 'rollout-guard', 'index.ts'),
       description: 'Custom::RolloutGuard: one rollout step and one replica region per deploy',
+      environment: toEnvironment('rollout guard', {}),
     });
 
     this.guard = new CustomResource(this, 'Guard', {

@@ -7,11 +7,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { toEnvironment } from '../../lambda/contract/environment';
 import {
   IDEMPOTENCY_PARTITION_PREFIX,
   apiTokenSecretName,
   CONTROL_PARTITION,
-  METRICS_NAMESPACE,
 } from '../../lambda/contract/naming';
 import { API_DEFAULTS, HEALTH_CHECK_DEFAULTS } from '../config/defaults';
 import { ApiAuthorizer, type ApiJwtAuthorization } from './api-authorizer';
@@ -175,17 +175,16 @@ export class RegionalApi extends Construct {
       roleDescription:
         'Regional API function: its own logs, the table replicas and the session key',
       logs: props.logs,
-      environment: {
-        TABLE_NAME: props.tableName,
-        APP_REGIONS: props.regions.join(','),
-        PRIMARY_REGION: props.primaryRegion,
-        APP_NAME: props.appName,
-        PUBLIC_NAME: props.publicName,
-        SESSION_KEY_SECRET_ID: props.sessionKeySecretName,
-        FENCING: props.fencing ?? 'transaction',
-        POWERTOOLS_SERVICE_NAME: props.appName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
+      // WRITE_POLICY is added by the region stack
+      environment: toEnvironment('api', {
+        tableName: props.tableName,
+        regions: props.regions,
+        primaryRegion: props.primaryRegion,
+        appName: props.appName,
+        publicName: props.publicName,
+        sessionKeySecretId: props.sessionKeySecretName,
+        fencing: props.fencing ?? 'transaction',
+      }),
     });
     this.function = fn;
 

@@ -4,8 +4,9 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { CONTROL_PARTITION, METRICS_NAMESPACE } from '../../lambda/contract/naming';
-import { FUNCTION_DEFAULTS } from '../config/defaults';
+import { toEnvironment } from '../../lambda/contract/environment';
+import { CONTROL_PARTITION } from '../../lambda/contract/naming';
+import { FUNCTION_DEFAULTS, OBSERVABILITY_DEFAULTS } from '../config/defaults';
 import { appFunction, replicaArns } from './app-function';
 import { OPEN_CASES_INDEX } from './global-table';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
@@ -68,16 +69,14 @@ export class ReplicationHeartbeat extends Construct {
         'Replication heartbeat and divergence probe: its logs, control items, replica reads',
       logs: props.logs,
       overrides: { memorySize: FUNCTION_DEFAULTS.smallMemoryMb, timeout: Duration.seconds(30) },
-      environment: {
-        TABLE_NAME: props.tableName,
-        APP_NAME: props.appName,
-        APP_REGIONS: props.regions.join(','),
-        DIVERGENCE_GRACE_MS: String(
-          (props.divergenceGrace ?? Duration.minutes(5)).toMilliseconds(),
-        ),
-        POWERTOOLS_SERVICE_NAME: props.appName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
+      environment: toEnvironment('heartbeat', {
+        tableName: props.tableName,
+        appName: props.appName,
+        regions: props.regions,
+        graceMs: (
+          props.divergenceGrace ?? Duration.seconds(OBSERVABILITY_DEFAULTS.divergenceGraceSeconds)
+        ).toMilliseconds(),
+      }),
     });
     this.function = fn;
     const localTable = replicaArns(this, Stack.of(this).region, props.tableName).table;

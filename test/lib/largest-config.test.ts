@@ -1,7 +1,8 @@
 import { Aspects, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { makeHealthHandler, readHealthConfig } from '../../lambda/handlers/health-function';
+import { parseEnvironment } from '../../lambda/contract/environment';
+import { makeHealthHandler } from '../../lambda/handlers/health-function';
 import type { ActiveActiveStacks } from '../../lib/app';
 import { parseConfig } from '../../lib/config';
 import {
@@ -92,7 +93,7 @@ describe('the largest valid config', () => {
       }
     ).Variables;
     const handler = makeHealthHandler({
-      config: readHealthConfig({ ...environment, AWS_REGION: region }),
+      config: parseEnvironment('health', { ...environment, AWS_REGION: region }),
       probe: { readDrainFlag: async () => ({ drained: false }) },
       now: () => 0,
       logError: () => undefined,

@@ -6,7 +6,7 @@
 import { compareHlc, formatHlc, parseHlc, type HlcTimestamp } from '../hlc';
 import { canonicalJson, compareStrings, expectObject, type JsonValue } from '../json';
 import { JSON_VALUE_CODEC, type ValueCodec } from '../value-codec';
-import type { Crdt, CrdtCodec } from './crdt';
+import type { Crdt } from './crdt';
 
 /** Serialized LWW-Register: `v` value and `h` HLC string; `{}` when never written. */
 export type LWWRegisterJson = { v: JsonValue; h: string } | Record<string, never>;
@@ -87,14 +87,4 @@ export class LWWRegister<T = JsonValue> implements Crdt<LWWRegister<T>> {
       ? {}
       : { v: this.codec.serialize(this.current.value), h: formatHlc(this.current.hlc) };
   }
-}
-
-/** Codec of LWW-Register states holding values of `codec`. */
-export function lwwRegisterCodec<T>(codec: ValueCodec<T>): CrdtCodec<LWWRegister<T>> {
-  return {
-    name: `lww-register<${codec.name}>`,
-    empty: () => LWWRegister.empty(codec),
-    deserialize: (json) => LWWRegister.deserialize(json, codec),
-    slotOf: (state) => state.slotOf(),
-  };
 }

@@ -16,7 +16,7 @@ export type Cart = ReadonlyMap<string, PNCounter>;
 const SKU = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** Most units of one line a cart accepts. */
-export const MAX_LINE_QUANTITY = 10_000;
+const MAX_LINE_QUANTITY = 10_000;
 
 /** A cart with no lines. */
 export function emptyCart(): Cart {

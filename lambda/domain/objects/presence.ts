@@ -6,7 +6,7 @@ import { describeValue, expectNonEmptyString, expectObject, type JsonObject } fr
 import type { ValueCodec } from '../value-codec';
 
 /** Statuses a client can report. */
-export const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const;
+const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const;
 export type PresenceStatus = (typeof PRESENCE_STATUSES)[number];
 
 /** A user's presence. */

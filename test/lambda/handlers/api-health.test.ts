@@ -1,7 +1,7 @@
+import { EnvironmentError, parseEnvironment } from '../../../lambda/contract/environment';
 import { buildWritePolicy, serializeWritePolicy } from '../../../lambda/domain/write-policy';
 import { makeHandler, type ApiDeps } from '../../../lambda/handlers/api';
 import type { HttpEvent } from '../../../lambda/handlers/http';
-import { readRuntimeConfig, RuntimeConfigError } from '../../../lambda/handlers/runtime-config';
 import { productionApiDeps } from '../../../lambda/handlers/wiring';
 
 const config = { region: 'eu-west-1' };
@@ -78,14 +78,17 @@ describe('API errors outside the routes', () => {
 
 describe('runtime config', () => {
   test('names a missing variable', () => {
-    expect(() => readRuntimeConfig({ AWS_REGION: 'eu-west-1' })).toThrow(
-      new RuntimeConfigError('environment variable APP_REGIONS is missing; redeploy the stack'),
+    expect(() => parseEnvironment('api', { AWS_REGION: 'eu-west-1' })).toThrow(
+      new EnvironmentError(
+        'APP_REGIONS',
+        'environment variable APP_REGIONS is missing; redeploy the stack',
+      ),
     );
   });
 
   test('rejects a primary outside the regions', () => {
     expect(() =>
-      readRuntimeConfig({
+      parseEnvironment('api', {
         AWS_REGION: 'eu-west-1',
         TABLE_NAME: 't',
         APP_REGIONS: 'eu-west-1,us-east-1',
@@ -96,13 +99,13 @@ describe('runtime config', () => {
     );
   });
 
+  // the health timeout moved with the health route to the health function
   test('bounds the health timeout', () => {
     expect(() =>
-      readRuntimeConfig({
+      parseEnvironment('health', {
         AWS_REGION: 'eu-west-1',
         TABLE_NAME: 't',
-        APP_REGIONS: 'eu-west-1,us-east-1',
-        PRIMARY_REGION: 'eu-west-1',
+        HEALTH_PATH: '/health',
         HEALTH_TIMEOUT_MS: '0',
       }),
     ).toThrow('HEALTH_TIMEOUT_MS must be an integer 50-10000, got "0"');
@@ -123,17 +126,17 @@ describe('production wiring', () => {
         buildWritePolicy({ region: 'eu-west-1', primaryRegion: 'us-east-1', phase: 'read-local' }),
       ),
     };
-    expect(readRuntimeConfig(env)).toMatchObject({
+    expect(parseEnvironment('api', env)).toMatchObject({
       fencing: 'transaction',
       publicName: 'api.example.com',
     });
-    expect(readRuntimeConfig({ ...env, FENCING: 'read-then-write' }).fencing).toBe(
+    expect(parseEnvironment('api', { ...env, FENCING: 'read-then-write' }).fencing).toBe(
       'read-then-write',
     );
-    expect(() => readRuntimeConfig({ ...env, FENCING: 'yolo' })).toThrow(
+    expect(() => parseEnvironment('api', { ...env, FENCING: 'yolo' })).toThrow(
       'FENCING must be transaction or read-then-write, got "yolo"; redeploy the stack',
     );
-    expect(() => readRuntimeConfig({ ...env, AWS_REGION: 'ap-southeast-2' })).toThrow(
+    expect(() => parseEnvironment('api', { ...env, AWS_REGION: 'ap-southeast-2' })).toThrow(
       /WRITE_POLICY was built for eu-west-1 .* but this function runs in ap-southeast-2/,
     );
     // the wiring builds every dependency without touching AWS

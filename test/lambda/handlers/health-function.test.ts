@@ -1,11 +1,10 @@
+import { EnvironmentError, parseEnvironment } from '../../../lambda/contract/environment';
 import type { HealthProbe } from '../../../lambda/handlers/health';
 import {
   makeHealthHandler,
-  readHealthConfig,
   type HealthFunctionDeps,
 } from '../../../lambda/handlers/health-function';
 import type { HttpEvent } from '../../../lambda/handlers/http';
-import { RuntimeConfigError } from '../../../lambda/handlers/runtime-config';
 
 function event(method: string, rawPath: string): HttpEvent {
   return {
@@ -106,7 +105,7 @@ describe('health function environment', () => {
   const env = { AWS_REGION: 'eu-west-1', TABLE_NAME: 't', HEALTH_PATH: '/healthz' };
 
   test('reads the path, table and timeout', () => {
-    expect(readHealthConfig({ ...env, HEALTH_TIMEOUT_MS: '500' })).toEqual({
+    expect(parseEnvironment('health', { ...env, HEALTH_TIMEOUT_MS: '500' })).toEqual({
       region: 'eu-west-1',
       tableName: 't',
       healthPath: '/healthz',
@@ -115,10 +114,13 @@ describe('health function environment', () => {
   });
 
   test('names a missing path and a bad timeout', () => {
-    expect(() => readHealthConfig({ AWS_REGION: 'eu-west-1', TABLE_NAME: 't' })).toThrow(
-      new RuntimeConfigError('environment variable HEALTH_PATH is missing; redeploy the stack'),
+    expect(() => parseEnvironment('health', { AWS_REGION: 'eu-west-1', TABLE_NAME: 't' })).toThrow(
+      new EnvironmentError(
+        'HEALTH_PATH',
+        'environment variable HEALTH_PATH is missing; redeploy the stack',
+      ),
     );
-    expect(() => readHealthConfig({ ...env, HEALTH_TIMEOUT_MS: '0' })).toThrow(
+    expect(() => parseEnvironment('health', { ...env, HEALTH_TIMEOUT_MS: '0' })).toThrow(
       'HEALTH_TIMEOUT_MS must be an integer 50-10000, got "0"',
     );
   });

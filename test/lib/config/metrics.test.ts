@@ -35,7 +35,7 @@ describe('the metric catalog', () => {
   const catalogNames = Object.entries(APP_METRICS).map(([key, metric]) => [key, metric.name]);
 
   test('every metric name an emitter spells out is in the catalog', () => {
-    const known = new Set(Object.values(APP_METRICS).map((metric) => metric.name));
+    const known = new Set<string>(Object.values(APP_METRICS).map((metric) => metric.name));
     expect(literalNames.filter((name) => !known.has(name!))).toEqual([]);
   });
 
