@@ -33,9 +33,12 @@ export function conflict(
   return new AppError(409, code, message, details, { 'retry-after': '1' });
 }
 
-/** 404 for a missing object or case. */
-export function notFound(message: string): AppError {
-  return new AppError(404, 'not_found', message);
+/**
+ * 404 for a missing object or case. A read's "no such object" is an answer at its consistency
+ * level, so it carries the same served headers as a 200 (who served it, how fresh it is).
+ */
+export function notFound(message: string, headers: Record<string, string> = {}): AppError {
+  return new AppError(404, 'not_found', message, {}, headers);
 }
 
 /** 422 for a request that is well-formed but cannot be applied to the current state. */

@@ -22,6 +22,7 @@ import {
   objectKey,
   objectRead,
   readResponse,
+  servedHeaders,
   writeResponse,
   type Route,
   route,
@@ -44,7 +45,8 @@ export const profileRoutes: Route[] = [
     async ({ service, options }, key) => {
       const result = await service.readVersioned<Profile>(key, options);
       const body = versionedBody(result.value, profileView, 'fields');
-      if (body === undefined) throw notFound(`profile ${key.objectId} does not exist`);
+      if (body === undefined)
+        throw notFound(`profile ${key.objectId} does not exist`, servedHeaders(result));
       return readResponse(result, body);
     },
   ),

@@ -28,6 +28,7 @@ import {
   objectKey,
   objectRead,
   readResponse,
+  servedHeaders,
   writeResponse,
   type Route,
   route,
@@ -131,7 +132,7 @@ export const ledgerRoutes: Route[] = [
       const accountKey = key;
       const result = await service.readVersioned<LedgerAccount>(accountKey, options);
       if (result.value.kind === 'missing') {
-        throw notFound(`account ${accountKey.objectId} does not exist`);
+        throw notFound(`account ${accountKey.objectId} does not exist`, servedHeaders(result));
       }
       const openCases = (await service.casesOf(accountKey)).map(caseView);
       if (result.value.kind === 'conflict') {

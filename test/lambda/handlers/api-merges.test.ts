@@ -98,5 +98,20 @@ describe('profiles and carts (domain merges)', () => {
     expect(read.body).toEqual({
       error: { code: 'not_found', message: 'profile nope does not exist' },
     });
+    // "no such object" is an answer at a consistency level: it says who served it, as a 200 does
+    expect(read.headers).toMatchObject({
+      'x-served-region': US,
+      'x-home-region': US,
+      'x-consistency': 'local',
+    });
+    const strong = await api.call(EU, 'GET', '/v1/tenants/t1/accounts/nope', {
+      headers: { consistency: 'strong' },
+    });
+    expect(strong.status).toBe(404);
+    expect(strong.headers).toMatchObject({
+      'x-served-region': US,
+      'x-consistency': 'strong',
+      'x-staleness-ms': '0',
+    });
   });
 });
