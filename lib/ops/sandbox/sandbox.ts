@@ -11,8 +11,11 @@ import type { Server } from 'node:http';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { keyringFromSecret } from '../../../lambda/adapters/session-keyring';
-import { mintApiToken, MAX_TOKEN_TTL_SECONDS } from '../../../lambda/authorizer/api-token';
+import {
+  keyringFromSecret,
+  MAX_TOKEN_TTL_SECONDS,
+  mintApiToken,
+} from '../../../lambda/contract/api-token';
 import { loadConfigFromCdkJson } from '../../config/load';
 import type { AppConfig } from '../../config/schema';
 import { readBlueprint, type Blueprint } from './blueprint';
