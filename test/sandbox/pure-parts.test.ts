@@ -1,5 +1,4 @@
 import { clockArgument } from '../../lib/ops/cli/sandbox-commands';
-import { scheduleRateMs } from '../../lib/ops/sandbox/deployment';
 import { passesFilters } from '../../lib/ops/sandbox/event-filter';
 import { checkIsHealthy, recordResult, statusTextOf } from '../../lib/ops/sandbox/health-checks';
 import { resolveValue, type ResolveContext } from '../../lib/ops/sandbox/intrinsics';
@@ -7,6 +6,7 @@ import { MetricStore, statistic } from '../../lib/ops/sandbox/metric-store';
 import { buildEvent, selectRoute, toResponse } from '../../lib/ops/sandbox/region/apigw';
 import type { RouteSpec } from '../../lib/ops/sandbox/region/protocol';
 import { credentialScopeOf, withAccessKey } from '../../lib/ops/sandbox/sigv4';
+import { scheduleRateMs } from '../../lib/ops/sandbox/templates/region-stack';
 
 const route = (routeKey: string, fn: RouteSpec['function'] = 'api'): RouteSpec => {
   const [method = 'ANY', path = '$default'] = routeKey.split(' ');

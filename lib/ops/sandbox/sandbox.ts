@@ -21,7 +21,7 @@ import type { AppConfig } from '../../config/schema';
 import { readBlueprint, type Blueprint } from './blueprint';
 import { buildBlueprint } from './build';
 import { SandboxControls, type SandboxStatus } from './controls';
-import { deploymentOf, normalizeName, type SandboxDeployment } from './deployment';
+import { normalizeName, type SandboxDeployment } from './deployment';
 import { startDnsServer, type DnsServer } from './dns-server';
 import { startDynamoLocal } from './dynamo-local';
 import { startEndpoint } from './endpoint/server';
@@ -38,6 +38,7 @@ import { RegionHost } from './region-hosts';
 import { SandboxReplication } from './replication';
 import { answerQuery, type DnsAnswerResult } from './route53-answers';
 import { StreamMapping } from './stream-mapping';
+import { deploymentOf } from './templates/read-deployment';
 
 /** A second `up` while one runs. */
 export class SandboxRunningError extends Error {
