@@ -4,6 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RegionSpec } from './deployment';
+import type { DevelopmentToken } from './dev-token';
 import { clientSubnetOf } from './geo';
 
 /** One region's API. */
@@ -39,6 +41,49 @@ export interface Endpoints {
 /** The file's name inside the sandbox directory. */
 export const ENDPOINTS_FILE = 'endpoints.json';
 
+/** The file's content for a sandbox that has just come up (written by this process, its hub). */
+export function endpointsOf(options: {
+  readonly scale: number;
+  readonly startedAt: Date;
+  readonly awsEndpoint: string;
+  readonly dnsPort: number;
+  readonly dynamoEndpoint: string;
+  readonly publicName: string;
+  readonly hostedZoneId: string;
+  readonly token: DevelopmentToken;
+  readonly regions: readonly {
+    readonly spec: Pick<RegionSpec, 'region' | 'domainNames' | 'healthPath'>;
+    readonly port: number;
+    readonly address: string;
+  }[];
+}): Endpoints {
+  return {
+    version: 1,
+    hubPid: process.pid,
+    startedAt: options.startedAt.toISOString(),
+    scale: options.scale,
+    awsEndpoint: options.awsEndpoint,
+    dns: { host: '127.0.0.1', port: options.dnsPort },
+    dynamodbLocal: options.dynamoEndpoint,
+    publicName: options.publicName,
+    hostedZoneId: options.hostedZoneId,
+    token: options.token.token,
+    tokenExpiresAt: options.token.expiresAt.toISOString(),
+    regions: Object.fromEntries(
+      options.regions.map(({ spec, port, address }) => [
+        spec.region,
+        {
+          url: `http://127.0.0.1:${port}`,
+          address,
+          names: spec.domainNames,
+          healthPath: spec.healthPath,
+        },
+      ]),
+    ),
+  };
+}
+
+/** Write the file (the hub, once everything serves). */
 export function writeEndpoints(dir: string, endpoints: Endpoints): void {
   writeFileSync(join(dir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 }
