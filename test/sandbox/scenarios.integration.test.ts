@@ -1,5 +1,12 @@
 import { join } from 'node:path';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  GetHealthCheckStatusCommand,
+  Route53Client,
+  TestDNSAnswerCommand,
+} from '@aws-sdk/client-route-53';
 import { callRegion, DnsFollowingClient, type ApiAnswer } from '../../lib/ops/sandbox/client';
+import { clientSubnetOf } from '../../lib/ops/sandbox/geo';
 import {
   measureBacklogDrain,
   measureFailover,
@@ -29,6 +36,12 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
   const tenant = (name: string) => `${name}${process.pid}x${(seq += 1)}`;
   const call = (region: string, method: string, path: string, options = {}) =>
     callRegion(sandbox.endpoints, region, method, path, options);
+  /** An AWS SDK client's settings for the sandbox's AWS endpoint, as aactl --endpoint-url. */
+  const awsClientConfig = (region: string) => ({
+    region,
+    endpoint: sandbox.endpoints.awsEndpoint,
+    credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+  });
 
   beforeAll(async () => {
     sandbox = await startSandbox({
@@ -52,15 +65,51 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
     );
   });
 
-  test('every region serves, and DNS answers each vantage with its own region', async () => {
+  test('every region serves; DNS, read from the synthesized records, answers each vantage with its own region; Route 53 sees every region healthy from several checker vantages', async () => {
     for (const region of sandbox.config.regions) {
       const health = await call(region, 'GET', '/health');
       expect(health.status).toBe(200);
       expect(health.body.region).toBe(region);
     }
+    // the records are the templates' (active-active: the public name aliases the latency set)
+    const latency = sandbox.deployment.records.filter(
+      (record) => record.name === `latency.${sandbox.config.publicName}`,
+    );
+    expect(latency.map((record) => record.region).sort()).toEqual(
+      [...sandbox.config.regions].sort(),
+    );
+    expect(latency.every((record) => record.alias?.evaluateTargetHealth === true)).toBe(true);
     expect(publicAnswers(sandbox)).toEqual(
       new Map(sandbox.config.regions.map((region) => [region, [region]])),
     );
+    // the DNS server and Route 53's TestDNSAnswer give the same answer for a vantage
+    const route53 = new Route53Client(awsClientConfig('us-east-1'));
+    const viaApi = await route53.send(
+      new TestDNSAnswerCommand({
+        HostedZoneId: sandbox.endpoints.hostedZoneId,
+        RecordName: sandbox.config.publicName,
+        RecordType: 'A',
+        EDNS0ClientSubnetIP: clientSubnetOf('ap-southeast-2'),
+      }),
+    );
+    const viaDns = new DnsFollowingClient(sandbox.endpoints, 'ap-southeast-2');
+    expect(await viaDns.currentRegion()).toBe('ap-southeast-2');
+    expect(viaApi.RecordData?.map((address) => sandbox.regionOfAddress(address))).toEqual([
+      'ap-southeast-2',
+    ]);
+    // each region's health check, probed from every checker region it names
+    const vantages: Record<string, number> = {};
+    for (const check of sandbox.deployment.healthChecks) {
+      const status = await route53.send(
+        new GetHealthCheckStatusCommand({ HealthCheckId: check.id }),
+      );
+      const observations = status.HealthCheckObservations ?? [];
+      expect(new Set(observations.map((o) => o.Region))).toEqual(new Set(check.checkerRegions));
+      expect(observations.every((o) => o.StatusReport?.Status?.startsWith('Success'))).toBe(true);
+      vantages[check.tags['aa:region'] ?? check.id] = observations.length;
+    }
+    figures.checkerVantages = vantages;
+    expect(Math.min(...Object.values(vantages))).toBeGreaterThanOrEqual(3);
     expect(
       (
         await call('eu-west-1', 'GET', '/v1/tenants/x/counters/c', {
@@ -69,6 +118,68 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
       ).status,
     ).toBe(403);
   });
+
+  test("the heartbeat/divergence probe and the conflict feed run on their scaled schedules: GetMetricData on the AWS endpoint has the lag of every region pair and every region's divergence", async () => {
+    const every = Math.max(...sandbox.heartbeatEveryMs.values());
+    expect(every).toBe(Math.round(60_000 * SCALE)); // rate(1 minute), scaled
+    const cloudwatch = new CloudWatchClient(awsClientConfig('us-east-1'));
+    const service = { service: sandbox.config.appName };
+    const pairs = sandbox.config.regions.flatMap((region) =>
+      sandbox.config.regions
+        .filter((source) => source !== region)
+        .map((source) => ({ region, source })),
+    );
+    const query = (id: string, name: string, dimensions: Record<string, string>) => ({
+      Id: id,
+      MetricStat: {
+        Metric: {
+          Namespace: 'ActiveActive',
+          MetricName: name,
+          Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
+        },
+        Period: 60,
+        Stat: 'Maximum',
+      },
+    });
+    let found: Record<string, number[]> = {};
+    await waitFor(
+      async () => {
+        const result = await cloudwatch.send(
+          new GetMetricDataCommand({
+            StartTime: new Date(Date.now() - 10 * 60_000),
+            EndTime: new Date(Date.now() + 60_000),
+            MetricDataQueries: [
+              ...pairs.map(({ region, source }, index) =>
+                query(`lag${index}`, 'ReplicationLagMs', {
+                  ...service,
+                  region,
+                  sourceRegion: source,
+                }),
+              ),
+              ...sandbox.config.regions.map((region, index) =>
+                query(`div${index}`, 'DivergentEntities', { ...service, region }),
+              ),
+            ],
+          }),
+        );
+        found = Object.fromEntries(
+          (result.MetricDataResults ?? []).map((r) => [r.Id ?? '', r.Values ?? []]),
+        );
+        return Object.values(found).every((values) => values.length > 0);
+      },
+      every * 4,
+      'a lag datapoint for every region pair and a divergence datapoint for every region',
+    );
+    figures.probes = {
+      heartbeatEverySeconds: every / 1000,
+      maxReplicationLagMsByPair: Object.fromEntries(
+        pairs.map(({ region, source }, index) => [
+          `${source}->${region}`,
+          Math.max(...(found[`lag${index}`] ?? [])),
+        ]),
+      ),
+    };
+  }, 120_000);
 
   test('replication lag at a fixed write rate', async () => {
     // 5 writes a second through the API in us-east-1, each applied in the two other replicas:
@@ -323,5 +434,45 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
     expect(report.timings.detectionSeconds).toBeLessThanOrEqual(bound);
     expect(report.timings.dnsConvergenceSeconds).toBeLessThanOrEqual(bound + 1);
     expect(sandbox.regionHealthy('eu-west-1')).toBe(true);
+  }, 120_000);
+
+  test("clock: moving a region's clock moves what its handlers stamp, and past the skew bound that region alone refuses writes until it is set back", async () => {
+    const shop = tenant('clock');
+    const skewed = 'ap-southeast-2';
+    const path = `/v1/tenants/${shop}/counters/ticks`;
+    const stampOffsetMs = async (region: string) => {
+      const write = await call(region, 'POST', path, { body: { delta: 1 } });
+      expect(write.status).toBe(200);
+      return Date.parse(String(write.body.version).slice(0, 24)) - Date.now();
+    };
+    try {
+      sandbox.controls.clock(skewed, 20_000, false);
+      const ahead = await stampOffsetMs(skewed);
+      expect(ahead).toBeGreaterThan(15_000);
+      expect(Math.abs(await stampOffsetMs('eu-west-1'))).toBeLessThan(5_000);
+      // 2 minutes ahead: past the 60 s bound, measured from DynamoDB's Date header
+      sandbox.controls.clock(skewed, 120_000, false);
+      let refusal: ApiAnswer | undefined;
+      await waitFor(
+        async () => {
+          const write = await call(skewed, 'POST', path, { body: { delta: 1 } });
+          if (write.status !== 200) refusal = write;
+          return refusal !== undefined;
+        },
+        30_000,
+        `${skewed} refusing writes with its clock 2 minutes ahead`,
+      );
+      expect(refusal?.status).toBe(503);
+      expect(refusal?.body).toMatchObject({ error: { code: 'clock_skew' } });
+      expect((await call('eu-west-1', 'POST', path, { body: { delta: 1 } })).status).toBe(200);
+      figures.clock = { stampAheadMs: ahead, refusedWith: refusal?.status };
+    } finally {
+      sandbox.controls.clock(skewed, 0, false);
+    }
+    await waitFor(
+      async () => (await call(skewed, 'POST', path, { body: { delta: 1 } })).status === 200,
+      30_000,
+      `${skewed} writing again with its clock set back`,
+    );
   }, 120_000);
 });

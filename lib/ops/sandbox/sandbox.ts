@@ -238,7 +238,14 @@ async function bringUp(
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   const stop = () => {
     stopping ??= (async () => {
-      for (const step of cleanup.reverse()) await step();
+      for (const step of cleanup.reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          // whatever fails here, the processes below are still stopped
+          log(`stopping: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
       const left = await supervisor.stopAll();
       if (left.length > 0) log(`processes that would not stop: ${left.join(', ')}`);
       markStopped();
