@@ -5,6 +5,7 @@ import {
   Route53Client,
   TestDNSAnswerCommand,
 } from '@aws-sdk/client-route-53';
+import { stableJson } from '../../lambda/replication/dynamo-local';
 import { callRegion, DnsFollowingClient, type ApiAnswer } from '../../lib/ops/sandbox/client';
 import { clientSubnetOf } from '../../lib/ops/sandbox/geo';
 import {
@@ -299,7 +300,6 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
       }
       return writes;
     });
-    figures.backlog = backlog;
     expect(backlog.deliveries).toBeGreaterThan(0);
     const expectedBalance = Array.from({ length: perRegion }, (_, index) => 100 + index).reduce(
       (a, b) => a + b,
@@ -321,6 +321,21 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
         `ledger complete in ${region}`,
       );
     }
+    // every replica holds the same items of the tenant, attribute for attribute
+    const itemsOf = async (region: string) =>
+      (await sandbox.replication.replicator.scan(region))
+        .filter((item) => String(item.pk).startsWith(`T#${shop}#`))
+        .map((item) => stableJson(item))
+        .sort();
+    await waitFor(
+      async () => {
+        const [first, ...rest] = await Promise.all(sandbox.config.regions.map(itemsOf));
+        return rest.every((items) => JSON.stringify(items) === JSON.stringify(first));
+      },
+      20_000,
+      'the replicas converged',
+    );
+    figures.backlog = { ...backlog, itemsPerReplica: (await itemsOf('us-east-1')).length };
     expect(backlog.drainSeconds).toBeLessThan(20);
   }, 120_000);
 
@@ -469,8 +484,13 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
     } finally {
       sandbox.controls.clock(skewed, 0, false);
     }
+    // The region measures its clock on DynamoDB's answers, and a refused write asks DynamoDB
+    // nothing: reads (which any client makes) give it the fresh samples it needs to take writes
     await waitFor(
-      async () => (await call(skewed, 'POST', path, { body: { delta: 1 } })).status === 200,
+      async () => {
+        await call(skewed, 'GET', path);
+        return (await call(skewed, 'POST', path, { body: { delta: 1 } })).status === 200;
+      },
       30_000,
       `${skewed} writing again with its clock set back`,
     );
