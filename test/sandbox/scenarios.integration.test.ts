@@ -130,11 +130,16 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
         .filter((source) => source !== region)
         .map((source) => ({ region, source })),
     );
-    const query = (id: string, name: string, dimensions: Record<string, string>) => ({
+    const query = (
+      id: string,
+      name: string,
+      dimensions: Record<string, string>,
+      namespace = 'ActiveActive',
+    ) => ({
       Id: id,
       MetricStat: {
         Metric: {
-          Namespace: 'ActiveActive',
+          Namespace: namespace,
           MetricName: name,
           Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
         },
@@ -160,6 +165,19 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
               ...sandbox.config.regions.map((region, index) =>
                 query(`div${index}`, 'DivergentEntities', { ...service, region }),
               ),
+              // what AWS publishes: API Gateway per API (the health checkers' requests, at
+              // least) and Lambda per function (the heartbeat's invocations)
+              ...sandbox.deployment.regionSpecs.map((spec, index) =>
+                query(`api${index}`, 'Count', { ApiId: spec.apiId }, 'AWS/ApiGateway'),
+              ),
+              ...sandbox.deployment.regionSpecs.map((spec, index) =>
+                query(
+                  `lambda${index}`,
+                  'Invocations',
+                  { FunctionName: spec.functions.heartbeat?.functionName ?? '' },
+                  'AWS/Lambda',
+                ),
+              ),
             ],
           }),
         );
@@ -169,7 +187,7 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
         return Object.values(found).every((values) => values.length > 0);
       },
       every * 4,
-      'a lag datapoint for every region pair and a divergence datapoint for every region',
+      'lag for every region pair; divergence, API Gateway and Lambda metrics for every region',
     );
     figures.probes = {
       heartbeatEverySeconds: every / 1000,

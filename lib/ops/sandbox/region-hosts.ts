@@ -144,6 +144,7 @@ export class RegionHost {
       type: 'init',
       region: spec.region,
       accountId: this.settings.accountId,
+      apiId: spec.apiId,
       port: this.settings.port,
       functions,
       routes: spec.routes,
