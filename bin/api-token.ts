@@ -6,8 +6,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Command } from 'commander';
-import { loadSessionKeyring } from '../lambda/adapters/session-keyring';
-import { mintApiToken } from '../lambda/authorizer/api-token';
+import { mintApiTokenFromSecret } from '../lambda/operator/api-token';
 import { apiTokenSecretName, loadConfigFromCdkJson } from '../lib/config';
 
 const program = new Command('api-token')
@@ -22,11 +21,9 @@ const program = new Command('api-token')
   .action(async (options: { subject: string; ttl: string; region?: string; cdkJson: string }) => {
     const config = loadConfigFromCdkJson(options.cdkJson);
     const region = options.region ?? process.env.AWS_REGION ?? config.dataRegion;
-    const keyring = await loadSessionKeyring(
-      new SecretsManagerClient({ region }),
-      apiTokenSecretName(config.appName),
-    );
-    const token = mintApiToken(keyring, {
+    const token = await mintApiTokenFromSecret({
+      client: new SecretsManagerClient({ region }),
+      secretId: apiTokenSecretName(config.appName),
       issuer: config.appName,
       audience: config.publicName,
       subject: options.subject,

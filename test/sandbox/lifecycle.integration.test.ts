@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pidAlive, readState, stopPids } from '../../lib/ops/sandbox/processes';
 import { javaAvailable } from '../helpers/dynamodb-local';
@@ -18,6 +18,12 @@ const ENV = {
   npm_config_loglevel: 'silent',
 };
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function onPath(command: string): boolean {
+  return spawnSync('which', [command]).status === 0;
+}
+
 function aactl(args: readonly string[]): { code: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/aactl.ts', ...args], {
     cwd: ROOT,
@@ -28,52 +34,72 @@ function aactl(args: readonly string[]): { code: number; stdout: string; stderr:
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-(javaAvailable() ? describe : describe.skip)('npm start', () => {
-  let child: ChildProcess | undefined;
-  let output = '';
-  let upAfterMs = 0;
-  let exitCode: number | null | undefined;
-  const exited = () =>
-    new Promise<void>((resolve) => {
-      if (child === undefined || child.exitCode !== null) resolve();
-      else child.once('exit', () => resolve());
-    });
+/** `npm start` in a process group of its own (as a terminal runs it), its output collected. */
+class NpmStart {
+  readonly child: ChildProcess;
+  output = '';
+  exitCode: number | null | undefined;
+  readonly started = Date.now();
 
-  beforeAll(async () => {
-    const started = Date.now();
-    child = spawn('npm', ['start', '--', '--dir', DIR, '--port', '0', '--scale', '0.1'], {
+  constructor() {
+    this.child = spawn('npm', ['start', '--', '--dir', DIR, '--port', '0', '--scale', '0.1'], {
       cwd: ROOT,
       env: ENV,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => (exitCode = code));
-    await new Promise<void>((resolve, reject) => {
+    this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.once('exit', (code) => (this.exitCode = code));
+  }
+
+  /** Resolves with the ms from spawning npm until the ready commands are printed. */
+  up(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
       const timer = setInterval(() => {
-        if (output.includes('Ctrl-C (or aactl sandbox down')) {
+        if (this.output.includes('Ctrl-C (or aactl sandbox down')) {
           clearInterval(timer);
-          upAfterMs = Date.now() - started;
-          resolve();
-        } else if (exitCode !== undefined || Date.now() - started > 120_000) {
+          resolve(Date.now() - this.started);
+        } else if (this.exitCode !== undefined || Date.now() - this.started > 120_000) {
           clearInterval(timer);
-          reject(new Error(`npm start did not come up: ${output}`));
+          reject(new Error(`npm start did not come up: ${this.output}`));
         }
       }, 100);
     });
+  }
+
+  exited(): Promise<number | null> {
+    return new Promise((resolve) => {
+      if (this.exitCode !== undefined) resolve(this.exitCode);
+      else this.child.once('exit', (code) => resolve(code));
+    });
+  }
+}
+
+/** The hub and every process it recorded, from the state file. */
+function sandboxPids(): number[] {
+  const state = readState(join(ROOT, DIR, 'state.json'));
+  return state === undefined ? [] : [state.hubPid, ...state.processes.map((entry) => entry.pid)];
+}
+
+(javaAvailable() ? describe : describe.skip)('npm start', () => {
+  let first: NpmStart;
+  let upAfterMs = 0;
+
+  beforeAll(async () => {
+    first = new NpmStart();
+    upAfterMs = await first.up();
   }, 150_000);
 
   afterAll(async () => {
     // whatever happened above, nothing of this sandbox keeps running
-    const state = readState(join(ROOT, DIR, 'state.json'));
-    const pids = [
-      ...(state?.processes.map((entry) => entry.pid) ?? []),
-      ...(state ? [state.hubPid] : []),
-    ];
-    await stopPids(pids.filter(pidAlive), 2_000);
-    if (child?.pid !== undefined && child.exitCode === null) child.kill('SIGKILL');
+    await stopPids(sandboxPids().filter(pidAlive), 2_000);
+    for (const run of [first, second]) {
+      if (run?.child.pid !== undefined && run.exitCode === undefined) run.child.kill('SIGKILL');
+    }
     rmSync(join(ROOT, DIR), { recursive: true, force: true });
   });
+  let second: NpmStart | undefined;
 
   test('comes up in under 60 s and writes endpoints.json', () => {
     process.stderr.write(
@@ -89,16 +115,20 @@ function aactl(args: readonly string[]): { code: number; stdout: string; stderr:
   });
 
   test('every printed command runs as printed', () => {
-    const lines = output.split('\n');
-    const first = lines.findIndex((line) => line.startsWith('# the API token'));
+    const lines = first.output.split('\n');
+    const start = lines.findIndex((line) => line.startsWith('# the API token'));
     const commands = lines
       .slice(
-        first,
+        start,
         lines.findIndex((line) => line.startsWith('Ctrl-C')),
       )
       .filter((line) => line.trim() !== '' && !line.startsWith('#'))
-      // dig is for those who have it
-      .filter((line) => !line.startsWith('dig ') || spawnSync('which', ['dig']).status === 0);
+      // dig and the AWS CLI are for those who have them
+      .filter((line) => !line.startsWith('dig ') || onPath('dig'))
+      .filter(
+        (line) =>
+          !/^AWS_ACCESS_KEY_ID=\S+ AWS_SECRET_ACCESS_KEY=\S+ aws /.test(line) || onPath('aws'),
+      );
     expect(commands.length).toBeGreaterThanOrEqual(9);
     // each line as printed (a trailing `# then: ...` comment is a comment to bash too)
     const script = commands
@@ -108,17 +138,20 @@ function aactl(args: readonly string[]): { code: number; stdout: string; stderr:
       cwd: ROOT,
       env: ENV,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 240_000,
     });
     if (run.status !== 0)
       throw new Error(`printed commands failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
-    expect(run.stdout).toContain('"value":1');
+    // the read-your-writes read in the second region has the write
+    expect(run.stdout).toContain('{"value":1,');
+    expect(run.stderr).toContain('"sessionToken":"s1.');
     expect(run.stdout).toContain('"status":"ok","region":"ap-southeast-2"');
     expect(run.stdout).toContain('api.example.com from eu-west-1: NOERROR');
     expect(run.stdout).toContain('Healthy regions: 3 of 3');
     expect(run.stdout).toMatch(/Drill \S+: us-east-1 \(invert\) passed/);
     expect(run.stdout).toContain('cut from eu-west-1');
-  }, 150_000);
+    if (onPath('aws')) expect(run.stdout).toMatch(/active-active-eu-west-1-api-5xx\s+(OK|ALARM)/);
+  }, 300_000);
 
   test('a second up says one is running', () => {
     const second = aactl(['sandbox', 'up', '--dir', DIR, '--port', '0']);
@@ -127,16 +160,31 @@ function aactl(args: readonly string[]): { code: number; stdout: string; stderr:
   }, 60_000);
 
   test('sandbox down stops everything it started, by pid', async () => {
-    const state = readState(join(ROOT, DIR, 'state.json'));
-    expect(state?.ready).toBe(true);
-    const pids = [state!.hubPid, ...state!.processes.map((entry) => entry.pid)];
+    expect(readState(join(ROOT, DIR, 'state.json'))?.ready).toBe(true);
+    const pids = sandboxPids();
     expect(pids.length).toBe(5); // hub, DynamoDB Local, three regions
     const down = aactl(['sandbox', 'down', '--dir', DIR]);
     expect(down.code).toBe(0);
     expect(down.stdout).toContain('sandbox stopped');
-    await exited();
-    expect(exitCode).toBe(0);
+    expect(await first.exited()).toBe(0);
     expect(pids.filter(pidAlive)).toEqual([]);
     expect(aactl(['sandbox', 'status', '--dir', DIR]).stderr).toContain('no sandbox is running');
   }, 60_000);
+
+  test("Ctrl-C (SIGINT to the terminal's process group) stops everything, and the sandbox starts again after a stop", async () => {
+    second = new NpmStart();
+    const again = await second.up();
+    process.stderr.write(`npm start again: up after ${(again / 1000).toFixed(1)} s\n`);
+    const pids = sandboxPids();
+    expect(pids.length).toBe(5);
+    process.kill(-(second.child.pid as number), 'SIGINT');
+    // npm itself dies of the SIGINT; the hub stops what it started and says so
+    await second.exited();
+    const deadline = Date.now() + 30_000;
+    while (pids.some(pidAlive) && Date.now() < deadline) await sleep(100);
+    expect(pids.filter(pidAlive)).toEqual([]);
+    expect(second.output).toContain('sandbox stopped; nothing left running');
+    expect(existsSync(join(ROOT, DIR, 'state.json'))).toBe(false);
+    expect(existsSync(join(ROOT, DIR, 'endpoints.json'))).toBe(false);
+  }, 180_000);
 });

@@ -1,12 +1,14 @@
 import { clockArgument } from '../../lib/ops/cli/sandbox-commands';
-import { scheduleRateMs } from '../../lib/ops/sandbox/deployment';
 import { passesFilters } from '../../lib/ops/sandbox/event-filter';
 import { checkIsHealthy, recordResult, statusTextOf } from '../../lib/ops/sandbox/health-checks';
 import { resolveValue, type ResolveContext } from '../../lib/ops/sandbox/intrinsics';
 import { MetricStore, statistic } from '../../lib/ops/sandbox/metric-store';
 import { buildEvent, selectRoute, toResponse } from '../../lib/ops/sandbox/region/apigw';
 import type { RouteSpec } from '../../lib/ops/sandbox/region/protocol';
+import { checkerTimeoutOf } from '../../lib/ops/sandbox/region-health';
+import { scaledEnvironment } from '../../lib/ops/sandbox/region-hosts';
 import { credentialScopeOf, withAccessKey } from '../../lib/ops/sandbox/sigv4';
+import { scheduleRateMs } from '../../lib/ops/sandbox/templates/region-stack';
 
 const route = (routeKey: string, fn: RouteSpec['function'] = 'api'): RouteSpec => {
   const [method = 'ANY', path = '$default'] = routeKey.split(' ');
@@ -200,5 +202,22 @@ describe('small readers', () => {
         endMs: 120_000,
       }),
     ).toEqual({ timestamps: [60_000], values: [3] });
+  });
+
+  test("scaled intervals: the divergence grace period, the checkers' timeout", () => {
+    expect(
+      scaledEnvironment(
+        { DIVERGENCE_GRACE_MS: '300000', TABLE_NAME: 't', HEALTH_TIMEOUT_MS: '1000' },
+        0.1,
+      ),
+    ).toEqual({ DIVERGENCE_GRACE_MS: '30000', TABLE_NAME: 't', HEALTH_TIMEOUT_MS: '1000' });
+    expect(scaledEnvironment({ DIVERGENCE_GRACE_MS: '5000' }, 0.01).DIVERGENCE_GRACE_MS).toBe(
+      '1000',
+    );
+    // Route 53 waits 2 s for an answer; scaled down, a checker waits at most 80% of its interval,
+    // so a black-holed region is detected within interval x threshold + one interval
+    expect(checkerTimeoutOf(10_000)).toBe(2000);
+    expect(checkerTimeoutOf(1_000)).toBe(800);
+    expect(checkerTimeoutOf(100)).toBe(200);
   });
 });

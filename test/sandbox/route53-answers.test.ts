@@ -1,80 +1,15 @@
-import type { RecordSetSpec } from '../../lib/ops/sandbox/deployment';
 import { distanceKm } from '../../lib/ops/sandbox/geo';
 import { answerQuery, type AnswerContext } from '../../lib/ops/sandbox/route53-answers';
-
-/** The app's record shapes: public alias -> failover pair / latency set -> origin -> endpoint. */
-const ZONE = 'Z1';
-const endpoint = (region: string) => `d-${region}.execute-api.${region}.amazonaws.com`;
-const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
-const alias = (dnsName: string, evaluateTargetHealth = true) => ({
-  dnsName,
-  hostedZoneId: ZONE,
-  evaluateTargetHealth,
-});
-const records = (front: 'failover' | 'latency'): RecordSetSpec[] => [
-  {
-    name: 'api.example.com',
-    type: 'A',
-    hostedZoneId: ZONE,
-    alias: alias(`${front}.api.example.com`),
-  },
-  {
-    name: 'failover.api.example.com',
-    type: 'A',
-    hostedZoneId: ZONE,
-    failover: 'PRIMARY',
-    setIdentifier: 'primary',
-    healthCheckId: 'hc-us-east-1',
-    alias: alias('us-east-1.origin.api.example.com'),
-  },
-  {
-    name: 'failover.api.example.com',
-    type: 'A',
-    hostedZoneId: ZONE,
-    failover: 'SECONDARY',
-    setIdentifier: 'secondary',
-    alias: alias('standby.api.example.com'),
-  },
-  ...regions.map((region): RecordSetSpec => ({
-    name: `${region}.origin.api.example.com`,
-    type: 'A',
-    hostedZoneId: ZONE,
-    alias: alias(endpoint(region)),
-  })),
-  ...regions.map((region): RecordSetSpec => ({
-    name: 'latency.api.example.com',
-    type: 'A',
-    hostedZoneId: ZONE,
-    region,
-    setIdentifier: region,
-    healthCheckId: `hc-${region}`,
-    alias: alias(endpoint(region)),
-  })),
-  ...regions.slice(1).map((region): RecordSetSpec => ({
-    name: 'standby.api.example.com',
-    type: 'A',
-    hostedZoneId: ZONE,
-    region,
-    setIdentifier: region,
-    healthCheckId: `hc-${region}`,
-    alias: alias(endpoint(region)),
-  })),
-  {
-    name: '_aa.api.example.com',
-    type: 'TXT',
-    hostedZoneId: ZONE,
-    ttlSeconds: 60,
-    values: ['"phase=active-active"'],
-  },
-];
+import { appRecords, endpoint, REGIONS as regions } from './support/records';
 
 function context(
   front: 'failover' | 'latency',
   unhealthy: string[],
   client: string,
+  secondaryEvaluatesTargetHealth = true,
 ): AnswerContext {
   return {
-    records: records(front),
+    records: appRecords(front, { secondaryEvaluatesTargetHealth }),
     isHealthy: (id) => !unhealthy.includes(id.replace('hc-', '')),
     endpointAddresses: (name) => {
       const index = regions.findIndex((region) => name === endpoint(region));
@@ -108,6 +43,17 @@ describe('Route 53 answers from the synthesized record shapes', () => {
 
   test('evaluate-target-health: a secondary whose standby set is all unhealthy is unhealthy, and both unhealthy answers the primary', () => {
     expect(answer('failover', regions, 'eu-west-1')).toEqual(['127.1.0.1']);
+  });
+
+  test('evaluate-target-health off: the secondary alias counts healthy whatever its target, so all unhealthy answers the nearest standby (its latency set failing open)', () => {
+    const ctx = context('failover', regions, 'ap-southeast-2', false);
+    expect(answerQuery(ctx, 'api.example.com', 'A').values).toEqual(['127.1.0.3']);
+    expect(answerQuery(ctx, 'api.example.com', 'A').path).toEqual([
+      'api.example.com',
+      'failover.api.example.com secondary',
+      'standby.api.example.com ap-southeast-2',
+      endpoint('ap-southeast-2'),
+    ]);
   });
 
   test('an alias takes its target TTL; plain records keep theirs; unknown names are NXDOMAIN', () => {

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../duration';
@@ -302,6 +303,9 @@ async function sandboxUp(ctx: CommandContext, options: UpOptions & DirOption): P
       scale: options.scale,
       port: options.port,
       ...(options.lag === undefined ? {} : { lagMs: options.lag }),
+      // the hub's own lines (replication errors, dropped stream records) beside the regions' logs
+      log: (line) =>
+        appendFileSync(join(dir, 'logs', 'hub.log'), `${new Date().toISOString()} ${line}\n`),
     });
   } catch (error) {
     if (error instanceof SandboxRunningError) {
@@ -330,19 +334,20 @@ async function sandboxUp(ctx: CommandContext, options: UpOptions & DirOption): P
     );
   }
   const running = sandbox;
-  await new Promise<void>((resolve) => {
-    const unsubscribe = ctx.deps.signals(() => {
-      unsubscribe();
-      resolve();
-    });
-    // `aactl sandbox down` and the control API's `down` also end it
-    void running.stopped.then(() => {
-      unsubscribe();
-      resolve();
-    });
+  let stopping = false;
+  // Ctrl-C reaches every process of the terminal's group, and tsx relays it once more: a signal
+  // while stopping must not kill the hub before it has stopped what it started (bounded: by pid,
+  // SIGKILL after a grace period)
+  const unsubscribe = ctx.deps.signals(() => {
+    ctx.output.errLine(
+      stopping ? 'still stopping the sandbox (by pid) ...' : 'stopping the sandbox ...',
+    );
+    stopping = true;
+    void running.stop();
   });
-  ctx.output.errLine('stopping the sandbox ...');
-  await sandbox.stop();
+  // `aactl sandbox down` (SIGTERM) and the control API's `down` end it as well
+  await running.stopped;
+  unsubscribe();
   ctx.output.errLine('sandbox stopped; nothing left running');
   return ExitCode.Ok;
 }

@@ -4,6 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RegionSpec } from './deployment';
+import type { DevelopmentToken } from './dev-token';
 import { clientSubnetOf } from './geo';
 
 /** One region's API. */
@@ -39,6 +41,49 @@ export interface Endpoints {
 /** The file's name inside the sandbox directory. */
 export const ENDPOINTS_FILE = 'endpoints.json';
 
+/** The file's content for a sandbox that has just come up (written by this process, its hub). */
+export function endpointsOf(options: {
+  readonly scale: number;
+  readonly startedAt: Date;
+  readonly awsEndpoint: string;
+  readonly dnsPort: number;
+  readonly dynamoEndpoint: string;
+  readonly publicName: string;
+  readonly hostedZoneId: string;
+  readonly token: DevelopmentToken;
+  readonly regions: readonly {
+    readonly spec: Pick<RegionSpec, 'region' | 'domainNames' | 'healthPath'>;
+    readonly port: number;
+    readonly address: string;
+  }[];
+}): Endpoints {
+  return {
+    version: 1,
+    hubPid: process.pid,
+    startedAt: options.startedAt.toISOString(),
+    scale: options.scale,
+    awsEndpoint: options.awsEndpoint,
+    dns: { host: '127.0.0.1', port: options.dnsPort },
+    dynamodbLocal: options.dynamoEndpoint,
+    publicName: options.publicName,
+    hostedZoneId: options.hostedZoneId,
+    token: options.token.token,
+    tokenExpiresAt: options.token.expiresAt.toISOString(),
+    regions: Object.fromEntries(
+      options.regions.map(({ spec, port, address }) => [
+        spec.region,
+        {
+          url: `http://127.0.0.1:${port}`,
+          address,
+          names: spec.domainNames,
+          healthPath: spec.healthPath,
+        },
+      ]),
+    ),
+  };
+}
+
+/** Write the file (the hub, once everything serves). */
 export function writeEndpoints(dir: string, endpoints: Endpoints): void {
   writeFileSync(join(dir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 }
@@ -54,7 +99,7 @@ export function readEndpoints(dir: string): Endpoints | undefined {
 
 /**
  * The commands printed on start, each runnable as printed from the project root on a machine with
- * only Node.js (plus curl, and dig for those who have it).
+ * only Node.js (plus curl; dig and the AWS CLI for those who have them).
  */
 export function readyCommands(
   endpoints: Endpoints,
@@ -75,14 +120,21 @@ export function readyCommands(
   const auth = '-H "Authorization: Bearer $TOKEN"';
   lines.push('# the API token (HS256, the same key every region verifies with):');
   lines.push(`export TOKEN=$(node -p "require('./${dir}/endpoints.json').token")`);
-  lines.push('# write in one region, read it in another:');
+  lines.push(
+    '# write in one region (its answer carries a session token), then read it in another with',
+  );
+  lines.push(
+    '# consistency read-your-writes: that region answers with the write even before it replicates',
+  );
   if (first !== undefined) {
     lines.push(
-      `curl -s -X POST ${auth} -H 'content-type: application/json' -d '{"delta": 1}' ${first[1].url}/v1/tenants/acme/counters/visits`,
+      `SESSION=$(curl -s -X POST ${auth} -H 'content-type: application/json' -d '{"delta": 1}' ${first[1].url}/v1/tenants/acme/counters/visits | node -e "const a = JSON.parse(require('fs').readFileSync(0, 'utf8')); console.error(JSON.stringify(a)); console.log(a.sessionToken)")`,
     );
   }
   if (second !== undefined) {
-    lines.push(`curl -s ${auth} ${second[1].url}/v1/tenants/acme/counters/visits`);
+    lines.push(
+      `curl -s ${auth} -H 'consistency: read-your-writes' -H "x-session-token: $SESSION" ${second[1].url}/v1/tenants/acme/counters/visits`,
+    );
   }
   lines.push(`curl -s ${regions.map(([, region]) => region.url + region.healthPath).join(' ')}`);
   lines.push('# what DNS answers from a region (and the same with dig):');
@@ -91,8 +143,11 @@ export function readyCommands(
   lines.push(
     `dig @127.0.0.1 -p ${endpoints.dns.port} ${endpoints.publicName} +subnet=${clientSubnetOf(from) ?? '54.246.90.0'}/24`,
   );
-  lines.push('# on-call tools against the sandbox:');
+  lines.push('# on-call tools against the sandbox (and the AWS CLI, for those who have it):');
   lines.push(`${options.aactl} --endpoint-url ${endpoints.awsEndpoint} status`);
+  lines.push(
+    `AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox aws --endpoint-url ${endpoints.awsEndpoint} --region ${from} cloudwatch describe-alarms --query 'MetricAlarms[].[AlarmName,StateValue]' --output text`,
+  );
   lines.push(
     `${options.aactl} --endpoint-url ${endpoints.awsEndpoint} drill fail --region ${options.drillRegion ?? from} --execute --yes --hold 10s --poll 1s`,
   );

@@ -42,7 +42,7 @@ export interface BacklogFigures {
   readonly writes: number;
   /** Deliveries queued when the partition healed. */
   readonly deliveries: number;
-  /** From the heal until every delivery was applied. */
+  /** From the heal until every delivery was applied (not merely taken from the queue). */
   readonly drainSeconds: number;
 }
 
@@ -216,7 +216,7 @@ export async function measureBacklogDrain(
   const deliveries = sandbox.replication.backlog;
   const healed = Date.now();
   sandbox.controls.healAll();
-  await waitFor(() => sandbox.replication.backlog === 0, 120_000, 'the backlog drained');
+  await sandbox.replication.drain(120_000);
   return { writes, deliveries, drainSeconds: (Date.now() - healed) / 1000 };
 }
 
@@ -250,8 +250,13 @@ export interface SandboxFigures {
 export interface MeasureOptions extends SandboxOptions {
   /** Writes per second for the lag figure (DynamoDB Local applies one replicated write at a time). @default 5 */
   readonly writesPerSecond?: number;
-  /** How long to write for the lag figure (s). @default 6 */
+  /** How long to write for the lag figure (s). @default 10 */
   readonly writeSeconds?: number;
+  /**
+   * How long to write at the same rate first, unmeasured: DynamoDB Local (a JVM) and the regions'
+   * functions are cold right after start-up. @default 3
+   */
+  readonly warmupSeconds?: number;
   /** Writes per region during the partition. @default 10 */
   readonly backlogWritesPerRegion?: number;
   /** The region to isolate. @default - the primary region */
@@ -267,26 +272,49 @@ export async function measureSandbox(options: MeasureOptions = {}): Promise<Sand
   try {
     const { intervalSeconds, threshold } = healthTimings(sandbox);
     const primary = sandbox.config.primaryRegion;
+    const writesPerSecond = options.writesPerSecond ?? 5;
+    const warmupSeconds = options.warmupSeconds ?? 3;
+    if (warmupSeconds > 0) {
+      await measureReplicationLag(sandbox, {
+        from: primary,
+        writesPerSecond,
+        seconds: warmupSeconds,
+      });
+    }
     const replicationLag = await measureReplicationLag(sandbox, {
       from: primary,
-      writesPerSecond: options.writesPerSecond ?? 5,
-      seconds: options.writeSeconds ?? 6,
+      writesPerSecond,
+      seconds: options.writeSeconds ?? 10,
     });
     const perRegion = options.backlogWritesPerRegion ?? 10;
     const tenant = `backlog${randomUUID().slice(0, 8)}`;
+    // counters are written wherever they are asked in active-active; in the other phases a
+    // secondary forwards them to the primary, which a partition cuts off: write at the primary
+    const writers =
+      sandbox.config.rollout.phase === 'active-active' ? sandbox.config.regions : [primary];
     const backlog = await measureBacklogDrain(sandbox, async () => {
-      // counters are written wherever they are asked in active-active, else forwarded: write at
-      // the primary so every phase accepts them
-      for (let index = 0; index < perRegion * sandbox.config.regions.length; index += 1) {
-        await callRegion(
-          sandbox.endpoints,
-          primary,
-          'POST',
-          `/v1/tenants/${tenant}/counters/b${index}`,
-          { body: { delta: 1 } },
-        );
+      let writes = 0;
+      for (const region of writers) {
+        for (
+          let index = 0;
+          index < perRegion * (sandbox.config.regions.length / writers.length);
+          index += 1
+        ) {
+          const answer = await callRegion(
+            sandbox.endpoints,
+            region,
+            'POST',
+            `/v1/tenants/${tenant}/counters/b${index}`,
+            { body: { delta: 1 } },
+          );
+          if (answer.status >= 300)
+            throw new Error(
+              `write in ${region} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
+            );
+          writes += 1;
+        }
       }
-      return perRegion * sandbox.config.regions.length;
+      return writes;
     });
     const failover = await measureFailover(sandbox, options.failoverRegion ?? primary);
     return {

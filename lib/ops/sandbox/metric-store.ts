@@ -34,16 +34,42 @@ export interface MetricSeries {
   readonly values: number[];
 }
 
-/** How long datapoints are kept. */
-const RETENTION_MS = 6 * 3_600_000;
+/** How long datapoints are kept (CloudWatch keeps them longer; the sandbox runs for hours). */
+const RETENTION_MS = 3 * 3_600_000;
 
-/** The metric store. */
+/** One metric's datapoints with one set of dimensions, in arrival order. */
+interface Series {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  timestamps: number[];
+  values: number[];
+}
+
+/**
+ * The metric store. Datapoints are kept per series (a query names its dimensions exactly, as
+ * GetMetricData does), so a query reads one series, however many the health checkers and the
+ * API add every second.
+ */
 export class MetricStore {
-  private readonly points: Datapoint[] = [];
+  private readonly series = new Map<string, Series>();
 
   put(point: Datapoint): void {
-    this.points.push(point);
-    if (this.points.length % 1000 === 0) this.prune();
+    const key = seriesKey(point.namespace, point.name, point.dimensions);
+    let series = this.series.get(key);
+    if (series === undefined) {
+      series = {
+        namespace: point.namespace,
+        name: point.name,
+        dimensions: { ...point.dimensions },
+        timestamps: [],
+        values: [],
+      };
+      this.series.set(key, series);
+    }
+    series.timestamps.push(point.timestampMs);
+    series.values.push(point.value);
+    if (series.timestamps.length % 4096 === 0) prune(series, Date.now() - RETENTION_MS);
   }
 
   /** Every datapoint of one embedded-metric-format document. */
@@ -87,15 +113,14 @@ export class MetricStore {
   query(query: MetricQuery): MetricSeries {
     const periodMs = Math.max(1, query.periodSeconds) * 1000;
     const buckets = new Map<number, number[]>();
-    for (const point of this.points) {
-      if (point.namespace !== query.namespace || point.name !== query.name) continue;
-      if (point.timestampMs < query.startMs || point.timestampMs >= query.endMs) continue;
-      if (!sameDimensions(point.dimensions, query.dimensions)) continue;
-      const bucket = Math.floor(point.timestampMs / periodMs) * periodMs;
+    const series = this.series.get(seriesKey(query.namespace, query.name, query.dimensions));
+    series?.timestamps.forEach((timestampMs, index) => {
+      if (timestampMs < query.startMs || timestampMs >= query.endMs) return;
+      const bucket = Math.floor(timestampMs / periodMs) * periodMs;
       const values = buckets.get(bucket) ?? [];
-      values.push(point.value);
+      values.push(series.values[index] as number);
       buckets.set(bucket, values);
-    }
+    });
     const timestamps = [...buckets.keys()].sort((a, b) => b - a);
     return {
       timestamps,
@@ -105,38 +130,30 @@ export class MetricStore {
 
   /** Every distinct metric (for ListMetrics-like views and tests). */
   metrics(): { namespace: string; name: string; dimensions: Record<string, string> }[] {
-    const seen = new Map<
-      string,
-      { namespace: string; name: string; dimensions: Record<string, string> }
-    >();
-    for (const point of this.points) {
-      const key = `${point.namespace}|${point.name}|${JSON.stringify(point.dimensions)}`;
-      if (!seen.has(key)) {
-        seen.set(key, {
-          namespace: point.namespace,
-          name: point.name,
-          dimensions: { ...point.dimensions },
-        });
-      }
-    }
-    return [...seen.values()];
-  }
-
-  private prune(): void {
-    const oldest = Date.now() - RETENTION_MS;
-    let drop = 0;
-    while (drop < this.points.length && (this.points[drop] as Datapoint).timestampMs < oldest)
-      drop += 1;
-    if (drop > 0) this.points.splice(0, drop);
+    return [...this.series.values()].map((series) => ({
+      namespace: series.namespace,
+      name: series.name,
+      dimensions: { ...series.dimensions },
+    }));
   }
 }
 
-function sameDimensions(
-  a: Readonly<Record<string, string>>,
-  b: Readonly<Record<string, string>>,
-): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+function seriesKey(
+  namespace: string,
+  name: string,
+  dimensions: Readonly<Record<string, string>>,
+): string {
+  const sorted = Object.keys(dimensions)
+    .sort()
+    .map((key) => [key, dimensions[key]]);
+  return JSON.stringify([namespace, name, sorted]);
+}
+
+/** Drop a series' datapoints older than `oldestMs`. */
+function prune(series: Series, oldestMs: number): void {
+  const keep = series.timestamps.map((timestampMs) => timestampMs >= oldestMs);
+  series.timestamps = series.timestamps.filter((_, index) => keep[index]);
+  series.values = series.values.filter((_, index) => keep[index]);
 }
 
 /** One CloudWatch statistic of some values. */

@@ -11,7 +11,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { SecretSpec, SeedItem, TableSpec } from './deployment';
+import type { SandboxDeployment, SecretSpec, SeedItem, TableSpec } from './deployment';
 
 /** Create the table in one region (a table that already exists is kept). */
 export async function createTable(client: DynamoDBClient, table: TableSpec): Promise<void> {
@@ -73,4 +73,34 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 export function generateSecret(spec: Pick<SecretSpec, 'length'>): string {
   const bytes = randomBytes(spec.length);
   return [...bytes].map((byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join('');
+}
+
+/** A secret of the deployment with its generated value. */
+export interface GeneratedSecret {
+  readonly spec: SecretSpec;
+  readonly value: string;
+}
+
+/**
+ * What the data stack deploys, in every region's database: the table, then the items its custom
+ * resources put (each in its own region); and a value for every secret. Resolves with the secrets
+ * by name.
+ */
+export async function provisionData(
+  clientOf: (region: string) => DynamoDBClient | undefined,
+  deployment: Pick<SandboxDeployment, 'table' | 'seedItems' | 'secrets'>,
+): Promise<Map<string, GeneratedSecret>> {
+  await Promise.all(
+    deployment.table.regions.map(async (region) => {
+      const client = clientOf(region);
+      if (client !== undefined) await createTable(client, deployment.table);
+    }),
+  );
+  for (const seed of deployment.seedItems) {
+    const client = clientOf(seed.region);
+    if (client !== undefined) await putSeedItem(client, seed);
+  }
+  return new Map(
+    deployment.secrets.map((spec) => [spec.name, { spec, value: generateSecret(spec) }]),
+  );
 }

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RegionSpec } from './deployment';
 import type { Supervisor } from './processes';
 import type {
@@ -143,6 +144,7 @@ export class RegionHost {
       type: 'init',
       region: spec.region,
       accountId: this.settings.accountId,
+      apiId: spec.apiId,
       port: this.settings.port,
       functions,
       routes: spec.routes,
@@ -189,4 +191,73 @@ export class RegionHost {
   private send(message: HubMessage): void {
     this.child?.send(message);
   }
+}
+
+/**
+ * Function environment variables that hold intervals, scaled with the sandbox's other intervals
+ * (the divergence probe's grace period: at scale 0.1 a replica lagging 30 s, not 5 min, counts).
+ */
+export const SCALED_ENVIRONMENT: readonly string[] = ['DIVERGENCE_GRACE_MS'];
+
+/** A function environment with its intervals scaled (never below 1 s). */
+export function scaledEnvironment(
+  environment: Readonly<Record<string, string>>,
+  scale: number,
+): Record<string, string> {
+  const scaled = { ...environment };
+  for (const name of SCALED_ENVIRONMENT) {
+    const value = Number(environment[name]);
+    if (environment[name] !== undefined && Number.isFinite(value)) {
+      scaled[name] = String(Math.max(1000, Math.round(value * scale)));
+    }
+  }
+  return scaled;
+}
+
+/** What every region host of a sandbox shares. */
+export interface RegionFleetSettings {
+  readonly regionSpecs: readonly RegionSpec[];
+  readonly hostBundle: string;
+  readonly bundles: Readonly<Record<FunctionKind, string>>;
+  readonly accountId: string;
+  /** The environment of `region`'s functions besides their own (region, endpoints, keys). */
+  baseEnv(region: string): Record<string, string>;
+  readonly dynamoEndpoint: string;
+  readonly logDir: string;
+  /** Fixed ports, in region order (0 or none: a free port). */
+  readonly ports: readonly number[];
+  readonly scale: number;
+}
+
+/** One host per region (not started), their functions' intervals scaled. */
+export function createRegionHosts(
+  settings: RegionFleetSettings,
+  supervisor: Supervisor,
+  onMetrics: (region: string, documents: readonly EmfDocument[]) => void,
+): Map<string, RegionHost> {
+  return new Map(
+    settings.regionSpecs.map((spec, index) => {
+      const functions = Object.fromEntries(
+        Object.entries(spec.functions).map(([kind, fn]) => [
+          kind,
+          { ...fn, environment: scaledEnvironment(fn.environment, settings.scale) },
+        ]),
+      );
+      const host = new RegionHost(
+        {
+          spec: { ...spec, functions },
+          hostBundle: settings.hostBundle,
+          bundles: settings.bundles,
+          accountId: settings.accountId,
+          baseEnv: settings.baseEnv(spec.region),
+          dynamoEndpoint: settings.dynamoEndpoint,
+          logFile: join(settings.logDir, `${spec.region}.log`),
+          port: settings.ports[index] ?? 0,
+        },
+        supervisor,
+        onMetrics,
+      );
+      return [spec.region, host];
+    }),
+  );
 }

@@ -112,6 +112,24 @@ export class SandboxReplication {
     }
   }
 
+  /**
+   * Resolves once every queued delivery is applied: each round waits for the pump in flight (the
+   * engine runs one operation at a time) and applies what is due, until nothing is queued.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.replicator.deliverDue();
+      if (this.backlog === 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `replication did not drain within ${timeoutMs} ms: ${this.backlog} deliveries left`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50, this.options.pumpMs)));
+    }
+  }
+
   stop(): void {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);

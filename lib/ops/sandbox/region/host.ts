@@ -9,15 +9,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  Agent,
   createServer as createHttpServer,
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { forwardToDynamo } from '../dynamo-forward';
-import { credentialScopeOf } from '../sigv4';
 import {
   buildAuthorizerEvent,
   buildEvent,
@@ -27,13 +24,14 @@ import {
   type OutgoingResponse,
 } from './apigw';
 import { installOffsetClock } from './clock';
+import { listenLocal, startDynamoProxy } from './dynamo-proxy';
 import {
   importWithEnvironment,
   installFunctionEnvironments,
   runWithEnvironment,
 } from './function-env';
+import { apiGatewayMetrics, lambdaMetrics, MetricsOutbox } from './host-metrics';
 import type {
-  EmfDocument,
   FunctionKind,
   FunctionSpec,
   HostInit,
@@ -44,7 +42,10 @@ import type {
 
 const clock = installOffsetClock();
 installFunctionEnvironments();
-const emf = captureEmf();
+const metrics = new MetricsOutbox((documents) => send({ type: 'metrics', documents }));
+metrics.captureStdout();
+/** AWS's time, not the region's (AWS stamps its own metrics). */
+const awsNow = () => Date.now() - clock.offset();
 
 let init: HostInit | undefined;
 let network: NetworkState = { isolated: false, blockedRegions: [] };
@@ -91,7 +92,12 @@ async function start(message: HostInit): Promise<void> {
   init = message;
   clock.setOffset(message.clockOffsetMs);
   network = message.network;
-  const proxyPort = await startDynamoProxy(message);
+  const proxyPort = await startDynamoProxy({
+    region: message.region,
+    dynamoEndpoint: message.dynamoEndpoint,
+    namespace: message.baseEnv.AWS_ACCESS_KEY_ID ?? 'sandbox',
+    reachable: (region) => !network.isolated && !network.blockedRegions.includes(region),
+  });
   Object.assign(process.env, message.baseEnv, {
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${proxyPort}`,
   });
@@ -146,8 +152,10 @@ async function invoke(kind: FunctionKind, event: unknown): Promise<unknown> {
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
   let timer: NodeJS.Timeout | undefined;
+  const started = awsNow();
+  let failed = true;
   try {
-    return await Promise.race([
+    const result = await Promise.race([
       runWithEnvironment(functionEnv(spec), () => handler(event, context)),
       new Promise((_, reject) => {
         timer = setTimeout(
@@ -157,13 +165,15 @@ async function invoke(kind: FunctionKind, event: unknown): Promise<unknown> {
         );
       }),
     ]);
+    failed = false;
+    return result;
   } finally {
     clearTimeout(timer);
-    emf.flushSoon();
+    metrics.add(
+      lambdaMetrics(spec.functionName, { durationMs: awsNow() - started, failed }, awsNow()),
+    );
   }
 }
-
-// ---- the region's API
 
 async function startApi(message: HostInit): Promise<number> {
   const http = createHttpServer({ keepAliveTimeout: 5_000 }, (request, response) => {
@@ -185,7 +195,7 @@ async function startApi(message: HostInit): Promise<number> {
     socket.on('close', () => liveSockets.delete(socket));
     http.emit('connection', socket);
   });
-  return listen(server, message.port);
+  return listenLocal(server, message.port);
 }
 
 function hold(socket: Socket): void {
@@ -206,15 +216,39 @@ function applyNetwork(next: NetworkState): void {
   }
 }
 
+/** Answer one request as API Gateway would, and publish API Gateway's metrics for it. */
 async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const started = awsNow();
+  const answer = await respond(request);
+  write(response, answer.result, answer.requestId);
+  metrics.add(
+    apiGatewayMetrics(
+      (init as HostInit).apiId,
+      {
+        statusCode: answer.result.statusCode,
+        latencyMs: awsNow() - started,
+        ...(answer.integrationMs === undefined
+          ? {}
+          : { integrationLatencyMs: answer.integrationMs }),
+      },
+      awsNow(),
+    ),
+  );
+}
+
+async function respond(request: IncomingMessage): Promise<{
+  result: OutgoingResponse;
+  requestId?: string;
+  integrationMs?: number;
+}> {
   const body = await readBody(request);
   const current = init as HostInit;
   const matched = selectRoute(current.routes, request.method ?? 'GET', request.url ?? '/');
-  if (matched === undefined) return write(response, gatewayError(404, 'Not Found'));
+  if (matched === undefined) return { result: gatewayError(404, 'Not Found') };
   const requestId = randomUUID();
   const facts = {
     accountId: current.accountId,
-    apiId: `sandbox-${current.region}`,
+    apiId: current.apiId,
     requestId,
     nowMs: Date.now(),
   };
@@ -228,14 +262,14 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
   let authorizerContext: Record<string, unknown> | undefined;
   if (matched.route.authorized) {
     const verdict = await authorize(buildEvent(incoming, matched, facts), matched.route.routeKey);
-    if (verdict === 'unauthorized')
-      return write(response, gatewayError(401, 'Unauthorized'), requestId);
-    if (verdict === 'forbidden') return write(response, gatewayError(403, 'Forbidden'), requestId);
+    if (verdict === 'unauthorized') return { result: gatewayError(401, 'Unauthorized'), requestId };
+    if (verdict === 'forbidden') return { result: gatewayError(403, 'Forbidden'), requestId };
     if (verdict === 'error')
-      return write(response, gatewayError(500, 'Internal Server Error'), requestId);
+      return { result: gatewayError(500, 'Internal Server Error'), requestId };
     authorizerContext = verdict;
   }
   const event = buildEvent(incoming, matched, facts, authorizerContext);
+  const integrationStarted = awsNow();
   let result: OutgoingResponse;
   try {
     result = toResponse(await invoke(matched.route.function, event));
@@ -252,7 +286,7 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
       ? gatewayError(503, 'Service Unavailable')
       : gatewayError(500, 'Internal Server Error');
   }
-  write(response, result, requestId);
+  return { result, requestId, integrationMs: awsNow() - integrationStarted };
 }
 
 async function authorize(
@@ -268,8 +302,7 @@ async function authorize(
   const now = Date.now();
   if (cached !== undefined && cached.until > now)
     return cached.allowed ? cached.context : 'forbidden';
-  const region = init?.region ?? 'us-east-1';
-  const routeArn = `arn:aws:execute-api:${region}:${init?.accountId}:sandbox-${region}/$default/${routeKey.replace(' ', '')}`;
+  const routeArn = `arn:aws:execute-api:${init?.region}:${init?.accountId}:${init?.apiId}/$default/${routeKey.replace(' ', '')}`;
   let answer: unknown;
   try {
     answer = await invoke(
@@ -308,84 +341,6 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
-}
-
-// ---- DynamoDB, through a partition-aware proxy
-
-function startDynamoProxy(message: HostInit): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const server = createHttpServer((request, response) => {
-    const target = credentialScopeOf(request.headers.authorization)?.region ?? message.region;
-    const reachable =
-      target === message.region || (!network.isolated && !network.blockedRegions.includes(target));
-    if (!reachable) {
-      // across a cut link nothing answers: the SDK's own timeout ends the call
-      request.resume();
-      request.socket.setTimeout(60_000, () => request.socket.destroy());
-      return;
-    }
-    forwardToDynamo(request, response, {
-      endpoint: message.dynamoEndpoint,
-      namespace: namespaceOf(message),
-      agent,
-    });
-  });
-  return listen(server, 0);
-}
-
-function namespaceOf(message: HostInit): string {
-  return message.baseEnv.AWS_ACCESS_KEY_ID ?? 'sandbox';
-}
-
-function listen(
-  server: {
-    listen: (port: number, host: string, cb: () => void) => unknown;
-    address: () => unknown;
-    on: (event: 'error', cb: (error: Error) => void) => unknown;
-  },
-  port: number,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.on('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address() as { port: number } | null;
-      resolve(address?.port ?? port);
-    });
-  });
-}
-
-// ---- metrics: the functions' embedded metric format lines go to the hub's CloudWatch
-
-function captureEmf(): { flushSoon(): void } {
-  const pending: EmfDocument[] = [];
-  let partial = '';
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (pending.length > 0) send({ type: 'metrics', documents: pending.splice(0) });
-  };
-  const flushSoon = () => {
-    timer ??= setTimeout(flush, 200);
-  };
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
-    const text =
-      typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.includes('"_aws"')) continue;
-      try {
-        const document = JSON.parse(line) as EmfDocument;
-        if (typeof document._aws === 'object') pending.push(document);
-      } catch {
-        // not JSON: only a log line
-      }
-    }
-    if (pending.length > 0) flushSoon();
-    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
-  return { flushSoon };
 }
 
 function describe(error: unknown): string {

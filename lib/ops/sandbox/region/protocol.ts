@@ -51,6 +51,8 @@ export interface HostInit {
   readonly type: 'init';
   readonly region: string;
   readonly accountId: string;
+  /** The HTTP API's id (what its `Ref` resolves to: the `ApiId` of its metrics). */
+  readonly apiId: string;
   /** Port of the region's API on 127.0.0.1 (0: any free port). */
   readonly port: number;
   readonly functions: Readonly<Partial<Record<FunctionKind, FunctionSpec>>>;
