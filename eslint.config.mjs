@@ -49,6 +49,48 @@ export default tseslint.config(
     },
   },
   {
+    // The direction of imports (docs/architecture.md): lambda/ is the runtime and never reaches
+    // into the CDK app or the CLI; lib/ and bin/ reach lambda/ only through the contract, the
+    // operator's entries (aactl runs the runtime's own code with the operator's credentials) and
+    // the replication engine (the sandbox runs it); lambda/contract imports only the pure domain.
+    files: ['bin/**/*.ts', 'lib/**/*.ts', 'lambda/**/*.ts'],
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js', '.json'] } } },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './lambda',
+              from: ['./lib', './bin', './test', './bench'],
+              message: 'lambda/ is the runtime: it never imports the CDK app, the CLI or tests.',
+            },
+            {
+              target: ['./lib', './bin'],
+              from: './lambda',
+              except: ['./contract', './operator', './replication'],
+              message:
+                'lib/ and bin/ reach lambda/ only through lambda/contract, lambda/operator and lambda/replication: move the shared piece there.',
+            },
+            {
+              target: './lambda/contract',
+              from: './lambda',
+              except: ['./contract', './domain'],
+              message:
+                'lambda/contract is shared by every program: it imports only lambda/domain (pure, no SDK) besides itself.',
+            },
+            {
+              target: './lambda/domain',
+              from: ['./lambda/adapters', './lambda/app', './lambda/handlers', './lambda/operator'],
+              message:
+                'lambda/domain is pure: it imports neither adapters, use cases nor handlers.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['lambda/**/*.ts', 'lib/ops/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', noCdkInRuntimeCode] },
   },

@@ -3,8 +3,8 @@
  * `Authorization` header carries a valid API token. Not region-scoped: the same token passes in
  * every region, so a client of the public name never gets 403 because DNS moved it.
  */
+import { verifyApiToken } from '../contract/api-token';
 import type { SessionKeyring } from '../domain/session-token';
-import { verifyApiToken } from './api-token';
 
 /** The part of API Gateway's authorizer event the authorizer reads. */
 export interface AuthorizerEvent {

@@ -5,7 +5,7 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadSessionKeyring } from '../adapters/session-keyring';
-import { mintApiToken } from '../authorizer/api-token';
+import { mintApiToken } from '../contract/api-token';
 
 /** Mint a token signed with the key in `secretId`; who may read the secret may mint. */
 export async function mintApiTokenFromSecret(options: {

@@ -6,7 +6,7 @@ import {
   Route53Client,
   TestDNSAnswerCommand,
 } from '@aws-sdk/client-route-53';
-import { stableJson } from '../../lambda/replication/dynamo-local';
+import { stableJson } from '../../lambda/replication/dynamo-local-items';
 import { callRegion, DnsFollowingClient, type ApiAnswer } from '../../lib/ops/sandbox/client';
 import { clientSubnetOf } from '../../lib/ops/sandbox/geo';
 import {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { mintApiToken, verifyApiToken } from '../../../lambda/authorizer/api-token';
 import { makeAuthorizer, type AuthorizerDeps } from '../../../lambda/authorizer/handler';
+import { mintApiToken, verifyApiToken } from '../../../lambda/contract/api-token';
 import type { SessionKeyring } from '../../../lambda/domain/session-token';
 
 const KEY = { id: 'k1', secret: 'k'.repeat(48) };
