@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { consoleLog } from '../adapters/console-log';
+import { dynamoClientConfig } from '../adapters/dynamo-client';
 import { DynamoHealthProbe } from '../adapters/dynamo-health-probe';
 import { parseEnvironment, type HealthEnvironment } from '../contract/environment';
 import { checkHealth, type HealthProbe } from './health';
@@ -64,11 +65,13 @@ let cached: ((event: HttpEvent) => Promise<HttpResult>) | undefined;
 export const handler = async (event: HttpEvent): Promise<HttpResult> => {
   if (cached === undefined) {
     const config = parseEnvironment('health', process.env);
-    const client = new DynamoDBClient({
-      region: config.region,
-      maxAttempts: 1,
-      requestHandler: { connectionTimeout: config.timeoutMs, requestTimeout: config.timeoutMs },
-    });
+    const client = new DynamoDBClient(
+      dynamoClientConfig(config.region, {
+        maxAttempts: 1,
+        connectionTimeoutMs: config.timeoutMs,
+        requestTimeoutMs: config.timeoutMs,
+      }),
+    );
     cached = makeHealthHandler({
       config,
       probe: new DynamoHealthProbe({

@@ -15,6 +15,7 @@ import {
   ReplicaVersions,
   type ReplicaVersionReader,
 } from '../adapters/divergence-probe';
+import { dynamoClientConfig } from '../adapters/dynamo-client';
 import { powertoolsObservability } from '../adapters/observability';
 import { openCaseStats, readCriticalEntities } from '../adapters/observability-items';
 import { writeHeartbeat } from '../adapters/replication-lag';
@@ -100,11 +101,13 @@ export function productionHeartbeatDeps(
     let client = clients.get(of);
     if (client === undefined) {
       client = DynamoDBDocumentClient.from(
-        new DynamoDBClient({
-          region: of,
-          maxAttempts: 2,
-          requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-        }),
+        new DynamoDBClient(
+          dynamoClientConfig(of, {
+            maxAttempts: 2,
+            connectionTimeoutMs: 1_000,
+            requestTimeoutMs: 3_000,
+          }),
+        ),
       );
       clients.set(of, client);
     }

@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ClockMonitor } from '../adapters/clock-monitor';
+import { dynamoClientConfig } from '../adapters/dynamo-client';
 import { DynamoIdempotencyStore } from '../adapters/dynamo-idempotency';
 import { DynamoReplica } from '../adapters/dynamo-replica';
 import { powertoolsObservability } from '../adapters/observability';
@@ -26,14 +27,13 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
   const clientFor = (region: string) => {
     let client = clients.get(region);
     if (client === undefined) {
-      client = new DynamoDBClient({
-        region,
-        maxAttempts: region === config.region ? 3 : 2,
-        requestHandler: {
-          connectionTimeout: 1_000,
-          requestTimeout: region === config.region ? 3_000 : 2_000,
-        },
-      });
+      client = new DynamoDBClient(
+        dynamoClientConfig(region, {
+          maxAttempts: region === config.region ? 3 : 2,
+          connectionTimeoutMs: 1_000,
+          requestTimeoutMs: region === config.region ? 3_000 : 2_000,
+        }),
+      );
       clockMonitor.attach(client);
       clients.set(region, client);
     }
