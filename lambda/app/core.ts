@@ -87,7 +87,9 @@ export class ServiceCore {
   /**
    * A region whose own clock is off by more than the skew bound stamps nothing: its writes and
    * transfers answer 503 `clock_skew` here only, until its clock is fixed. Other regions are never
-   * blocked by it: their clocks take its stamps and move on (hybrid logical clocks).
+   * blocked by it: their clocks take its stamps and move on (hybrid logical clocks). Callers check
+   * after their first DynamoDB call: the offset is measured from DynamoDB's answers, so a region
+   * that refused before calling would never see its clock fixed.
    */
   assertOwnClock(operation: Operation): void {
     const offset = this.deps.ownClockOffsetMs?.();

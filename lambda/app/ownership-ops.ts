@@ -71,7 +71,6 @@ export async function transferHome(
   to: string,
   options: RequestOptions,
 ): Promise<WriteResult<{ home: string; epoch: number }>> {
-  core.assertOwnClock('ownership.transfer');
   if (!core.deps.regions.includes(to)) {
     throw new AppError(
       422,
@@ -81,6 +80,8 @@ export async function transferHome(
   }
   const local = core.deps.replicas(core.region);
   const { ownership } = await core.ownershipAt(tenantId, local, true);
+  // After a DynamoDB call: its answer is how this region learns its clock is fixed.
+  core.assertOwnClock('ownership.transfer');
   const operation: Operation = 'ownership.transfer';
   // Ownership operations are decided by the tenant's home in every phase (a transfer must be
   // written by the current home), so the decision uses the home-owned semantics of read-local.

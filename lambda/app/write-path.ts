@@ -36,10 +36,11 @@ export async function writeObject<T>(
   observe: (slots: readonly SlotItem[]) => T,
   apply: (slots: SlotItem[], clock: HybridLogicalClock, region: string) => SlotUpdate<T>,
 ): Promise<WriteResult<T>> {
-  core.assertOwnClock(operation);
   const operationId = options.operationId ?? randomUUID();
   const local = core.deps.replicas(core.region);
   const { ownership } = await core.ownershipAt(key.tenantId, local, true);
+  // After a DynamoDB call: its answer is how this region learns its clock is fixed.
+  core.assertOwnClock(operation);
   const context = {
     ...writeContextOf(core.deps.policy, operation),
     home: ownership.home,

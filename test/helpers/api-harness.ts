@@ -35,6 +35,8 @@ export interface RegionApiOptions {
   /** Idempotency claims in another region (the tenant's home). @default - this region's */
   readonly idempotencyIn?: (region: string) => IdempotencyStore;
   readonly now?: () => number;
+  /** What the Date header of DynamoDB's answers says of this region's clock. @default - unmonitored */
+  readonly ownClockOffsetMs?: () => number | undefined;
 }
 
 /** Everything a test inspects after calling the API. */
@@ -62,6 +64,7 @@ export function apiDeps(options: RegionApiOptions, recorded: Recorded): ApiDeps 
     keyring: TEST_KEYRING,
     now,
     regionalUrl: (region) => `https://${region}.api.example.com`,
+    ...(options.ownClockOffsetMs ? { ownClockOffsetMs: options.ownClockOffsetMs } : {}),
   });
   return {
     config: { region: options.region },
