@@ -18,9 +18,17 @@ export class ReplicaVersions {
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
     const sentAtMs = output.Item?.sentAtMs;
-    return typeof sentAtMs === 'number'
-      ? [{ key: `${key.pk}|${key.sk}`, version: sentAtMs, writtenAtMs: sentAtMs, periodic: true }]
-      : [];
+    const sinceMs = output.Item?.sinceMs;
+    if (typeof sentAtMs !== 'number') return [];
+    return [
+      {
+        key: `${key.pk}|${key.sk}`,
+        version: sentAtMs,
+        writtenAtMs: sentAtMs,
+        periodic: true,
+        ...(typeof sinceMs === 'number' ? { seriesStartMs: sinceMs } : {}),
+      },
+    ];
   }
 
   /** Every slot of an object as this replica holds it. */

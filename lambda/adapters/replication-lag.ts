@@ -4,7 +4,12 @@
  * region (written by that region only). Keys come from lambda/contract/naming.ts.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ReplicationLagSource } from '../app/service';
 import {
   CONTROL_PARTITION,
@@ -68,6 +73,17 @@ export async function writeHeartbeat(options: {
   readonly region: string;
   readonly nowMs: number;
 }): Promise<void> {
+  // The series' start travels with every heartbeat (a PutItem replaces the item), so a replica that
+  // never received one knows how long it has been missing it (the divergence probe).
+  const previous = await options.documents.send(
+    new GetCommand({
+      TableName: options.tableName,
+      Key: heartbeatKey(options.region),
+      ConsistentRead: true,
+    }),
+  );
+  const sinceMs =
+    typeof previous.Item?.sinceMs === 'number' ? previous.Item.sinceMs : options.nowMs;
   await options.documents.send(
     new PutCommand({
       TableName: options.tableName,
@@ -75,6 +91,7 @@ export async function writeHeartbeat(options: {
         ...heartbeatKey(options.region),
         writer: options.region,
         sentAtMs: options.nowMs,
+        sinceMs,
         [TTL_ATTRIBUTE]: Math.floor(options.nowMs / 1000) + CONTROL_ITEM_TTL_SECONDS,
       },
     }),

@@ -22,6 +22,11 @@ export interface ItemVersion {
    * when the local copy has not moved for longer than the grace period.
    */
   readonly periodic?: boolean;
+  /**
+   * For a periodic item: when its series began (its first write). A replica that has never held
+   * the item has been missing it since then. @default - the version's own write time
+   */
+  readonly seriesStartMs?: number;
 }
 
 /** An entity the probe checks: its items as the local and one remote replica hold them. */
@@ -44,9 +49,13 @@ export function missingPastGrace(
     const have = local.get(item.key);
     if (have !== undefined && have.version >= item.version) return false;
     // A newer version exists remotely. For a periodic item, the local copy is stuck if it has not
-    // moved for longer than the grace; for any other item, if that remote version itself is older
-    // than the grace (a fresh remote write may simply still be replicating).
-    const since = item.periodic === true ? (have?.writtenAtMs ?? 0) : item.writtenAtMs;
+    // moved for longer than the grace, and a copy never received is missing since the series
+    // began (a fresh deploy's first heartbeats are still replicating); for any other item, if that
+    // remote version itself is older than the grace (a fresh remote write may be replicating).
+    const since =
+      item.periodic === true
+        ? (have?.writtenAtMs ?? item.seriesStartMs ?? item.writtenAtMs)
+        : item.writtenAtMs;
     return nowMs - since > graceMs;
   });
 }

@@ -34,6 +34,28 @@ describe('divergence probe rules', () => {
     expect(missingPastGrace(copies, NOW, GRACE)).toEqual([]);
   });
 
+  test('a heartbeat never received is divergence only once its series is older than the grace (a fresh deploy is not)', () => {
+    const remote = (seriesStartMs?: number): ItemVersion => ({
+      key: 'hb',
+      version: NOW - 10_000,
+      writtenAtMs: NOW - 10_000,
+      periodic: true,
+      ...(seriesStartMs === undefined ? {} : { seriesStartMs }),
+    });
+    const copiesOf = (item: ItemVersion) => ({
+      entity: 'heartbeat',
+      remoteRegion: 'us-east-1',
+      local: [],
+      remote: [item],
+    });
+    // first heartbeats after a deploy: still replicating
+    expect(missingPastGrace(copiesOf(remote(NOW - 60_000)), NOW, GRACE)).toEqual([]);
+    // the series began long ago and this replica never got one: replication is stuck
+    expect(missingPastGrace(copiesOf(remote(NOW - 3_600_000)), NOW, GRACE)).toHaveLength(1);
+    // a heartbeat written before series starts were recorded: judged by its own (fresh) time
+    expect(missingPastGrace(copiesOf(remote()), NOW, GRACE)).toEqual([]);
+  });
+
   test('a heartbeat that has not moved locally for longer than the grace is divergence, although the remote one is fresh', () => {
     const heartbeat = (writtenAtMs: number): ItemVersion => ({
       key: 'hb',
