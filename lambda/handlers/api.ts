@@ -94,7 +94,7 @@ async function handle(deps: ApiDeps, event: HttpEvent): Promise<HttpResult> {
     ({ route, params } = matched);
     const consistency = consistencyOf(event);
     const whenNotOwner = whenNotOwnerOf(event);
-    idempotencyKey = route.write ? idempotencyKeyOf(event) : undefined;
+    idempotencyKey = route.entry.write ? idempotencyKeyOf(event) : undefined;
     options = {
       consistency,
       whenNotOwner,

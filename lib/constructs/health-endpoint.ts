@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { CONTROL_PARTITION } from '../../lambda/contract/naming';
+import { DEFAULT_HEALTH_PATH, routesOf } from '../../lambda/contract/routes';
 import { appFunction, replicaArns } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
@@ -71,7 +72,7 @@ export class HealthEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: HealthEndpointProps) {
     super(scope, id);
-    this.path = props.path ?? '/health';
+    this.path = props.path ?? DEFAULT_HEALTH_PATH;
     if (!/^\/[A-Za-z0-9._~\-/]*$/.test(this.path)) {
       throw new Error(
         `health path must be a URL path starting with '/', got ${JSON.stringify(this.path)}`,
@@ -111,10 +112,11 @@ export class HealthEndpoint extends Construct {
       }),
     );
 
-    const { GET, HEAD } = apigwv2.HttpMethod;
+    // the health function's entries of the contract's route table (GET and HEAD)
+    const methods = routesOf('health').map((entry) => apigwv2.HttpMethod[entry.method]);
     const routes = props.httpApi.addRoutes({
       path: this.path,
-      methods: [GET, HEAD],
+      methods,
       integration: new HttpLambdaIntegration('HealthIntegration', fn),
       authorizer: new apigwv2.HttpNoneAuthorizer(),
     });
@@ -129,7 +131,7 @@ export class HealthEndpoint extends Construct {
     props.stage.node.addDependency(...routes);
     const stage = props.stage.node.defaultChild as apigwv2.CfnStage;
     stage.routeSettings = Object.fromEntries(
-      [GET, HEAD].map((method) => [
+      methods.map((method) => [
         `${method} ${this.path}`,
         {
           ThrottlingRateLimit: HEALTH_ROUTE_THROTTLE.rateLimit,

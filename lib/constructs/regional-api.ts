@@ -13,6 +13,7 @@ import {
   CONTROL_PARTITION,
   METRICS_NAMESPACE,
 } from '../../lambda/contract/naming';
+import { routesOf } from '../../lambda/contract/routes';
 import { ApiAuthorizer, type ApiJwtAuthorization } from './api-authorizer';
 import { appFunction, replicaArns } from './app-function';
 import { HealthEndpoint } from './health-endpoint';
@@ -30,29 +31,6 @@ export interface ApiThrottle {
 }
 
 export type { ApiJwtAuthorization } from './api-authorizer';
-
-/** One API route: a path template and the methods it accepts. */
-export interface ApiRoute {
-  /** Path with `{parameters}`, e.g. `/v1/tenants/{tenant}/home`. */
-  readonly path: string;
-  /** Methods routed to the API function. */
-  readonly methods: readonly apigwv2.HttpMethod[];
-}
-
-const { GET, POST, PUT, PATCH } = apigwv2.HttpMethod;
-
-/** Every authorized route of the API (the handler routes by path; keep both in step). */
-export const API_ROUTES: readonly ApiRoute[] = [
-  { path: '/v1/tenants/{tenant}/counters/{name}', methods: [GET, POST] },
-  { path: '/v1/tenants/{tenant}/sets/{name}', methods: [GET, POST] },
-  { path: '/v1/tenants/{tenant}/profiles/{id}', methods: [GET, PUT, PATCH] },
-  { path: '/v1/tenants/{tenant}/carts/{id}', methods: [GET, POST] },
-  { path: '/v1/tenants/{tenant}/accounts/{id}', methods: [GET] },
-  { path: '/v1/tenants/{tenant}/accounts/{id}/entries', methods: [POST] },
-  { path: '/v1/reconciliation', methods: [GET] },
-  { path: '/v1/reconciliation/{case}/resolve', methods: [POST] },
-  { path: '/v1/tenants/{tenant}/home', methods: [GET, PUT] },
-];
 
 /** What the API function may read on every replica (and its indexes). */
 export const API_READ_ACTIONS = [
@@ -331,14 +309,14 @@ export class RegionalApi extends Construct {
       logs: props.logs,
     });
 
-    // One integration for every authorized route; each route gets its own invoke permission
-    // scoped to its method and path (least privilege; about 20 statements, far below the 20 KB
-    // resource-policy limit).
+    // One integration for every route of the API function (the contract's route table); each
+    // route gets its own invoke permission scoped to its method and path (least privilege; about
+    // 20 statements, far below the 20 KB resource-policy limit).
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.function);
-    for (const route of API_ROUTES) {
+    for (const route of routesOf('api').filter((entry) => entry.authorized)) {
       this.httpApi.addRoutes({
         path: route.path,
-        methods: [...route.methods],
+        methods: [apigwv2.HttpMethod[route.method]],
         integration: apiIntegration,
       });
     }

@@ -9,15 +9,14 @@ import {
   objectRead,
   readResponse,
   writeResponse,
-  type Route,
   route,
+  type RouteHandlers,
 } from './route';
 
-// ---------------------------------------------------------------- counters and sets
-
-export const counterRoutes: Route[] = [
-  objectRead(
-    '/v1/tenants/{tenant}/counters/{name}',
+export const crdtHandlers: RouteHandlers<
+  'readCounter' | 'incrementCounter' | 'readSet' | 'changeSet'
+> = {
+  readCounter: objectRead(
     'pn-counter',
     'name',
     'counter name',
@@ -31,10 +30,7 @@ export const counterRoutes: Route[] = [
       return readResponse(result, { value: result.value });
     },
   ),
-  route({
-    method: 'POST',
-    path: '/v1/tenants/{tenant}/counters/{name}',
-    write: true,
+  incrementCounter: route({
     validate: ({ event, params }) => ({
       key: objectKey(params, 'pn-counter', 'name', 'counter name'),
       body: bodyOf(event, counterWrite),
@@ -51,20 +47,11 @@ export const counterRoutes: Route[] = [
       return writeResponse(metric, result, { value: result.value });
     },
   }),
-  objectRead(
-    '/v1/tenants/{tenant}/sets/{name}',
-    'or-set',
-    'name',
-    'set name',
-    async ({ service, options }, key) => {
-      const result = await service.readCrdt(key, OR_SET, (state: ORSet) => state.values(), options);
-      return readResponse(result, { elements: result.value });
-    },
-  ),
-  route({
-    method: 'POST',
-    path: '/v1/tenants/{tenant}/sets/{name}',
-    write: true,
+  readSet: objectRead('or-set', 'name', 'set name', async ({ service, options }, key) => {
+    const result = await service.readCrdt(key, OR_SET, (state: ORSet) => state.values(), options);
+    return readResponse(result, { elements: result.value });
+  }),
+  changeSet: route({
     validate: ({ event, params }) => ({
       key: objectKey(params, 'or-set', 'name', 'set name'),
       body: bodyOf(event, setWrite),
@@ -83,4 +70,4 @@ export const counterRoutes: Route[] = [
       return writeResponse(metric, result, { elements: result.value });
     },
   }),
-];
+};

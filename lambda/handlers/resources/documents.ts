@@ -23,11 +23,10 @@ import {
   objectRead,
   readResponse,
   writeResponse,
-  type Route,
   route,
+  type RouteHandler,
+  type RouteHandlers,
 } from './route';
-
-// ---------------------------------------------------------------- profiles and carts
 
 function versionedBody<T>(read: VersionedRead<T>, view: (value: T) => JsonValue, field: string) {
   if (read.kind === 'missing') return undefined;
@@ -35,27 +34,16 @@ function versionedBody<T>(read: VersionedRead<T>, view: (value: T) => JsonValue,
   return { [field]: view(read.value), siblingsMerged: read.siblings };
 }
 
-export const profileRoutes: Route[] = [
-  objectRead(
-    '/v1/tenants/{tenant}/profiles/{id}',
-    'profile',
-    'id',
-    'profile id',
-    async ({ service, options }, key) => {
-      const result = await service.readVersioned<Profile>(key, options);
-      const body = versionedBody(result.value, profileView, 'fields');
-      if (body === undefined) throw notFound(`profile ${key.objectId} does not exist`);
-      return readResponse(result, body);
-    },
-  ),
-];
+const readProfile = objectRead('profile', 'id', 'profile id', async ({ service, options }, key) => {
+  const result = await service.readVersioned<Profile>(key, options);
+  const body = versionedBody(result.value, profileView, 'fields');
+  if (body === undefined) throw notFound(`profile ${key.objectId} does not exist`);
+  return readResponse(result, body);
+});
 
 /** PUT replaces the document, PATCH changes fields; every field carries the write's stamp. */
-export const profileWriteRoutes: Route[] = (['PUT', 'PATCH'] as const).map((method) =>
-  route({
-    method,
-    path: '/v1/tenants/{tenant}/profiles/{id}',
-    write: true,
+function profileWrite(method: 'PUT' | 'PATCH'): RouteHandler {
+  return route({
     validate: ({ event, params }) => ({
       key: objectKey(params, 'profile', 'id', 'profile id'),
       body: bodyOf(event, method === 'PUT' ? profilePut : profilePatch),
@@ -72,28 +60,25 @@ export const profileWriteRoutes: Route[] = (['PUT', 'PATCH'] as const).map((meth
       );
       return writeResponse(metric, result, { fields: profileView(result.value) });
     },
-  }),
-);
+  });
+}
 
-export const cartRoutes: Route[] = [
-  objectRead(
-    '/v1/tenants/{tenant}/carts/{id}',
-    'cart',
-    'id',
-    'cart id',
-    async ({ service, options }, key) => {
-      const result = await service.readVersioned<Cart>(key, options);
-      const body = versionedBody(result.value, cartView, 'lines') ?? {
-        lines: {},
-        siblingsMerged: 0,
-      };
-      return readResponse(result, body);
-    },
-  ),
-  route({
-    method: 'POST',
-    path: '/v1/tenants/{tenant}/carts/{id}',
-    write: true,
+export const profileHandlers: RouteHandlers<'readProfile' | 'replaceProfile' | 'patchProfile'> = {
+  readProfile,
+  replaceProfile: profileWrite('PUT'),
+  patchProfile: profileWrite('PATCH'),
+};
+
+export const cartHandlers: RouteHandlers<'readCart' | 'changeCart'> = {
+  readCart: objectRead('cart', 'id', 'cart id', async ({ service, options }, key) => {
+    const result = await service.readVersioned<Cart>(key, options);
+    const body = versionedBody(result.value, cartView, 'lines') ?? {
+      lines: {},
+      siblingsMerged: 0,
+    };
+    return readResponse(result, body);
+  }),
+  changeCart: route({
     validate: ({ event, params }) => ({
       key: objectKey(params, 'cart', 'id', 'cart id'),
       body: bodyOf(event, cartWrite),
@@ -115,4 +100,4 @@ export const cartRoutes: Route[] = [
       return writeResponse(metric, result, { lines: cartView(result.value) });
     },
   }),
-];
+};

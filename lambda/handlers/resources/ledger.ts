@@ -29,11 +29,9 @@ import {
   objectRead,
   readResponse,
   writeResponse,
-  type Route,
   route,
+  type RouteHandlers,
 } from './route';
-
-// ---------------------------------------------------------------- ledger and reconciliation
 
 /** Opaque reference of a case in URLs: base64url of `[tenant, type, objectId, caseId]`. */
 export function encodeCaseRef(ref: CaseRef): string {
@@ -121,9 +119,10 @@ function accountView(account: LedgerAccount): Record<string, JsonValue> {
   };
 }
 
-export const ledgerRoutes: Route[] = [
-  objectRead(
-    '/v1/tenants/{tenant}/accounts/{id}',
+export const ledgerHandlers: RouteHandlers<
+  'readAccount' | 'appendLedgerEntry' | 'listReconciliationCases' | 'resolveReconciliationCase'
+> = {
+  readAccount: objectRead(
     'ledger-account',
     'id',
     'account id',
@@ -153,10 +152,7 @@ export const ledgerRoutes: Route[] = [
       });
     },
   ),
-  route({
-    method: 'POST',
-    path: '/v1/tenants/{tenant}/accounts/{id}/entries',
-    write: true,
+  appendLedgerEntry: route({
     validate: ({ event, params }) => ({
       key: objectKey(params, 'ledger-account', 'id', 'account id'),
       body: bodyOf(event, ledgerEntry),
@@ -192,10 +188,7 @@ export const ledgerRoutes: Route[] = [
       return writeResponse(metric, result, accountView(result.value), 201);
     },
   }),
-  route({
-    method: 'GET',
-    path: '/v1/reconciliation',
-    write: false,
+  listReconciliationCases: route({
     validate: ({ event }) => {
       noBody(event);
       onlyQuery(event, ['limit', 'cursor']);
@@ -218,10 +211,7 @@ export const ledgerRoutes: Route[] = [
       );
     },
   }),
-  route({
-    method: 'POST',
-    path: '/v1/reconciliation/{case}/resolve',
-    write: true,
+  resolveReconciliationCase: route({
     validate: ({ event, params }) => ({
       ref: decodeCaseRef(params.case),
       body: bodyOf(event, caseResolution),
@@ -241,7 +231,7 @@ export const ledgerRoutes: Route[] = [
       });
     },
   }),
-];
+};
 
 /** The value a person chose for a ledger case: one version as is, or a merged balance. */
 function chooseResolution(

@@ -7,6 +7,7 @@ import type {
   Served,
   WriteResult,
 } from '../../app/service';
+import type { ApiRouteEntry, ApiRouteId } from '../../contract/routes';
 import { type DataType } from '../../domain/catalog';
 import type { JsonValue } from '../../domain/json';
 import type { VersionedDataType } from '../../domain/merge-registry';
@@ -25,13 +26,11 @@ export interface RouteInput {
   readonly metric: MetricSink;
 }
 
-/** One route, typed by what its validation produces (`V`), which its handler receives. */
+/**
+ * The handler of one route of the contract's table, typed by what its validation produces (`V`),
+ * which its `handle` receives. Method, path and whether it writes come from the table entry.
+ */
 export interface RouteSpec<V> {
-  readonly method: string;
-  /** Path template, e.g. `/v1/tenants/{tenant}/counters/{name}`. */
-  readonly path: string;
-  /** Whether the route writes (idempotency keys apply; a body is expected). */
-  readonly write: boolean;
   /** Validates everything the route reads from the request, before any I/O. */
   readonly validate: (input: Omit<RouteInput, 'service' | 'metric'>) => V;
   readonly handle: (input: RouteInput, validated: V) => Promise<HttpResult>;
@@ -42,12 +41,22 @@ export interface RouteSpec<V> {
   readonly implicitIdempotencyKey?: (validated: V) => string | undefined;
 }
 
-/** A route as the router holds it: whatever `validate` returned goes back to its `handle`. */
-export type Route = RouteSpec<unknown>;
+/** A handler as the router holds it: whatever `validate` returned goes back to its `handle`. */
+export type RouteHandler = RouteSpec<unknown>;
 
-/** Declares a route; the router only ever passes a route's own validation result to its handler. */
-export function route<V>(spec: RouteSpec<V>): Route {
-  return spec as unknown as Route;
+/** The handlers of some of the API function's routes, by route id. */
+export type RouteHandlers<K extends ApiRouteId<'api'> = ApiRouteId<'api'>> = {
+  readonly [Id in K]: RouteHandler;
+};
+
+/** A handler bound to its entry of the route table: what the router matches requests against. */
+export interface Route extends RouteHandler {
+  readonly entry: ApiRouteEntry;
+}
+
+/** Declares a handler; the router only ever passes a route's own validation result to it. */
+export function route<V>(spec: RouteSpec<V>): RouteHandler {
+  return spec as unknown as RouteHandler;
 }
 
 /** Response headers saying who served the request and how fresh it is. */
@@ -116,16 +125,12 @@ export function noBody(event: HttpEvent): void {
 
 /** A GET of one object: no body, no query, the tenant and object ids checked before any read. */
 export function objectRead<T extends DataType>(
-  path: string,
   type: T,
   idParam: string,
   what: string,
   handle: (input: RouteInput, key: ObjectKey & { type: T }) => Promise<HttpResult>,
-): Route {
+): RouteHandler {
   return route({
-    method: 'GET',
-    path,
-    write: false,
     validate: ({ event, params }) => {
       noBody(event);
       onlyQuery(event, []);
