@@ -247,19 +247,26 @@ const integer = (min: number, max: number, what: string) =>
     .min(min, { error: `must be at least ${min} (${what})` })
     .max(max, { error: `must be at most ${max} (${what})` });
 
+// `.meta()` states in the OpenAPI document what a refinement checks (JSON Schema cannot run it).
 const nonZero = <T extends z.ZodNumber>(schema: T) =>
-  schema.refine((value) => value !== 0, { error: 'must not be 0' });
+  schema.refine((value) => value !== 0, { error: 'must not be 0' }).meta({ not: { const: 0 } });
 
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string().max(4096, { error: 'strings must be at most 4096 characters' }),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValue).max(100, { error: 'arrays must have at most 100 items' }),
-    z.record(z.string().max(64), jsonValue),
-  ]),
-);
+/** Any JSON value a body may hold (`jsonBodyOf` checked its numbers and depth already). */
+export const jsonValue: z.ZodType<JsonValue> = z
+  .lazy(() =>
+    z.union([
+      z.string().max(4096, { error: 'strings must be at most 4096 characters' }),
+      z.number().min(-MAX_ABS_NUMBER).max(MAX_ABS_NUMBER),
+      z.boolean(),
+      z.null(),
+      z.array(jsonValue).max(100, { error: 'arrays must have at most 100 items' }),
+      z.record(z.string().max(64), jsonValue),
+    ]),
+  )
+  .meta({
+    id: 'JsonValue',
+    description: `Any JSON value, nested at most ${MAX_JSON_DEPTH} levels deep in the body`,
+  });
 
 const fieldName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
   error: 'field names must be 1-64 letters, digits, _, - or .',
@@ -283,13 +290,16 @@ export const profilePut = z.strictObject({
   fields: z
     .record(
       fieldName,
-      jsonValue.refine((value) => value !== null, {
-        error: 'use PATCH with null to delete a field',
-      }),
+      jsonValue
+        .refine((value) => value !== null, {
+          error: 'use PATCH with null to delete a field',
+        })
+        .meta({ not: { type: 'null' } }),
     )
     .refine((fields) => Object.keys(fields).length <= 100, {
       error: 'must have at most 100 fields',
-    }),
+    })
+    .meta({ maxProperties: 100, description: 'The whole profile: every field, none null' }),
 });
 
 export const profilePatch = z.strictObject({
@@ -300,6 +310,11 @@ export const profilePatch = z.strictObject({
     })
     .refine((fields) => Object.keys(fields).length <= 100, {
       error: 'must have at most 100 fields',
+    })
+    .meta({
+      minProperties: 1,
+      maxProperties: 100,
+      description: 'The fields to change; null deletes a field',
     }),
 });
 

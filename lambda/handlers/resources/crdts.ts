@@ -2,6 +2,7 @@
 import { type WriteClass } from '../../domain/catalog';
 import { OR_SET, type ORSet } from '../../domain/crdt/or-set';
 import { PN_COUNTER, type PNCounter } from '../../domain/crdt/pn-counter';
+import { counterRead, counterWritten, setRead, setWritten } from '../responses';
 import { counterWrite, setWrite } from '../validation';
 import {
   bodyOf,
@@ -27,7 +28,7 @@ export const crdtHandlers: RouteHandlers<
         (state: PNCounter) => state.value,
         options,
       );
-      return readResponse(result, { value: result.value });
+      return readResponse(counterRead, result, { value: result.value });
     },
   ),
   incrementCounter: route({
@@ -44,12 +45,12 @@ export const crdtHandlers: RouteHandlers<
         (state) => state.value,
         options,
       );
-      return writeResponse(metric, result, { value: result.value });
+      return writeResponse(metric, counterWritten, result, { value: result.value });
     },
   }),
   readSet: objectRead('or-set', 'name', 'set name', async ({ service, options }, key) => {
     const result = await service.readCrdt(key, OR_SET, (state: ORSet) => state.values(), options);
-    return readResponse(result, { elements: result.value });
+    return readResponse(setRead, result, { elements: result.value });
   }),
   changeSet: route({
     validate: ({ event, params }) => ({
@@ -67,7 +68,7 @@ export const crdtHandlers: RouteHandlers<
         (state) => state.values(),
         options,
       );
-      return writeResponse(metric, result, { elements: result.value });
+      return writeResponse(metric, setWritten, result, { elements: result.value });
     },
   }),
 };

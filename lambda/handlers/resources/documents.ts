@@ -1,6 +1,5 @@
 /** Profiles and carts: versioned objects merged by their domain rule. */
 import { notFound } from '../../app/errors';
-import type { JsonValue } from '../../domain/json';
 import type { VersionedRead } from '../../domain/merge-registry';
 import {
   cartView,
@@ -16,6 +15,7 @@ import {
   replaceProfile,
   type Profile,
 } from '../../domain/objects/profile';
+import { cartRead, cartWritten, profileRead, profileWritten } from '../responses';
 import { cartWrite, profilePatch, profilePut } from '../validation';
 import {
   bodyOf,
@@ -28,17 +28,21 @@ import {
   type RouteHandlers,
 } from './route';
 
-function versionedBody<T>(read: VersionedRead<T>, view: (value: T) => JsonValue, field: string) {
+/** The merged value of a read, with how many versions it merged; none when there is nothing. */
+function mergedOf<T>(read: VersionedRead<T>): { value: T; siblingsMerged: number } | undefined {
   if (read.kind === 'missing') return undefined;
   if (read.kind === 'conflict') return undefined;
-  return { [field]: view(read.value), siblingsMerged: read.siblings };
+  return { value: read.value, siblingsMerged: read.siblings };
 }
 
 const readProfile = objectRead('profile', 'id', 'profile id', async ({ service, options }, key) => {
   const result = await service.readVersioned<Profile>(key, options);
-  const body = versionedBody(result.value, profileView, 'fields');
-  if (body === undefined) throw notFound(`profile ${key.objectId} does not exist`);
-  return readResponse(result, body);
+  const merged = mergedOf(result.value);
+  if (merged === undefined) throw notFound(`profile ${key.objectId} does not exist`);
+  return readResponse(profileRead, result, {
+    fields: profileView(merged.value),
+    siblingsMerged: merged.siblingsMerged,
+  });
 });
 
 /** PUT replaces the document, PATCH changes fields; every field carries the write's stamp. */
@@ -58,7 +62,7 @@ function profileWrite(method: 'PUT' | 'PATCH'): RouteHandler {
             : patchProfile(current ?? emptyProfile(), body.fields, at),
         options,
       );
-      return writeResponse(metric, result, { fields: profileView(result.value) });
+      return writeResponse(metric, profileWritten, result, { fields: profileView(result.value) });
     },
   });
 }
@@ -72,11 +76,11 @@ export const profileHandlers: RouteHandlers<'readProfile' | 'replaceProfile' | '
 export const cartHandlers: RouteHandlers<'readCart' | 'changeCart'> = {
   readCart: objectRead('cart', 'id', 'cart id', async ({ service, options }, key) => {
     const result = await service.readVersioned<Cart>(key, options);
-    const body = versionedBody(result.value, cartView, 'lines') ?? {
-      lines: {},
-      siblingsMerged: 0,
-    };
-    return readResponse(result, body);
+    const merged = mergedOf(result.value);
+    return readResponse(cartRead, result, {
+      lines: merged === undefined ? {} : cartView(merged.value),
+      siblingsMerged: merged?.siblingsMerged ?? 0,
+    });
   }),
   changeCart: route({
     validate: ({ event, params }) => ({
@@ -97,7 +101,7 @@ export const cartHandlers: RouteHandlers<'readCart' | 'changeCart'> = {
           ),
         options,
       );
-      return writeResponse(metric, result, { lines: cartView(result.value) });
+      return writeResponse(metric, cartWritten, result, { lines: cartView(result.value) });
     },
   }),
 };

@@ -3,7 +3,6 @@ import type { z } from 'zod';
 import { AppError, notFound, unprocessable } from '../../app/errors';
 import type { CaseRecord, CaseRef } from '../../app/ports';
 import { DATA_TYPE_NAMES, type DataType } from '../../domain/catalog';
-import type { JsonValue } from '../../domain/json';
 import { MERGE_REGISTRY, type VersionedDataType } from '../../domain/merge-registry';
 import {
   applyLedgerEntry,
@@ -14,6 +13,14 @@ import {
 } from '../../domain/objects/ledger';
 import type { ReconciliationCase } from '../../domain/reconciliation';
 import { json } from '../http';
+import {
+  accountRead,
+  casePage,
+  caseResolved,
+  entryAppended,
+  type ledgerAccount,
+  type reconciliationCase,
+} from '../responses';
 import {
   caseResolution,
   checkId,
@@ -88,7 +95,7 @@ function decodeCaseRef(text: string | undefined): CaseRef & { type: VersionedDat
   return { tenantId, type: type as VersionedDataType, objectId, caseId };
 }
 
-function caseView(record: CaseRecord): Record<string, JsonValue> {
+function caseView(record: CaseRecord): z.output<typeof reconciliationCase> {
   return {
     caseRef: encodeCaseRef(record),
     caseId: record.caseId,
@@ -107,7 +114,7 @@ function caseView(record: CaseRecord): Record<string, JsonValue> {
   };
 }
 
-function accountView(account: LedgerAccount): Record<string, JsonValue> {
+function accountView(account: LedgerAccount): z.output<typeof ledgerAccount> {
   return {
     currency: account.currency,
     balance: account.balance,
@@ -134,7 +141,7 @@ export const ledgerHandlers: RouteHandlers<
       }
       const openCases = (await service.casesOf(accountKey)).map(caseView);
       if (result.value.kind === 'conflict') {
-        return readResponse(result, {
+        return readResponse(accountRead, result, {
           balance: null,
           conflicted: true,
           versions: result.value.reconciliation.siblings.map((sibling) => ({
@@ -145,7 +152,7 @@ export const ledgerHandlers: RouteHandlers<
           openCases,
         });
       }
-      return readResponse(result, {
+      return readResponse(accountRead, result, {
         ...accountView(result.value.value),
         conflicted: false,
         openCases,
@@ -185,7 +192,7 @@ export const ledgerHandlers: RouteHandlers<
         },
         options,
       );
-      return writeResponse(metric, result, accountView(result.value), 201);
+      return writeResponse(metric, entryAppended, result, accountView(result.value), 201);
     },
   }),
   listReconciliationCases: route({
@@ -204,11 +211,11 @@ export const ledgerHandlers: RouteHandlers<
     },
     handle: async ({ service }, { limit, cursor }) => {
       const page = await service.listOpenCases(limit, cursor);
-      return json(
-        200,
-        { cases: page.cases.map(caseView), nextCursor: page.cursor ?? null },
-        { 'x-served-region': service.region, 'x-consistency': 'local' },
-      );
+      const body: z.output<typeof casePage> = {
+        cases: page.cases.map(caseView),
+        nextCursor: page.cursor ?? null,
+      };
+      return json(200, body, { 'x-served-region': service.region, 'x-consistency': 'local' });
     },
   }),
   resolveReconciliationCase: route({
@@ -224,7 +231,7 @@ export const ledgerHandlers: RouteHandlers<
         options,
       );
       metric('ConflictResolutionMs', result.resolutionMs, 'Milliseconds');
-      return writeResponse(metric, result, {
+      return writeResponse(metric, caseResolved, result, {
         caseId: ref.caseId,
         status: 'resolved',
         account: accountView(result.value),

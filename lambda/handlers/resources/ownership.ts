@@ -1,4 +1,5 @@
 /** A tenant's home: read, and transferred by its current home. */
+import { homeMoved, homeRead } from '../responses';
 import { homeWrite, onlyQuery } from '../validation';
 import {
   bodyOf,
@@ -19,14 +20,14 @@ export const ownershipHandlers: RouteHandlers<'readHome' | 'transferHome'> = {
     },
     handle: async ({ service, options }, tenant) => {
       const result = await service.readHome(tenant, options);
-      return readResponse(result, result.value);
+      return readResponse(homeRead, result, result.value);
     },
   }),
   transferHome: route({
     validate: ({ event, params }) => ({ tenant: tenantOf(params), body: bodyOf(event, homeWrite) }),
     handle: async ({ service, options, metric }, { tenant, body }) => {
       const result = await service.transferHome(tenant, body.home, options);
-      return writeResponse(metric, result, result.value);
+      return writeResponse(metric, homeMoved, result, result.value);
     },
   }),
 };

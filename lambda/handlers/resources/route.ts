@@ -9,11 +9,11 @@ import type {
 } from '../../app/service';
 import type { ApiRouteEntry, ApiRouteId } from '../../contract/routes';
 import { type DataType } from '../../domain/catalog';
-import type { JsonValue } from '../../domain/json';
 import type { VersionedDataType } from '../../domain/merge-registry';
 import type { ObjectKey } from '../../domain/storage-layout';
 import type { MetricSink } from '../api-deps';
 import { json, type HttpEvent, type HttpResult } from '../http';
+import type { ServedHeaders } from '../responses';
 import { checkId, jsonBodyOf, onlyQuery, parseBody, RequestError } from '../validation';
 
 /** What a route gets. */
@@ -60,7 +60,7 @@ export function route<V>(spec: RouteSpec<V>): RouteHandler {
 }
 
 /** Response headers saying who served the request and how fresh it is. */
-export function servedHeaders(served: Served): Record<string, string> {
+export function servedHeaders(served: Served): ServedHeaders {
   return {
     'x-served-region': served.servedRegion,
     'x-home-region': served.homeRegion,
@@ -70,18 +70,26 @@ export function servedHeaders(served: Served): Record<string, string> {
   };
 }
 
-export function readResponse<T>(
-  result: ReadResult<T>,
-  body: Record<string, JsonValue | undefined>,
+/** `T` without some keys, distributed over a union (one answer schema may be a union). */
+type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A read's answer, typed by its response schema; the version read is added here. */
+export function readResponse<S extends z.ZodType<{ version: string | null }>>(
+  _schema: S,
+  result: ReadResult<unknown>,
+  body: Without<z.output<S>, 'version'>,
 ): HttpResult {
-  return json(200, { ...body, version: result.version ?? null }, servedHeaders(result));
+  return json(200, { ...body, version: result.version ?? null }, { ...servedHeaders(result) });
 }
 
-/** A write's answer; a write forwarded to the tenant's home is also counted. */
-export function writeResponse<T>(
+/** A write's answer, typed by its response schema; a write forwarded to the home is counted. */
+export function writeResponse<
+  S extends z.ZodType<{ version: string; sessionToken: string; forwarded: boolean }>,
+>(
   metric: MetricSink,
-  result: WriteResult<T>,
-  body: Record<string, JsonValue | undefined>,
+  _schema: S,
+  result: WriteResult<unknown>,
+  body: Without<z.output<S>, 'version' | 'sessionToken' | 'forwarded'>,
   status = 200,
 ): HttpResult {
   if (result.forwarded) metric('ForwardedWrites', 1, 'Count');
