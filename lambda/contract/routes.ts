@@ -37,6 +37,9 @@ export type ApiTag =
 /** The health route's path unless config names another (`healthCheck.path`). */
 export const DEFAULT_HEALTH_PATH = '/health';
 
+/** Where the API serves its own OpenAPI document (unauthenticated, cacheable). */
+export const OPENAPI_PATH = '/openapi.json';
+
 const TENANT = '/v1/tenants/{tenant}';
 
 /**
@@ -77,6 +80,7 @@ export const API_ROUTES = [
   ),
   read('readHome', `${TENANT}/home`, 'ownership', "Read a tenant's home region"),
   write('transferHome', 'PUT', `${TENANT}/home`, 'ownership', "Move a tenant's home region"),
+  publicRoute('getOpenApiDocument', 'GET', OPENAPI_PATH, 'api', 'This API as an OpenAPI document'),
   publicRoute('checkHealth', 'GET', DEFAULT_HEALTH_PATH, 'health', "The region's health"),
   publicRoute('checkHealthHead', 'HEAD', DEFAULT_HEALTH_PATH, 'health', "The region's health"),
 ] as const satisfies readonly ApiRouteEntry[];
@@ -85,6 +89,18 @@ export const API_ROUTES = [
 export type ApiRouteId<F extends RouteFunction = RouteFunction> = Extract<
   (typeof API_ROUTES)[number],
   { readonly function: F }
+>['id'];
+
+/** The id of a route of the API function that reads or writes data (it needs a token). */
+export type DataRouteId = Extract<
+  (typeof API_ROUTES)[number],
+  { readonly function: 'api'; readonly authorized: true }
+>['id'];
+
+/** The id of a public route of the API function (no token, no tenant data). */
+export type PublicRouteId = Extract<
+  (typeof API_ROUTES)[number],
+  { readonly function: 'api'; readonly authorized: false }
 >['id'];
 
 /**
@@ -143,16 +159,9 @@ function route<
   M extends ApiMethod,
   P extends string,
   F extends RouteFunction,
+  A extends boolean,
+  W extends boolean,
   T extends ApiTag,
->(
-  id: I,
-  method: M,
-  path: P,
-  target: F,
-  authorized: boolean,
-  writes: boolean,
-  tag: T,
-  summary: string,
-) {
+>(id: I, method: M, path: P, target: F, authorized: A, writes: W, tag: T, summary: string) {
   return { id, method, path, function: target, authorized, write: writes, tag, summary } as const;
 }

@@ -7,12 +7,19 @@ import { routesOf } from '../contract/routes';
 import { crdtHandlers } from './resources/crdts';
 import { cartHandlers, profileHandlers } from './resources/documents';
 import { ledgerHandlers } from './resources/ledger';
+import { documentHandlers } from './resources/openapi';
 import { ownershipHandlers } from './resources/ownership';
-import type { Route, RouteHandler, RouteHandlers } from './resources/route';
+import type { PublicRouteSpec, Route, RouteHandler, RouteHandlers } from './resources/route';
 import { RequestError } from './validation';
 
 export { encodeCaseRef, tenantOfCaseRef } from './resources/ledger';
-export type { Route, RouteHandler, RouteInput } from './resources/route';
+export type {
+  PublicRouteSpec,
+  Route,
+  RouteHandler,
+  RouteInput,
+  RouteSpec,
+} from './resources/route';
 
 /** A handler for every route of the API function, by route id (the compiler checks each has one). */
 export const ROUTE_HANDLERS: RouteHandlers = {
@@ -21,11 +28,14 @@ export const ROUTE_HANDLERS: RouteHandlers = {
   ...cartHandlers,
   ...ledgerHandlers,
   ...ownershipHandlers,
+  ...documentHandlers,
 };
 
 /** Every route the API function answers (the health route has its own function), bound. */
 export const ROUTES: readonly Route[] = routesOf('api').map((entry) => {
-  const handler = (ROUTE_HANDLERS as Readonly<Record<string, RouteHandler | undefined>>)[entry.id];
+  const handler = (
+    ROUTE_HANDLERS as Readonly<Record<string, RouteHandler | PublicRouteSpec | undefined>>
+  )[entry.id];
   if (handler === undefined) throw new Error(`route ${entry.id} has no handler`);
   return { ...handler, entry };
 });

@@ -30,10 +30,16 @@ export class RequestError extends Error {
 
 /** Ids in paths and bodies: 1-128 of letters, digits, `_`, `-`, `.`, `:`. */
 const SAFE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Tenant ids: safe ids that do not start with `__` (reserved). */
+const TENANT_ID = /^(?!__)[A-Za-z0-9_.:-]{1,128}$/;
+/** Case references in URLs: what `encodeCaseRef` produces (base64url). */
+export const CASE_REF = /^[A-Za-z0-9_-]{8,700}$/;
+/** Cursors of the reconciliation list: what the API returned (base64url). */
+export const CURSOR = /^[A-Za-z0-9_-]{1,2048}$/;
 
 /** Checks a path or body id; tenants additionally may not start with `__` (reserved). */
 export function checkId(value: string | undefined, what: string, tenant = false): string {
-  if (value === undefined || !SAFE_ID.test(value) || (tenant && value.startsWith('__'))) {
+  if (value === undefined || !(tenant ? TENANT_ID : SAFE_ID).test(value)) {
     throw new RequestError(
       400,
       'invalid_id',
@@ -368,3 +374,33 @@ export const caseResolution = z.union(
   ],
   { error: 'must be {"choose": {"region", "dot"}} or {"balance": <minor units>}' },
 );
+
+// ---------------------------------------------------------------- parameters, as documented
+
+/** The path, query and header parameters, with the patterns the readers above check. */
+export const requestParameters = {
+  path: {
+    tenant: z.string().regex(TENANT_ID).meta({ description: 'The tenant (not starting with __)' }),
+    name: z.string().regex(SAFE_ID),
+    id: z.string().regex(SAFE_ID),
+    case: z.string().regex(CASE_REF).meta({ description: 'A caseRef from GET /v1/reconciliation' }),
+  },
+  query: {
+    limit: z.int().min(1).max(100).meta({ description: 'Cases per page', default: 25 }),
+    cursor: z.string().regex(CURSOR).meta({ description: 'nextCursor of the previous page' }),
+  },
+  header: {
+    consistency: z.enum(CONSISTENCY_LEVELS).meta({
+      description: 'Consistency of the read (default local; quorum is refused with 422)',
+    }),
+    sessionToken: z.string().meta({
+      description: 'The sessionToken of your last write: needed for read-your-writes',
+    }),
+    whenNotOwner: z.enum(['forward', 'reject']).meta({
+      description: 'A write this region may not run: forward it (default) or answer 421',
+    }),
+    idempotencyKey: z.string().regex(SAFE_ID).meta({
+      description: 'One effect per key across regions while the home answers (kept 24 h)',
+    }),
+  },
+};

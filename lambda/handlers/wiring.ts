@@ -14,6 +14,7 @@ import { dynamoReplicationLag } from '../adapters/replication-lag';
 import { loadSessionKeyring } from '../adapters/session-keyring';
 import { readThenWriteSettleMs } from '../app/handoff';
 import { ActiveActiveService } from '../app/service';
+import { apiDescriptionSettingsOf } from '../contract/api-description';
 import { METRICS_NAMESPACE } from '../contract/naming';
 import { HybridLogicalClock } from '../domain/hlc';
 import type { SessionKeyring } from '../domain/session-token';
@@ -120,5 +121,6 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
     metric: (name, value, unit) =>
       metrics.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.Milliseconds, value),
     flushMetrics: () => metrics.publishStoredMetrics(),
+    apiDescription: apiDescriptionSettingsOf(env, config),
   };
 }

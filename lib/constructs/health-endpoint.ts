@@ -9,6 +9,7 @@ import { DEFAULT_HEALTH_PATH, routesOf } from '../../lambda/contract/routes';
 import { appFunction, replicaArns } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
+import { throttleRoutes } from './route-throttle';
 
 /**
  * Route throttling of the health route. Route 53 probes from up to 8 checker regions, each with
@@ -127,17 +128,11 @@ export class HealthEndpoint extends Construct {
           'Route 53 health checkers cannot sign requests or send tokens; the route reveals only status and region name, and is throttled on its own.',
       });
     }
-    // API Gateway refuses route settings for a route that does not exist yet.
-    props.stage.node.addDependency(...routes);
-    const stage = props.stage.node.defaultChild as apigwv2.CfnStage;
-    stage.routeSettings = Object.fromEntries(
-      methods.map((method) => [
-        `${method} ${this.path}`,
-        {
-          ThrottlingRateLimit: HEALTH_ROUTE_THROTTLE.rateLimit,
-          ThrottlingBurstLimit: HEALTH_ROUTE_THROTTLE.burstLimit,
-        },
-      ]),
+    throttleRoutes(
+      props.stage,
+      routes,
+      methods.map((method) => `${method} ${this.path}`),
+      HEALTH_ROUTE_THROTTLE,
     );
   }
 }

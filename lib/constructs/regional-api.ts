@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -7,19 +7,21 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { apiDescriptionEnvironment } from '../../lambda/contract/api-description';
 import {
   IDEMPOTENCY_PARTITION_PREFIX,
   apiTokenSecretName,
   CONTROL_PARTITION,
   METRICS_NAMESPACE,
 } from '../../lambda/contract/naming';
-import { routesOf } from '../../lambda/contract/routes';
+import { DEFAULT_HEALTH_PATH, routesOf } from '../../lambda/contract/routes';
 import { ApiAuthorizer, type ApiJwtAuthorization } from './api-authorizer';
 import { appFunction, replicaArns } from './app-function';
 import { HealthEndpoint } from './health-endpoint';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import { appLogGroup, type LogSettings } from './log-settings';
 import { acknowledgeWildcardResources } from './nag-acknowledgments';
+import { throttleRoutes, type RouteThrottle } from './route-throttle';
 import { grantSessionKeyRead } from './session-key';
 
 /** Stage throttling for the HTTP API. */
@@ -116,14 +118,21 @@ export interface RegionalApiProps {
 export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 1000, burstLimit: 2000 };
 
 /**
+ * Route throttling of the public routes (the OpenAPI document): it changes only with a deploy and
+ * its answers are cacheable (`max-age=300`, an ETag), so 10 requests/s (burst 20) per region
+ * serves many clients and caps what an unauthenticated flood of the API function can cost.
+ */
+export const PUBLIC_ROUTE_THROTTLE: RouteThrottle = { rateLimit: 10, burstLimit: 20 };
+
+/**
  * One region's API: a Lambda function behind an HTTP API, reachable only through two custom
  * domains (the public name and the region's own name) with one DNS-validated certificate per
  * region. The execute-api endpoint is disabled so every call goes through a name we control.
- * Every route but the health route (its own function, {@link HealthEndpoint}) needs
- * authorization. The function may read and write the local replica and every other region's
- * replica (writes are forwarded to the tenant's home region; strong and quorum reads read other
- * replicas), by ARNs built from config; it may delete only in the local replica, and write no
- * replica's control partition.
+ * Every route but the health route (its own function, {@link HealthEndpoint}) and the OpenAPI
+ * document (`GET /openapi.json`, throttled on its own) needs authorization. The function may
+ * read and write the local replica and every other region's replica (writes are forwarded to the
+ * tenant's home region; strong and quorum reads read other replicas), by ARNs built from config;
+ * it may delete only in the local replica, and write no replica's control partition.
  */
 export class RegionalApi extends Construct {
   /** The API function. */
@@ -147,6 +156,7 @@ export class RegionalApi extends Construct {
     const throttle = props.throttle ?? DEFAULT_THROTTLE;
     validateThrottle(throttle);
     const region = validateRegion(stack.region, props.regions);
+    const healthPath = props.healthPath ?? DEFAULT_HEALTH_PATH;
 
     // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy.
     const { function: fn, role } = appFunction(this, {
@@ -163,6 +173,12 @@ export class RegionalApi extends Construct {
         PUBLIC_NAME: props.publicName,
         SESSION_KEY_SECRET_ID: props.sessionKeySecretName,
         FENCING: props.fencing ?? 'transaction',
+        // what GET /openapi.json names besides the names above (its servers, the health path,
+        // the security scheme)
+        ...apiDescriptionEnvironment({
+          healthPath,
+          auth: props.jwt ? { kind: 'oidc', issuer: props.jwt.issuer } : { kind: 'api-token' },
+        }),
         POWERTOOLS_SERVICE_NAME: props.appName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
@@ -252,8 +268,9 @@ export class RegionalApi extends Construct {
       securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
     });
 
-    // Every route is authorized unless it opts out (only the health route does), and never with
-    // IAM: a SigV4 signature is refused by every region but the one it was scoped to.
+    // Every route is authorized unless it opts out (only the health route and the OpenAPI
+    // document do), and never with IAM: a SigV4 signature is refused by every region but the one
+    // it was scoped to.
     this.authorizer = new ApiAuthorizer(this, 'Authorizer', {
       appName: props.appName,
       publicName: props.publicName,
@@ -301,7 +318,7 @@ export class RegionalApi extends Construct {
       stage: this.stage,
       tableName: props.tableName,
       region,
-      path: props.healthPath ?? '/health',
+      path: healthPath,
       timeout: props.healthTimeout ?? Duration.seconds(1),
       ...(props.healthReservedConcurrency === undefined
         ? {}
@@ -311,14 +328,25 @@ export class RegionalApi extends Construct {
 
     // One integration for every route of the API function (the contract's route table); each
     // route gets its own invoke permission scoped to its method and path (least privilege; about
-    // 20 statements, far below the 20 KB resource-policy limit).
+    // 20 statements, far below the 20 KB resource-policy limit). Public routes (the OpenAPI
+    // document) take no token and have their own throttle.
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.function);
-    for (const route of routesOf('api').filter((entry) => entry.authorized)) {
-      this.httpApi.addRoutes({
+    for (const route of routesOf('api')) {
+      const routes = this.httpApi.addRoutes({
         path: route.path,
         methods: [apigwv2.HttpMethod[route.method]],
         integration: apiIntegration,
+        ...(route.authorized ? {} : { authorizer: new apigwv2.HttpNoneAuthorizer() }),
       });
+      if (route.authorized) continue;
+      for (const added of routes) {
+        Validations.of(added).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-APIG4',
+          reason:
+            'The OpenAPI document is public like any API reference: it names only routes, schemas and the public host names; it is cacheable and throttled on its own.',
+        });
+      }
+      throttleRoutes(this.stage, routes, [`${route.method} ${route.path}`], PUBLIC_ROUTE_THROTTLE);
     }
 
     new CfnOutput(this, 'PublicUrl', { value: `https://${props.publicName}` });

@@ -22,8 +22,10 @@ import {
   type reconciliationCase,
 } from '../responses';
 import {
+  CASE_REF,
   caseResolution,
   checkId,
+  CURSOR,
   ledgerEntry,
   onlyQuery,
   queryInteger,
@@ -64,7 +66,7 @@ function decodeCaseRef(text: string | undefined): CaseRef & { type: VersionedDat
       'invalid_id',
       `case reference ${JSON.stringify((text ?? '').slice(0, 60))} is not one this API returned; take it from GET /v1/reconciliation`,
     );
-  if (text === undefined || !/^[A-Za-z0-9_-]{8,700}$/.test(text)) throw invalid();
+  if (text === undefined || !CASE_REF.test(text)) throw invalid();
   let parts: unknown;
   try {
     parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -200,7 +202,7 @@ export const ledgerHandlers: RouteHandlers<
       noBody(event);
       onlyQuery(event, ['limit', 'cursor']);
       const cursor = event.queryStringParameters?.cursor;
-      if (cursor !== undefined && !/^[A-Za-z0-9_-]{1,2048}$/.test(cursor)) {
+      if (cursor !== undefined && !CURSOR.test(cursor)) {
         throw new RequestError(
           400,
           'invalid_query',

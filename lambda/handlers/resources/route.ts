@@ -7,7 +7,8 @@ import type {
   Served,
   WriteResult,
 } from '../../app/service';
-import type { ApiRouteEntry, ApiRouteId } from '../../contract/routes';
+import type { ApiDescriptionSettings } from '../../contract/api-description';
+import type { ApiRouteEntry, ApiRouteId, PublicRouteId } from '../../contract/routes';
 import { type DataType } from '../../domain/catalog';
 import type { VersionedDataType } from '../../domain/merge-registry';
 import type { ObjectKey } from '../../domain/storage-layout';
@@ -44,15 +45,27 @@ export interface RouteSpec<V> {
 /** A handler as the router holds it: whatever `validate` returned goes back to its `handle`. */
 export type RouteHandler = RouteSpec<unknown>;
 
+/** What a public route gets: the request and the deployment's names; no service, no session. */
+export interface PublicRouteInput {
+  readonly event: HttpEvent;
+  readonly settings: ApiDescriptionSettings;
+}
+
+/**
+ * The handler of a public route (no token): it reads no tenant data, so it is answered before any
+ * header is parsed, any session decoded or the service created.
+ */
+export interface PublicRouteSpec {
+  readonly serve: (input: PublicRouteInput) => HttpResult;
+}
+
 /** The handlers of some of the API function's routes, by route id. */
 export type RouteHandlers<K extends ApiRouteId<'api'> = ApiRouteId<'api'>> = {
-  readonly [Id in K]: RouteHandler;
+  readonly [Id in K]: Id extends PublicRouteId ? PublicRouteSpec : RouteHandler;
 };
 
 /** A handler bound to its entry of the route table: what the router matches requests against. */
-export interface Route extends RouteHandler {
-  readonly entry: ApiRouteEntry;
-}
+export type Route = (RouteHandler | PublicRouteSpec) & { readonly entry: ApiRouteEntry };
 
 /** Declares a handler; the router only ever passes a route's own validation result to it. */
 export function route<V>(spec: RouteSpec<V>): RouteHandler {
