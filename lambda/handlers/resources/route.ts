@@ -130,7 +130,9 @@ export function objectKey<T extends DataType>(
   return { tenantId: tenantOf(params), type, objectId: checkId(params[idParam], what) };
 }
 
+/** A write's body, validated by its schema; writes take no query parameters. */
 export function bodyOf<T>(event: HttpEvent, schema: z.ZodType<T>): T {
+  onlyQuery(event, []);
   return parseBody(schema, jsonBodyOf(event));
 }
 
