@@ -218,7 +218,7 @@ function healthOperation(entry: ApiRouteEntry): ZodOpenApiOperationObject {
     security: [],
     responses: {
       '200': answer('The region serves'),
-      ...refs(['TooManyRequests']),
+      ...refs(['TooManyRequests', 'InternalServerError']),
       '503': answer('The region is drained, or its replica did not answer'),
     },
   };
