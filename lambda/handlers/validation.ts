@@ -361,15 +361,12 @@ export const caseResolution = z.union(
     z.strictObject({
       choose: z.strictObject({
         region: z.string().regex(/^[a-z0-9-]{1,63}$/, { error: 'must be a region id' }),
-        dot: integer(1, Number.MAX_SAFE_INTEGER, 'the version number shown in the case'),
+        dot: integer(1, MAX_ABS_NUMBER, 'the version number shown in the case'),
       }),
     }),
     z.strictObject({
-      balance: integer(
-        -Number.MAX_SAFE_INTEGER,
-        Number.MAX_SAFE_INTEGER,
-        'the merged balance in minor units',
-      ),
+      // every number of a body is within ±MAX_ABS_NUMBER (jsonBodyOf): the schema says so too
+      balance: integer(-MAX_ABS_NUMBER, MAX_ABS_NUMBER, 'the merged balance in minor units'),
     }),
   ],
   { error: 'must be {"choose": {"region", "dot"}} or {"balance": <minor units>}' },
