@@ -257,22 +257,39 @@ const integer = (min: number, max: number, what: string) =>
 const nonZero = <T extends z.ZodNumber>(schema: T) =>
   schema.refine((value) => value !== 0, { error: 'must not be 0' }).meta({ not: { const: 0 } });
 
-/** Any JSON value a body may hold (`jsonBodyOf` checked its numbers and depth already). */
-export const jsonValue: z.ZodType<JsonValue> = z
-  .lazy(() =>
-    z.union([
-      z.string().max(4096, { error: 'strings must be at most 4096 characters' }),
-      z.number().min(-MAX_ABS_NUMBER).max(MAX_ABS_NUMBER),
-      z.boolean(),
-      z.null(),
-      z.array(jsonValue).max(100, { error: 'arrays must have at most 100 items' }),
-      z.record(z.string().max(64), jsonValue),
-    ]),
-  )
-  .meta({
-    id: 'JsonValue',
-    description: `Any JSON value, nested at most ${MAX_JSON_DEPTH} levels deep in the body`,
-  });
+/**
+ * Any JSON value nested at most `levels` containers deep (0: a string, number, boolean or null).
+ * Bounded, not recursive: the depth limit is stated in the schema (and the OpenAPI document), and
+ * clients generated from the document get types without a recursive union (which TypeScript
+ * cannot express with arrays).
+ */
+function jsonValueOf(levels: number): z.ZodType<JsonValue> {
+  const leaves = [
+    z.string().max(4096, { error: 'strings must be at most 4096 characters' }),
+    z.number().min(-MAX_ABS_NUMBER).max(MAX_ABS_NUMBER),
+    z.boolean(),
+    z.null(),
+  ] as const;
+  const id = levels === JSON_FIELD_LEVELS ? 'JsonValue' : `JsonValue${levels}`;
+  if (levels === 0) return z.union(leaves).meta({ id });
+  const inner = jsonValueOf(levels - 1);
+  return z
+    .union([
+      ...leaves,
+      z.array(inner).max(100, { error: 'arrays must have at most 100 items' }),
+      z.record(z.string().max(64), inner),
+    ])
+    .meta({
+      id,
+      description: `A JSON value holding at most ${levels} levels of arrays and objects`,
+    });
+}
+
+/** How deep a field's value may nest: the body and its `fields` object take two of the levels. */
+const JSON_FIELD_LEVELS = MAX_JSON_DEPTH - 2;
+
+/** Any JSON value a field may hold (`jsonBodyOf` checked its numbers and depth already). */
+export const jsonValue: z.ZodType<JsonValue> = jsonValueOf(JSON_FIELD_LEVELS);
 
 const fieldName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
   error: 'field names must be 1-64 letters, digits, _, - or .',
