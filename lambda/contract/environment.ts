@@ -23,6 +23,7 @@ import {
   type VariableSpec,
 } from './environment-variables';
 import { METRICS_NAMESPACE } from './naming';
+import { DEFAULT_HEALTH_PATH } from './routes';
 
 export { EnvironmentError } from './environment-variables';
 
@@ -46,6 +47,10 @@ export interface ApiEnvironment {
   readonly publicName: string;
   /** Secrets Manager id of the session-token key (`SESSION_KEY_SECRET_ID`). */
   readonly sessionKeySecretId: string;
+  /** The health route's path (`HEALTH_PATH`), named by the OpenAPI document it serves. */
+  readonly healthPath: string;
+  /** The OIDC issuer with `api.jwt` (`API_JWT_ISSUER`); absent with the app's API tokens. */
+  readonly jwtIssuer: string | undefined;
 }
 
 /** What the API authorizer reads. */
@@ -124,8 +129,11 @@ type InputOf<S, Optional extends keyof S = never> = Omit<S, 'region' | Optional>
 
 /** What `toEnvironment(kind, ...)` takes for each kind. */
 export interface EnvironmentInputs {
-  /** `writePolicy` is added by the region stack; `fencing` defaults to `transaction`. */
-  readonly api: InputOf<ApiEnvironment, 'writePolicy' | 'fencing'>;
+  /**
+   * `writePolicy` is added by the region stack; `fencing` defaults to `transaction`, `healthPath`
+   * to `/health`; `jwtIssuer` only with `api.jwt`.
+   */
+  readonly api: InputOf<ApiEnvironment, 'writePolicy' | 'fencing' | 'healthPath' | 'jwtIssuer'>;
   readonly authorizer: InputOf<AuthorizerEnvironment>;
   /** `timeoutMs` defaults to 1000. */
   readonly health: InputOf<HealthEnvironment, 'timeoutMs'>;
@@ -176,6 +184,13 @@ const writePolicy: Variable<WritePolicy, ApiEnvironment> = {
       : `WRITE_POLICY was built for ${policy.region} (primary ${policy.primaryRegion}) but this function runs in ${region ?? '?'} (primary ${primaryRegion ?? '?'})`,
 };
 
+const healthPathVariable: Variable<string> = {
+  name: 'HEALTH_PATH',
+  source: 'construct',
+  read: urlPath,
+  expected: "a path starting with '/'",
+};
+
 /**
  * Every variable of every kind. Variables are read in the order listed, so a check sees those
  * above it (PRIMARY_REGION is checked against APP_REGIONS).
@@ -199,6 +214,14 @@ export const FUNCTION_VARIABLES: {
     appName: required('APP_NAME'),
     publicName: required('PUBLIC_NAME', 'a DNS name'),
     sessionKeySecretId: required('SESSION_KEY_SECRET_ID', 'a secret id'),
+    healthPath: { ...healthPathVariable, default: DEFAULT_HEALTH_PATH },
+    jwtIssuer: {
+      name: 'API_JWT_ISSUER',
+      source: 'construct',
+      read: text,
+      expected: 'an OIDC issuer URL',
+      default: undefined,
+    },
   },
   authorizer: {
     region: awsRegion,
@@ -209,12 +232,7 @@ export const FUNCTION_VARIABLES: {
   health: {
     region: awsRegion,
     tableName: required('TABLE_NAME'),
-    healthPath: {
-      name: 'HEALTH_PATH',
-      source: 'construct',
-      read: urlPath,
-      expected: "a path starting with '/'",
-    },
+    healthPath: healthPathVariable,
     timeoutMs: {
       name: 'HEALTH_TIMEOUT_MS',
       source: 'construct',

@@ -1,6 +1,7 @@
 /** What the API handler depends on (tests pass fakes; ./wiring.ts builds the production ones). */
 import type { IdempotencyStore, Log, MetricSink } from '../app/ports';
 import type { ActiveActiveService } from '../app/service';
+import type { ApiDescriptionSettings } from '../contract/api-description';
 import type { ApiEnvironment } from '../contract/environment';
 import type { SessionKeyring } from '../domain/session-token';
 
@@ -23,4 +24,9 @@ export interface ApiDeps {
   readonly clockOffsetMs?: () => number | undefined;
   /** Sends buffered metrics at the end of a request (no-op in tests). */
   readonly flushMetrics?: () => void;
+  /**
+   * The deployment's names, for the OpenAPI document `GET /openapi.json` serves.
+   * @default - placeholders: app `active-active`, public name `api.example.com`, this region only
+   */
+  readonly apiDescription?: ApiDescriptionSettings;
 }

@@ -9,7 +9,9 @@ import { CursorError } from '../app/cursor';
 import { AppError } from '../app/errors';
 import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../app/ports';
 import type { ActiveActiveService, RequestOptions } from '../app/service';
+import type { ApiDescriptionSettings } from '../contract/api-description';
 import { APP_METRICS } from '../contract/metrics';
+import { DEFAULT_HEALTH_PATH } from '../contract/routes';
 import {
   decodeSessionToken,
   emptySession,
@@ -18,11 +20,34 @@ import {
 } from '../domain/session-token';
 import type { ApiDeps } from './api-deps';
 import { errorResponse, headerOf, type HttpEvent, type HttpResult } from './http';
-import { matchRoute, tenantOfCaseRef, type Route } from './routes';
+import { matchRoute, tenantOfCaseRef, type Route, type RouteSpec } from './routes';
 import { consistencyOf, idempotencyKeyOf, RequestError, whenNotOwnerOf } from './validation';
 import { productionApiDeps } from './wiring';
 
 export type { ApiDeps } from './api-deps';
+
+/** A route that reads or writes data (every route but the public ones). */
+type DataRoute = Route & RouteSpec<unknown>;
+
+const placeholderDescriptions = new Map<string, ApiDescriptionSettings>();
+
+/** The deployment's names for the OpenAPI document; placeholders where none were given. */
+function descriptionOf(deps: ApiDeps): ApiDescriptionSettings {
+  if (deps.apiDescription !== undefined) return deps.apiDescription;
+  const region = deps.config.region;
+  let settings = placeholderDescriptions.get(region);
+  if (settings === undefined) {
+    settings = {
+      appName: 'active-active',
+      publicName: 'api.example.com',
+      regions: [region],
+      healthPath: DEFAULT_HEALTH_PATH,
+      auth: { kind: 'api-token' },
+    };
+    placeholderDescriptions.set(region, settings);
+  }
+  return settings;
+}
 
 /** Session tokens older than this are refused (the caller starts a new session). */
 const MAX_SESSION_AGE_MS = 7 * 24 * 60 * 60 * 1000;
@@ -79,7 +104,7 @@ async function handle(deps: ApiDeps, event: HttpEvent): Promise<HttpResult> {
   let options: RequestOptions;
   let validated: unknown;
   let idempotencyKey: string | undefined;
-  let route: Route;
+  let route: DataRoute;
   let params: Record<string, string>;
   try {
     matched = matchRoute(method, path);
@@ -93,10 +118,14 @@ async function handle(deps: ApiDeps, event: HttpEvent): Promise<HttpResult> {
         { allow: matched.allowed.join(', ') },
       );
     }
-    ({ route, params } = matched);
+    const found = matched.route;
+    // a public route reads no data: no header parsing, no session, no service
+    if ('serve' in found) return found.serve({ event, settings: descriptionOf(deps) });
+    route = found;
+    params = matched.params;
     const consistency = consistencyOf(event);
     const whenNotOwner = whenNotOwnerOf(event);
-    idempotencyKey = route.write ? idempotencyKeyOf(event) : undefined;
+    idempotencyKey = route.entry.write ? idempotencyKeyOf(event) : undefined;
     options = {
       consistency,
       whenNotOwner,

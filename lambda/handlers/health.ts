@@ -1,4 +1,10 @@
+import type { z } from 'zod';
 import { json, type HttpResult } from './http';
+// type only: the health function's bundle stays free of zod
+import type { health } from './responses';
+
+/** The health route's answer (its schema is in ./responses.ts). */
+type HealthBody = z.output<typeof health>;
 
 /** What the health route needs to know about the local replica. */
 export interface HealthProbe {
@@ -28,25 +34,24 @@ export async function checkHealth(deps: HealthDeps): Promise<HttpResult> {
     const flag = await deps.probe.readDrainFlag();
     const latencyMs = deps.now() - started;
     if (flag.drained) {
-      return json(
-        503,
-        {
-          status: 'draining',
-          region: deps.region,
-          reason: flag.reason ?? 'drained by operator',
-          latencyMs,
-        },
-        { connection: 'close' },
-      );
+      const draining: HealthBody = {
+        status: 'draining',
+        region: deps.region,
+        reason: flag.reason ?? 'drained by operator',
+        latencyMs,
+      };
+      return json(503, draining, { connection: 'close' });
     }
-    return json(200, { status: 'ok', region: deps.region, latencyMs });
+    const ok: HealthBody = { status: 'ok', region: deps.region, latencyMs };
+    return json(200, ok);
   } catch (error) {
-    return json(503, {
+    const unavailable: HealthBody = {
       status: 'unavailable',
       region: deps.region,
       reason: `local replica read failed (${errorName(error)})`,
       latencyMs: deps.now() - started,
-    });
+    };
+    return json(503, unavailable);
   }
 }
 

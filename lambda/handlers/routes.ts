@@ -1,26 +1,44 @@
 /**
- * The API's router: every route of ./resources, matched by method and path. Routes parse and
- * validate the request, call the service and shape the response; nothing there touches AWS.
+ * The API's router: binds a handler of ./resources to every route of the contract's table that the
+ * API function answers, and matches requests by method and path. Handlers parse and validate the
+ * request, call the service and shape the response; nothing there touches AWS.
  */
-import { counterRoutes } from './resources/crdts';
-import { cartRoutes, profileRoutes, profileWriteRoutes } from './resources/documents';
-import { ledgerRoutes } from './resources/ledger';
-import { ownershipRoutes } from './resources/ownership';
-import type { Route } from './resources/route';
+import { routesOf } from '../contract/routes';
+import { crdtHandlers } from './resources/crdts';
+import { cartHandlers, profileHandlers } from './resources/documents';
+import { ledgerHandlers } from './resources/ledger';
+import { documentHandlers } from './resources/openapi';
+import { ownershipHandlers } from './resources/ownership';
+import type { PublicRouteSpec, Route, RouteHandler, RouteHandlers } from './resources/route';
 import { RequestError } from './validation';
 
 export { encodeCaseRef, tenantOfCaseRef } from './resources/ledger';
-export type { Route, RouteInput } from './resources/route';
+export type {
+  PublicRouteSpec,
+  Route,
+  RouteHandler,
+  RouteInput,
+  RouteSpec,
+} from './resources/route';
 
-/** Every API route but /health. */
-export const ROUTES: readonly Route[] = [
-  ...counterRoutes,
-  ...profileRoutes,
-  ...profileWriteRoutes,
-  ...cartRoutes,
-  ...ledgerRoutes,
-  ...ownershipRoutes,
-];
+/** A handler for every route of the API function, by route id (the compiler checks each has one). */
+export const ROUTE_HANDLERS: RouteHandlers = {
+  ...crdtHandlers,
+  ...profileHandlers,
+  ...cartHandlers,
+  ...ledgerHandlers,
+  ...ownershipHandlers,
+  ...documentHandlers,
+};
+
+/** Every route the API function answers (the health route has its own function), bound. */
+export const ROUTES: readonly Route[] = routesOf('api').map((entry) => {
+  const handler = (
+    ROUTE_HANDLERS as Readonly<Record<string, RouteHandler | PublicRouteSpec | undefined>>
+  )[entry.id];
+  if (handler === undefined) throw new Error(`route ${entry.id} has no handler`);
+  return { ...handler, entry };
+});
 
 /** Finds the route for a request; lists the allowed methods when only the method is wrong. */
 export function matchRoute(
@@ -29,10 +47,10 @@ export function matchRoute(
 ): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
   const allowed: string[] = [];
   for (const route of ROUTES) {
-    const params = matchPath(route.path, path);
+    const params = matchPath(route.entry.path, path);
     if (params === undefined) continue;
-    if (route.method === method) return { route, params };
-    allowed.push(route.method);
+    if (route.entry.method === method) return { route, params };
+    allowed.push(route.entry.method);
   }
   return allowed.length > 0 ? { allowed } : undefined;
 }

@@ -30,10 +30,16 @@ export class RequestError extends Error {
 
 /** Ids in paths and bodies: 1-128 of letters, digits, `_`, `-`, `.`, `:`. */
 const SAFE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Tenant ids: safe ids that do not start with `__` (reserved). */
+const TENANT_ID = /^(?!__)[A-Za-z0-9_.:-]{1,128}$/;
+/** Case references in URLs: what `encodeCaseRef` produces (base64url). */
+export const CASE_REF = /^[A-Za-z0-9_-]{8,700}$/;
+/** Cursors of the reconciliation list: what the API returned (base64url). */
+export const CURSOR = /^[A-Za-z0-9_-]{1,2048}$/;
 
 /** Checks a path or body id; tenants additionally may not start with `__` (reserved). */
 export function checkId(value: string | undefined, what: string, tenant = false): string {
-  if (value === undefined || !SAFE_ID.test(value) || (tenant && value.startsWith('__'))) {
+  if (value === undefined || !(tenant ? TENANT_ID : SAFE_ID).test(value)) {
     throw new RequestError(
       400,
       'invalid_id',
@@ -247,19 +253,43 @@ const integer = (min: number, max: number, what: string) =>
     .min(min, { error: `must be at least ${min} (${what})` })
     .max(max, { error: `must be at most ${max} (${what})` });
 
+// `.meta()` states in the OpenAPI document what a refinement checks (JSON Schema cannot run it).
 const nonZero = <T extends z.ZodNumber>(schema: T) =>
-  schema.refine((value) => value !== 0, { error: 'must not be 0' });
+  schema.refine((value) => value !== 0, { error: 'must not be 0' }).meta({ not: { const: 0 } });
 
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
+/**
+ * Any JSON value nested at most `levels` containers deep (0: a string, number, boolean or null).
+ * Bounded, not recursive: the depth limit is stated in the schema (and the OpenAPI document), and
+ * clients generated from the document get types without a recursive union (which TypeScript
+ * cannot express with arrays).
+ */
+function jsonValueOf(levels: number): z.ZodType<JsonValue> {
+  const leaves = [
     z.string().max(4096, { error: 'strings must be at most 4096 characters' }),
-    z.number(),
+    z.number().min(-MAX_ABS_NUMBER).max(MAX_ABS_NUMBER),
     z.boolean(),
     z.null(),
-    z.array(jsonValue).max(100, { error: 'arrays must have at most 100 items' }),
-    z.record(z.string().max(64), jsonValue),
-  ]),
-);
+  ] as const;
+  const id = levels === JSON_FIELD_LEVELS ? 'JsonValue' : `JsonValue${levels}`;
+  if (levels === 0) return z.union(leaves).meta({ id });
+  const inner = jsonValueOf(levels - 1);
+  return z
+    .union([
+      ...leaves,
+      z.array(inner).max(100, { error: 'arrays must have at most 100 items' }),
+      z.record(z.string().max(64), inner),
+    ])
+    .meta({
+      id,
+      description: `A JSON value holding at most ${levels} levels of arrays and objects`,
+    });
+}
+
+/** How deep a field's value may nest: the body and its `fields` object take two of the levels. */
+const JSON_FIELD_LEVELS = MAX_JSON_DEPTH - 2;
+
+/** Any JSON value a field may hold (`jsonBodyOf` checked its numbers and depth already). */
+export const jsonValue: z.ZodType<JsonValue> = jsonValueOf(JSON_FIELD_LEVELS);
 
 const fieldName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
   error: 'field names must be 1-64 letters, digits, _, - or .',
@@ -283,13 +313,16 @@ export const profilePut = z.strictObject({
   fields: z
     .record(
       fieldName,
-      jsonValue.refine((value) => value !== null, {
-        error: 'use PATCH with null to delete a field',
-      }),
+      jsonValue
+        .refine((value) => value !== null, {
+          error: 'use PATCH with null to delete a field',
+        })
+        .meta({ not: { type: 'null' } }),
     )
     .refine((fields) => Object.keys(fields).length <= 100, {
       error: 'must have at most 100 fields',
-    }),
+    })
+    .meta({ maxProperties: 100, description: 'The whole profile: every field, none null' }),
 });
 
 export const profilePatch = z.strictObject({
@@ -300,6 +333,11 @@ export const profilePatch = z.strictObject({
     })
     .refine((fields) => Object.keys(fields).length <= 100, {
       error: 'must have at most 100 fields',
+    })
+    .meta({
+      minProperties: 1,
+      maxProperties: 100,
+      description: 'The fields to change; null deletes a field',
     }),
 });
 
@@ -340,16 +378,43 @@ export const caseResolution = z.union(
     z.strictObject({
       choose: z.strictObject({
         region: z.string().regex(/^[a-z0-9-]{1,63}$/, { error: 'must be a region id' }),
-        dot: integer(1, Number.MAX_SAFE_INTEGER, 'the version number shown in the case'),
+        dot: integer(1, MAX_ABS_NUMBER, 'the version number shown in the case'),
       }),
     }),
     z.strictObject({
-      balance: integer(
-        -Number.MAX_SAFE_INTEGER,
-        Number.MAX_SAFE_INTEGER,
-        'the merged balance in minor units',
-      ),
+      // every number of a body is within ±MAX_ABS_NUMBER (jsonBodyOf): the schema says so too
+      balance: integer(-MAX_ABS_NUMBER, MAX_ABS_NUMBER, 'the merged balance in minor units'),
     }),
   ],
   { error: 'must be {"choose": {"region", "dot"}} or {"balance": <minor units>}' },
 );
+
+// ---------------------------------------------------------------- parameters, as documented
+
+/** The path, query and header parameters, with the patterns the readers above check. */
+export const requestParameters = {
+  path: {
+    tenant: z.string().regex(TENANT_ID).meta({ description: 'The tenant (not starting with __)' }),
+    name: z.string().regex(SAFE_ID),
+    id: z.string().regex(SAFE_ID),
+    case: z.string().regex(CASE_REF).meta({ description: 'A caseRef from GET /v1/reconciliation' }),
+  },
+  query: {
+    limit: z.int().min(1).max(100).meta({ description: 'Cases per page', default: 25 }),
+    cursor: z.string().regex(CURSOR).meta({ description: 'nextCursor of the previous page' }),
+  },
+  header: {
+    consistency: z.enum(CONSISTENCY_LEVELS).meta({
+      description: 'Consistency of the read (default local; quorum is refused with 422)',
+    }),
+    sessionToken: z.string().meta({
+      description: 'The sessionToken of your last write: needed for read-your-writes',
+    }),
+    whenNotOwner: z.enum(['forward', 'reject']).meta({
+      description: 'A write this region may not run: forward it (default) or answer 421',
+    }),
+    idempotencyKey: z.string().regex(SAFE_ID).meta({
+      description: 'One effect per key across regions while the home answers (kept 24 h)',
+    }),
+  },
+};

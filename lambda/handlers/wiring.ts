@@ -14,6 +14,7 @@ import { dynamoReplicationLag } from '../adapters/replication-lag';
 import { loadSessionKeyring } from '../adapters/session-keyring';
 import { readThenWriteSettleMs } from '../app/handoff';
 import { ActiveActiveService } from '../app/service';
+import { apiDescriptionSettingsOf } from '../contract/api-description';
 import { parseEnvironment } from '../contract/environment';
 import { HybridLogicalClock } from '../domain/hlc';
 import type { SessionKeyring } from '../domain/session-token';
@@ -108,5 +109,6 @@ export function productionApiDeps(env: Record<string, string | undefined>): ApiD
     clockOffsetMs: () => clockMonitor.offsetMs(),
     metric: observability.metric,
     flushMetrics: observability.flush,
+    apiDescription: apiDescriptionSettingsOf(config),
   };
 }

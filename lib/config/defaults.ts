@@ -1,3 +1,4 @@
+import { DEFAULT_HEALTH_PATH } from '../../lambda/contract/routes';
 import { HEALTH_CHECKER_REGIONS } from './regions';
 
 /**
@@ -20,7 +21,7 @@ export const HEALTH_CHECK_DEFAULTS = {
   /** Consecutive failures before a region counts as unhealthy. */
   failureThreshold: 2,
   /** Path probed over HTTPS, answered by the health function. */
-  path: '/health',
+  path: DEFAULT_HEALTH_PATH,
   /** Regions the checkers probe from: all of Route 53's. */
   checkerRegions: HEALTH_CHECKER_REGIONS,
   /** Concurrency reserved for the health function. */

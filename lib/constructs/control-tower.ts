@@ -30,7 +30,7 @@ export const ACKNOWLEDGED_CONTROLS = {
     'The functions reach only AWS public endpoints (DynamoDB, Secrets Manager, Route 53, CloudWatch) and hold no private network path; a VPC would add NAT gateways or interface endpoints in every region and cold-start latency to the health check, for no reachable private resource.',
   /** CT.APIGATEWAY.PR.? (HTTP API routes must have an authorizer) */
   api_gw_v2_authorization_type_configured_check:
-    'Only the health route is open: Route 53 health checkers cannot sign requests or send tokens. It returns status and region name only, has its own function and route throttling (50/s).',
+    'Only the health route and the API document are open. Route 53 health checkers cannot sign requests or send tokens; the health route returns status and region name only. The OpenAPI document (GET /openapi.json) is public like any API reference and reads no data. Each has its own route throttling (50/s, 10/s); the health route also its own function.',
   /** CT.SQS.PR.1 */
   sqs_dlq_check:
     "The only queue is the conflict feed's on-failure destination: a dead-letter queue itself; a queue behind it would move the same stream positions one hop further.",

@@ -6,10 +6,12 @@ import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { toEnvironment } from '../../lambda/contract/environment';
 import { CONTROL_PARTITION } from '../../lambda/contract/naming';
+import { routesOf } from '../../lambda/contract/routes';
 import { FUNCTION_DEFAULTS, HEALTH_CHECK_DEFAULTS } from '../config/defaults';
 import { appFunction, replicaArns } from './app-function';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import type { LogSettings } from './log-settings';
+import { throttleRoutes } from './route-throttle';
 
 /**
  * Route throttling of the health route. Route 53 probes from up to 8 checker regions, each with
@@ -100,10 +102,11 @@ export class HealthEndpoint extends Construct {
       }),
     );
 
-    const { GET, HEAD } = apigwv2.HttpMethod;
+    // the health function's entries of the contract's route table (GET and HEAD)
+    const methods = routesOf('health').map((entry) => apigwv2.HttpMethod[entry.method]);
     const routes = props.httpApi.addRoutes({
       path: this.path,
-      methods: [GET, HEAD],
+      methods,
       integration: new HttpLambdaIntegration('HealthIntegration', fn),
       authorizer: new apigwv2.HttpNoneAuthorizer(),
     });
@@ -114,17 +117,11 @@ export class HealthEndpoint extends Construct {
           'Route 53 health checkers cannot sign requests or send tokens; the route reveals only status and region name, and is throttled on its own.',
       });
     }
-    // API Gateway refuses route settings for a route that does not exist yet.
-    props.stage.node.addDependency(...routes);
-    const stage = props.stage.node.defaultChild as apigwv2.CfnStage;
-    stage.routeSettings = Object.fromEntries(
-      [GET, HEAD].map((method) => [
-        `${method} ${this.path}`,
-        {
-          ThrottlingRateLimit: HEALTH_ROUTE_THROTTLE.rateLimit,
-          ThrottlingBurstLimit: HEALTH_ROUTE_THROTTLE.burstLimit,
-        },
-      ]),
+    throttleRoutes(
+      props.stage,
+      routes,
+      methods.map((method) => `${method} ${this.path}`),
+      HEALTH_ROUTE_THROTTLE,
     );
   }
 }

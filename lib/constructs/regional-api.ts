@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -13,6 +13,7 @@ import {
   apiTokenSecretName,
   CONTROL_PARTITION,
 } from '../../lambda/contract/naming';
+import { routesOf } from '../../lambda/contract/routes';
 import { API_DEFAULTS, HEALTH_CHECK_DEFAULTS } from '../config/defaults';
 import { ApiAuthorizer, type ApiJwtAuthorization } from './api-authorizer';
 import { appFunction, replicaArns } from './app-function';
@@ -20,6 +21,7 @@ import { HealthEndpoint } from './health-endpoint';
 import { LAMBDA_ENTRIES } from './lambda-bundling';
 import { appLogGroup, type LogSettings } from './log-settings';
 import { acknowledgeWildcardResources } from './nag-acknowledgments';
+import { throttleRoutes, type RouteThrottle } from './route-throttle';
 import { grantSessionKeyRead } from './session-key';
 
 /** Stage throttling for the HTTP API. */
@@ -31,29 +33,6 @@ export interface ApiThrottle {
 }
 
 export type { ApiJwtAuthorization } from './api-authorizer';
-
-/** One API route: a path template and the methods it accepts. */
-export interface ApiRoute {
-  /** Path with `{parameters}`, e.g. `/v1/tenants/{tenant}/home`. */
-  readonly path: string;
-  /** Methods routed to the API function. */
-  readonly methods: readonly apigwv2.HttpMethod[];
-}
-
-const { GET, POST, PUT, PATCH } = apigwv2.HttpMethod;
-
-/** Every authorized route of the API (the handler routes by path; keep both in step). */
-export const API_ROUTES: readonly ApiRoute[] = [
-  { path: '/v1/tenants/{tenant}/counters/{name}', methods: [GET, POST] },
-  { path: '/v1/tenants/{tenant}/sets/{name}', methods: [GET, POST] },
-  { path: '/v1/tenants/{tenant}/profiles/{id}', methods: [GET, PUT, PATCH] },
-  { path: '/v1/tenants/{tenant}/carts/{id}', methods: [GET, POST] },
-  { path: '/v1/tenants/{tenant}/accounts/{id}', methods: [GET] },
-  { path: '/v1/tenants/{tenant}/accounts/{id}/entries', methods: [POST] },
-  { path: '/v1/reconciliation', methods: [GET] },
-  { path: '/v1/reconciliation/{case}/resolve', methods: [POST] },
-  { path: '/v1/tenants/{tenant}/home', methods: [GET, PUT] },
-];
 
 /** What the API function may read on every replica (and its indexes). */
 export const API_READ_ACTIONS = [
@@ -136,14 +115,21 @@ export interface RegionalApiProps {
 }
 
 /**
+ * Route throttling of the public routes (the OpenAPI document): it changes only with a deploy and
+ * its answers are cacheable (`max-age=300`, an ETag), so 10 requests/s (burst 20) per region
+ * serves many clients and caps what an unauthenticated flood of the API function can cost.
+ */
+export const PUBLIC_ROUTE_THROTTLE: RouteThrottle = { rateLimit: 10, burstLimit: 20 };
+
+/**
  * One region's API: a Lambda function behind an HTTP API, reachable only through two custom
  * domains (the public name and the region's own name) with one DNS-validated certificate per
  * region. The execute-api endpoint is disabled so every call goes through a name we control.
- * Every route but the health route (its own function, {@link HealthEndpoint}) needs
- * authorization. The function may read and write the local replica and every other region's
- * replica (writes are forwarded to the tenant's home region; strong and quorum reads read other
- * replicas), by ARNs built from config; it may delete only in the local replica, and write no
- * replica's control partition.
+ * Every route but the health route (its own function, {@link HealthEndpoint}) and the OpenAPI
+ * document (`GET /openapi.json`, throttled on its own) needs authorization. The function may
+ * read and write the local replica and every other region's replica (writes are forwarded to the
+ * tenant's home region; strong and quorum reads read other replicas), by ARNs built from config;
+ * it may delete only in the local replica, and write no replica's control partition.
  */
 export class RegionalApi extends Construct {
   /** The API function. */
@@ -167,6 +153,7 @@ export class RegionalApi extends Construct {
     const throttle = props.throttle ?? API_DEFAULTS.throttle;
     validateThrottle(throttle);
     const region = validateRegion(stack.region, props.regions);
+    const healthPath = props.healthPath ?? HEALTH_CHECK_DEFAULTS.path;
 
     // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy.
     const { function: fn, role } = appFunction(this, {
@@ -184,6 +171,9 @@ export class RegionalApi extends Construct {
         publicName: props.publicName,
         sessionKeySecretId: props.sessionKeySecretName,
         fencing: props.fencing ?? 'transaction',
+        // what GET /openapi.json names besides the names above: the health path, the OIDC issuer
+        healthPath,
+        ...(props.jwt ? { jwtIssuer: props.jwt.issuer } : {}),
       }),
     });
     this.function = fn;
@@ -271,8 +261,9 @@ export class RegionalApi extends Construct {
       securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
     });
 
-    // Every route is authorized unless it opts out (only the health route does), and never with
-    // IAM: a SigV4 signature is refused by every region but the one it was scoped to.
+    // Every route is authorized unless it opts out (only the health route and the OpenAPI
+    // document do), and never with IAM: a SigV4 signature is refused by every region but the one
+    // it was scoped to.
     this.authorizer = new ApiAuthorizer(this, 'Authorizer', {
       appName: props.appName,
       publicName: props.publicName,
@@ -320,7 +311,7 @@ export class RegionalApi extends Construct {
       stage: this.stage,
       tableName: props.tableName,
       region,
-      path: props.healthPath ?? HEALTH_CHECK_DEFAULTS.path,
+      path: healthPath,
       timeout: props.healthTimeout ?? Duration.seconds(HEALTH_CHECK_DEFAULTS.timeoutSeconds),
       ...(props.healthReservedConcurrency === undefined
         ? {}
@@ -328,16 +319,27 @@ export class RegionalApi extends Construct {
       logs: props.logs,
     });
 
-    // One integration for every authorized route; each route gets its own invoke permission
-    // scoped to its method and path (least privilege; about 20 statements, far below the 20 KB
-    // resource-policy limit).
+    // One integration for every route of the API function (the contract's route table); each
+    // route gets its own invoke permission scoped to its method and path (least privilege; about
+    // 20 statements, far below the 20 KB resource-policy limit). Public routes (the OpenAPI
+    // document) take no token and have their own throttle.
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', this.function);
-    for (const route of API_ROUTES) {
-      this.httpApi.addRoutes({
+    for (const route of routesOf('api')) {
+      const routes = this.httpApi.addRoutes({
         path: route.path,
-        methods: [...route.methods],
+        methods: [apigwv2.HttpMethod[route.method]],
         integration: apiIntegration,
+        ...(route.authorized ? {} : { authorizer: new apigwv2.HttpNoneAuthorizer() }),
       });
+      if (route.authorized) continue;
+      for (const added of routes) {
+        Validations.of(added).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-APIG4',
+          reason:
+            'The OpenAPI document is public like any API reference: it names only routes, schemas and the public host names; it is cacheable and throttled on its own.',
+        });
+      }
+      throttleRoutes(this.stage, routes, [`${route.method} ${route.path}`], PUBLIC_ROUTE_THROTTLE);
     }
 
     new CfnOutput(this, 'PublicUrl', { value: `https://${props.publicName}` });

@@ -17,6 +17,7 @@ import {
   MemoryGlobalTable,
   type MemoryGlobalTableOptions,
 } from '../../lambda/replication/memory-table';
+import { assertConforms, conforming, exchangeOf } from './openapi-conformance';
 
 export const TEST_KEYRING: SessionKeyring = {
   signing: { id: 'test', secret: 'test-secret-test-secret-test-secret-0123' },
@@ -119,18 +120,23 @@ export function httpEvent(method: string, path: string, options: CallOptions = {
   };
 }
 
-/** Calls a handler and parses the JSON answer. */
+/**
+ * Calls an API function handler and parses the JSON answer; the exchange must conform to the
+ * OpenAPI document (./openapi-conformance.ts), else the call throws naming every departure.
+ */
 export async function call(
   handler: (event: HttpEvent) => Promise<HttpResult>,
   method: string,
   path: string,
   options: CallOptions = {},
 ): Promise<ApiResponse> {
-  const raw = await handler(httpEvent(method, path, options));
+  const event = httpEvent(method, path, options);
+  const raw = await handler(event);
+  assertConforms(exchangeOf(event, raw), { served: 'api' });
   return {
     status: raw.statusCode,
     headers: raw.headers,
-    body: JSON.parse(raw.body) as Record<string, unknown>,
+    body: (raw.body === '' ? {} : JSON.parse(raw.body)) as Record<string, unknown>,
     raw,
   };
 }
@@ -165,11 +171,23 @@ export function streamChangesOf(table: MemoryGlobalTable, region: string): Strea
     }));
 }
 
-/** An in-memory multi-region API: one handler per region over one in-memory global table. */
-export function memoryApi(
-  regions: readonly string[],
-  options: Omit<RegionApiOptions, 'regions' | 'region' | 'replicas' | 'idempotency'> = {},
-) {
+/** Options of {@link memoryApi}. */
+export interface MemoryApiOptions extends Omit<
+  RegionApiOptions,
+  'regions' | 'region' | 'replicas' | 'idempotency'
+> {
+  /**
+   * Check every exchange of `handler(region)` against the OpenAPI document (`call` always does).
+   * @default true (benchmarks turn it off: it is not the API's own cost)
+   */
+  readonly conformance?: boolean;
+}
+
+/**
+ * An in-memory multi-region API: one handler per region over one in-memory global table. Every
+ * exchange is checked against the OpenAPI document.
+ */
+export function memoryApi(regions: readonly string[], options: MemoryApiOptions = {}) {
   const world = memoryTable(regions);
   const recorded: Recorded = { metrics: [], errors: [] };
   const handlers = new Map(
@@ -191,10 +209,16 @@ export function memoryApi(
       ),
     ]),
   );
+  const checked = new Map(
+    [...handlers].map(([region, handler]) => [
+      region,
+      options.conformance === false ? handler : conforming(handler, { served: 'api' }),
+    ]),
+  );
   return {
     world,
     recorded,
-    handler: (region: string) => handlers.get(region) as (event: HttpEvent) => Promise<HttpResult>,
+    handler: (region: string) => checked.get(region) as (event: HttpEvent) => Promise<HttpResult>,
     call: (region: string, method: string, path: string, callOptions: CallOptions = {}) =>
       call(
         handlers.get(region) as (event: HttpEvent) => Promise<HttpResult>,

@@ -2,6 +2,7 @@
 import { type WriteClass } from '../../domain/catalog';
 import { OR_SET, type ORSet } from '../../domain/crdt/or-set';
 import { PN_COUNTER, type PNCounter } from '../../domain/crdt/pn-counter';
+import { counterRead, counterWritten, setRead, setWritten } from '../responses';
 import { counterWrite, setWrite } from '../validation';
 import {
   bodyOf,
@@ -9,15 +10,14 @@ import {
   objectRead,
   readResponse,
   writeResponse,
-  type Route,
   route,
+  type RouteHandlers,
 } from './route';
 
-// ---------------------------------------------------------------- counters and sets
-
-export const counterRoutes: Route[] = [
-  objectRead(
-    '/v1/tenants/{tenant}/counters/{name}',
+export const crdtHandlers: RouteHandlers<
+  'readCounter' | 'incrementCounter' | 'readSet' | 'changeSet'
+> = {
+  readCounter: objectRead(
     'pn-counter',
     'name',
     'counter name',
@@ -28,13 +28,10 @@ export const counterRoutes: Route[] = [
         (state: PNCounter) => state.value,
         options,
       );
-      return readResponse(result, { value: result.value });
+      return readResponse(counterRead, result, { value: result.value });
     },
   ),
-  route({
-    method: 'POST',
-    path: '/v1/tenants/{tenant}/counters/{name}',
-    write: true,
+  incrementCounter: route({
     validate: ({ event, params }) => ({
       key: objectKey(params, 'pn-counter', 'name', 'counter name'),
       body: bodyOf(event, counterWrite),
@@ -48,23 +45,14 @@ export const counterRoutes: Route[] = [
         (state) => state.value,
         options,
       );
-      return writeResponse(metric, result, { value: result.value });
+      return writeResponse(metric, counterWritten, result, { value: result.value });
     },
   }),
-  objectRead(
-    '/v1/tenants/{tenant}/sets/{name}',
-    'or-set',
-    'name',
-    'set name',
-    async ({ service, options }, key) => {
-      const result = await service.readCrdt(key, OR_SET, (state: ORSet) => state.values(), options);
-      return readResponse(result, { elements: result.value });
-    },
-  ),
-  route({
-    method: 'POST',
-    path: '/v1/tenants/{tenant}/sets/{name}',
-    write: true,
+  readSet: objectRead('or-set', 'name', 'set name', async ({ service, options }, key) => {
+    const result = await service.readCrdt(key, OR_SET, (state: ORSet) => state.values(), options);
+    return readResponse(setRead, result, { elements: result.value });
+  }),
+  changeSet: route({
     validate: ({ event, params }) => ({
       key: objectKey(params, 'or-set', 'name', 'set name'),
       body: bodyOf(event, setWrite),
@@ -80,7 +68,7 @@ export const counterRoutes: Route[] = [
         (state) => state.values(),
         options,
       );
-      return writeResponse(metric, result, { elements: result.value });
+      return writeResponse(metric, setWritten, result, { elements: result.value });
     },
   }),
-];
+};

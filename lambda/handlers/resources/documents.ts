@@ -1,6 +1,5 @@
 /** Profiles and carts: versioned objects merged by their domain rule. */
 import { notFound } from '../../app/errors';
-import type { JsonValue } from '../../domain/json';
 import type { VersionedRead } from '../../domain/merge-registry';
 import {
   cartView,
@@ -16,6 +15,7 @@ import {
   replaceProfile,
   type Profile,
 } from '../../domain/objects/profile';
+import { cartRead, cartWritten, profileRead, profileWritten } from '../responses';
 import { cartWrite, profilePatch, profilePut } from '../validation';
 import {
   bodyOf,
@@ -24,40 +24,31 @@ import {
   readResponse,
   servedHeaders,
   writeResponse,
-  type Route,
   route,
+  type RouteHandler,
+  type RouteHandlers,
 } from './route';
 
-// ---------------------------------------------------------------- profiles and carts
-
-function versionedBody<T>(read: VersionedRead<T>, view: (value: T) => JsonValue, field: string) {
+/** The merged value of a read, with how many versions it merged; none when there is nothing. */
+function mergedOf<T>(read: VersionedRead<T>): { value: T; siblingsMerged: number } | undefined {
   if (read.kind === 'missing') return undefined;
   if (read.kind === 'conflict') return undefined;
-  return { [field]: view(read.value), siblingsMerged: read.siblings };
+  return { value: read.value, siblingsMerged: read.siblings };
 }
 
-export const profileRoutes: Route[] = [
-  objectRead(
-    '/v1/tenants/{tenant}/profiles/{id}',
-    'profile',
-    'id',
-    'profile id',
-    async ({ service, options }, key) => {
-      const result = await service.readVersioned<Profile>(key, options);
-      const body = versionedBody(result.value, profileView, 'fields');
-      if (body === undefined)
-        throw notFound(`profile ${key.objectId} does not exist`, servedHeaders(result));
-      return readResponse(result, body);
-    },
-  ),
-];
+const readProfile = objectRead('profile', 'id', 'profile id', async ({ service, options }, key) => {
+  const result = await service.readVersioned<Profile>(key, options);
+  const merged = mergedOf(result.value);
+  if (merged === undefined) throw notFound(`profile ${key.objectId} does not exist`, servedHeaders(result));
+  return readResponse(profileRead, result, {
+    fields: profileView(merged.value),
+    siblingsMerged: merged.siblingsMerged,
+  });
+});
 
 /** PUT replaces the document, PATCH changes fields; every field carries the write's stamp. */
-export const profileWriteRoutes: Route[] = (['PUT', 'PATCH'] as const).map((method) =>
-  route({
-    method,
-    path: '/v1/tenants/{tenant}/profiles/{id}',
-    write: true,
+function profileWrite(method: 'PUT' | 'PATCH'): RouteHandler {
+  return route({
     validate: ({ event, params }) => ({
       key: objectKey(params, 'profile', 'id', 'profile id'),
       body: bodyOf(event, method === 'PUT' ? profilePut : profilePatch),
@@ -72,30 +63,27 @@ export const profileWriteRoutes: Route[] = (['PUT', 'PATCH'] as const).map((meth
             : patchProfile(current ?? emptyProfile(), body.fields, at),
         options,
       );
-      return writeResponse(metric, result, { fields: profileView(result.value) });
+      return writeResponse(metric, profileWritten, result, { fields: profileView(result.value) });
     },
-  }),
-);
+  });
+}
 
-export const cartRoutes: Route[] = [
-  objectRead(
-    '/v1/tenants/{tenant}/carts/{id}',
-    'cart',
-    'id',
-    'cart id',
-    async ({ service, options }, key) => {
-      const result = await service.readVersioned<Cart>(key, options);
-      const body = versionedBody(result.value, cartView, 'lines') ?? {
-        lines: {},
-        siblingsMerged: 0,
-      };
-      return readResponse(result, body);
-    },
-  ),
-  route({
-    method: 'POST',
-    path: '/v1/tenants/{tenant}/carts/{id}',
-    write: true,
+export const profileHandlers: RouteHandlers<'readProfile' | 'replaceProfile' | 'patchProfile'> = {
+  readProfile,
+  replaceProfile: profileWrite('PUT'),
+  patchProfile: profileWrite('PATCH'),
+};
+
+export const cartHandlers: RouteHandlers<'readCart' | 'changeCart'> = {
+  readCart: objectRead('cart', 'id', 'cart id', async ({ service, options }, key) => {
+    const result = await service.readVersioned<Cart>(key, options);
+    const merged = mergedOf(result.value);
+    return readResponse(cartRead, result, {
+      lines: merged === undefined ? {} : cartView(merged.value),
+      siblingsMerged: merged?.siblingsMerged ?? 0,
+    });
+  }),
+  changeCart: route({
     validate: ({ event, params }) => ({
       key: objectKey(params, 'cart', 'id', 'cart id'),
       body: bodyOf(event, cartWrite),
@@ -114,7 +102,7 @@ export const cartRoutes: Route[] = [
           ),
         options,
       );
-      return writeResponse(metric, result, { lines: cartView(result.value) });
+      return writeResponse(metric, cartWritten, result, { lines: cartView(result.value) });
     },
   }),
-];
+};

@@ -3,7 +3,6 @@ import type { z } from 'zod';
 import { AppError, notFound, unprocessable } from '../../app/errors';
 import type { CaseRecord, CaseRef } from '../../app/ports';
 import { DATA_TYPE_NAMES, type DataType } from '../../domain/catalog';
-import type { JsonValue } from '../../domain/json';
 import { MERGE_REGISTRY, type VersionedDataType } from '../../domain/merge-registry';
 import {
   applyLedgerEntry,
@@ -15,8 +14,18 @@ import {
 import type { ReconciliationCase } from '../../domain/reconciliation';
 import { json } from '../http';
 import {
+  accountRead,
+  casePage,
+  caseResolved,
+  entryAppended,
+  type ledgerAccount,
+  type reconciliationCase,
+} from '../responses';
+import {
+  CASE_REF,
   caseResolution,
   checkId,
+  CURSOR,
   ledgerEntry,
   onlyQuery,
   queryInteger,
@@ -30,11 +39,9 @@ import {
   readResponse,
   servedHeaders,
   writeResponse,
-  type Route,
   route,
+  type RouteHandlers,
 } from './route';
-
-// ---------------------------------------------------------------- ledger and reconciliation
 
 /** Opaque reference of a case in URLs: base64url of `[tenant, type, objectId, caseId]`. */
 export function encodeCaseRef(ref: CaseRef): string {
@@ -60,7 +67,7 @@ function decodeCaseRef(text: string | undefined): CaseRef & { type: VersionedDat
       'invalid_id',
       `case reference ${JSON.stringify((text ?? '').slice(0, 60))} is not one this API returned; take it from GET /v1/reconciliation`,
     );
-  if (text === undefined || !/^[A-Za-z0-9_-]{8,700}$/.test(text)) throw invalid();
+  if (text === undefined || !CASE_REF.test(text)) throw invalid();
   let parts: unknown;
   try {
     parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -91,7 +98,7 @@ function decodeCaseRef(text: string | undefined): CaseRef & { type: VersionedDat
   return { tenantId, type: type as VersionedDataType, objectId, caseId };
 }
 
-function caseView(record: CaseRecord): Record<string, JsonValue> {
+function caseView(record: CaseRecord): z.output<typeof reconciliationCase> {
   return {
     caseRef: encodeCaseRef(record),
     caseId: record.caseId,
@@ -110,7 +117,7 @@ function caseView(record: CaseRecord): Record<string, JsonValue> {
   };
 }
 
-function accountView(account: LedgerAccount): Record<string, JsonValue> {
+function accountView(account: LedgerAccount): z.output<typeof ledgerAccount> {
   return {
     currency: account.currency,
     balance: account.balance,
@@ -122,9 +129,10 @@ function accountView(account: LedgerAccount): Record<string, JsonValue> {
   };
 }
 
-export const ledgerRoutes: Route[] = [
-  objectRead(
-    '/v1/tenants/{tenant}/accounts/{id}',
+export const ledgerHandlers: RouteHandlers<
+  'readAccount' | 'appendLedgerEntry' | 'listReconciliationCases' | 'resolveReconciliationCase'
+> = {
+  readAccount: objectRead(
     'ledger-account',
     'id',
     'account id',
@@ -136,7 +144,7 @@ export const ledgerRoutes: Route[] = [
       }
       const openCases = (await service.casesOf(accountKey)).map(caseView);
       if (result.value.kind === 'conflict') {
-        return readResponse(result, {
+        return readResponse(accountRead, result, {
           balance: null,
           conflicted: true,
           versions: result.value.reconciliation.siblings.map((sibling) => ({
@@ -147,17 +155,14 @@ export const ledgerRoutes: Route[] = [
           openCases,
         });
       }
-      return readResponse(result, {
+      return readResponse(accountRead, result, {
         ...accountView(result.value.value),
         conflicted: false,
         openCases,
       });
     },
   ),
-  route({
-    method: 'POST',
-    path: '/v1/tenants/{tenant}/accounts/{id}/entries',
-    write: true,
+  appendLedgerEntry: route({
     validate: ({ event, params }) => ({
       key: objectKey(params, 'ledger-account', 'id', 'account id'),
       body: bodyOf(event, ledgerEntry),
@@ -190,18 +195,15 @@ export const ledgerRoutes: Route[] = [
         },
         options,
       );
-      return writeResponse(metric, result, accountView(result.value), 201);
+      return writeResponse(metric, entryAppended, result, accountView(result.value), 201);
     },
   }),
-  route({
-    method: 'GET',
-    path: '/v1/reconciliation',
-    write: false,
+  listReconciliationCases: route({
     validate: ({ event }) => {
       noBody(event);
       onlyQuery(event, ['limit', 'cursor']);
       const cursor = event.queryStringParameters?.cursor;
-      if (cursor !== undefined && !/^[A-Za-z0-9_-]{1,2048}$/.test(cursor)) {
+      if (cursor !== undefined && !CURSOR.test(cursor)) {
         throw new RequestError(
           400,
           'invalid_query',
@@ -212,17 +214,14 @@ export const ledgerRoutes: Route[] = [
     },
     handle: async ({ service }, { limit, cursor }) => {
       const page = await service.listOpenCases(limit, cursor);
-      return json(
-        200,
-        { cases: page.cases.map(caseView), nextCursor: page.cursor ?? null },
-        { 'x-served-region': service.region, 'x-consistency': 'local' },
-      );
+      const body: z.output<typeof casePage> = {
+        cases: page.cases.map(caseView),
+        nextCursor: page.cursor ?? null,
+      };
+      return json(200, body, { 'x-served-region': service.region, 'x-consistency': 'local' });
     },
   }),
-  route({
-    method: 'POST',
-    path: '/v1/reconciliation/{case}/resolve',
-    write: true,
+  resolveReconciliationCase: route({
     validate: ({ event, params }) => ({
       ref: decodeCaseRef(params.case),
       body: bodyOf(event, caseResolution),
@@ -235,14 +234,14 @@ export const ledgerRoutes: Route[] = [
         options,
       );
       metric('ConflictResolutionMs', result.resolutionMs, 'Milliseconds');
-      return writeResponse(metric, result, {
+      return writeResponse(metric, caseResolved, result, {
         caseId: ref.caseId,
         status: 'resolved',
         account: accountView(result.value),
       });
     },
   }),
-];
+};
 
 /** The value a person chose for a ledger case: one version as is, or a merged balance. */
 function chooseResolution(

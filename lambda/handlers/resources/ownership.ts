@@ -1,14 +1,18 @@
 /** A tenant's home: read, and transferred by its current home. */
+import { homeMoved, homeRead } from '../responses';
 import { homeWrite, onlyQuery } from '../validation';
-import { bodyOf, noBody, readResponse, tenantOf, writeResponse, type Route, route } from './route';
+import {
+  bodyOf,
+  noBody,
+  readResponse,
+  tenantOf,
+  writeResponse,
+  route,
+  type RouteHandlers,
+} from './route';
 
-// ---------------------------------------------------------------- ownership
-
-export const ownershipRoutes: Route[] = [
-  route({
-    method: 'GET',
-    path: '/v1/tenants/{tenant}/home',
-    write: false,
+export const ownershipHandlers: RouteHandlers<'readHome' | 'transferHome'> = {
+  readHome: route({
     validate: ({ event, params }) => {
       noBody(event);
       onlyQuery(event, []);
@@ -16,17 +20,14 @@ export const ownershipRoutes: Route[] = [
     },
     handle: async ({ service, options }, tenant) => {
       const result = await service.readHome(tenant, options);
-      return readResponse(result, result.value);
+      return readResponse(homeRead, result, result.value);
     },
   }),
-  route({
-    method: 'PUT',
-    path: '/v1/tenants/{tenant}/home',
-    write: true,
+  transferHome: route({
     validate: ({ event, params }) => ({ tenant: tenantOf(params), body: bodyOf(event, homeWrite) }),
     handle: async ({ service, options, metric }, { tenant, body }) => {
       const result = await service.transferHome(tenant, body.home, options);
-      return writeResponse(metric, result, result.value);
+      return writeResponse(metric, homeMoved, result, result.value);
     },
   }),
-];
+};

@@ -7,12 +7,14 @@ import type {
   Served,
   WriteResult,
 } from '../../app/service';
+import type { ApiDescriptionSettings } from '../../contract/api-description';
+import type { ApiRouteEntry, ApiRouteId, PublicRouteId } from '../../contract/routes';
 import { type DataType } from '../../domain/catalog';
-import type { JsonValue } from '../../domain/json';
 import type { VersionedDataType } from '../../domain/merge-registry';
 import type { ObjectKey } from '../../domain/storage-layout';
 import type { MetricSink } from '../api-deps';
 import { json, type HttpEvent, type HttpResult } from '../http';
+import type { ServedHeaders } from '../responses';
 import { checkId, jsonBodyOf, onlyQuery, parseBody, RequestError } from '../validation';
 
 /** What a route gets. */
@@ -25,13 +27,11 @@ export interface RouteInput {
   readonly metric: MetricSink;
 }
 
-/** One route, typed by what its validation produces (`V`), which its handler receives. */
+/**
+ * The handler of one route of the contract's table, typed by what its validation produces (`V`),
+ * which its `handle` receives. Method, path and whether it writes come from the table entry.
+ */
 export interface RouteSpec<V> {
-  readonly method: string;
-  /** Path template, e.g. `/v1/tenants/{tenant}/counters/{name}`. */
-  readonly path: string;
-  /** Whether the route writes (idempotency keys apply; a body is expected). */
-  readonly write: boolean;
   /** Validates everything the route reads from the request, before any I/O. */
   readonly validate: (input: Omit<RouteInput, 'service' | 'metric'>) => V;
   readonly handle: (input: RouteInput, validated: V) => Promise<HttpResult>;
@@ -42,16 +42,38 @@ export interface RouteSpec<V> {
   readonly implicitIdempotencyKey?: (validated: V) => string | undefined;
 }
 
-/** A route as the router holds it: whatever `validate` returned goes back to its `handle`. */
-export type Route = RouteSpec<unknown>;
+/** A handler as the router holds it: whatever `validate` returned goes back to its `handle`. */
+export type RouteHandler = RouteSpec<unknown>;
 
-/** Declares a route; the router only ever passes a route's own validation result to its handler. */
-export function route<V>(spec: RouteSpec<V>): Route {
-  return spec as unknown as Route;
+/** What a public route gets: the request and the deployment's names; no service, no session. */
+export interface PublicRouteInput {
+  readonly event: HttpEvent;
+  readonly settings: ApiDescriptionSettings;
+}
+
+/**
+ * The handler of a public route (no token): it reads no tenant data, so it is answered before any
+ * header is parsed, any session decoded or the service created.
+ */
+export interface PublicRouteSpec {
+  readonly serve: (input: PublicRouteInput) => HttpResult;
+}
+
+/** The handlers of some of the API function's routes, by route id. */
+export type RouteHandlers<K extends ApiRouteId<'api'> = ApiRouteId<'api'>> = {
+  readonly [Id in K]: Id extends PublicRouteId ? PublicRouteSpec : RouteHandler;
+};
+
+/** A handler bound to its entry of the route table: what the router matches requests against. */
+export type Route = (RouteHandler | PublicRouteSpec) & { readonly entry: ApiRouteEntry };
+
+/** Declares a handler; the router only ever passes a route's own validation result to it. */
+export function route<V>(spec: RouteSpec<V>): RouteHandler {
+  return spec as unknown as RouteHandler;
 }
 
 /** Response headers saying who served the request and how fresh it is. */
-export function servedHeaders(served: Served): Record<string, string> {
+export function servedHeaders(served: Served): ServedHeaders {
   return {
     'x-served-region': served.servedRegion,
     'x-home-region': served.homeRegion,
@@ -61,18 +83,26 @@ export function servedHeaders(served: Served): Record<string, string> {
   };
 }
 
-export function readResponse<T>(
-  result: ReadResult<T>,
-  body: Record<string, JsonValue | undefined>,
+/** `T` without some keys, distributed over a union (one answer schema may be a union). */
+type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A read's answer, typed by its response schema; the version read is added here. */
+export function readResponse<S extends z.ZodType<{ version: string | null }>>(
+  _schema: S,
+  result: ReadResult<unknown>,
+  body: Without<z.output<S>, 'version'>,
 ): HttpResult {
-  return json(200, { ...body, version: result.version ?? null }, servedHeaders(result));
+  return json(200, { ...body, version: result.version ?? null }, { ...servedHeaders(result) });
 }
 
-/** A write's answer; a write forwarded to the tenant's home is also counted. */
-export function writeResponse<T>(
+/** A write's answer, typed by its response schema; a write forwarded to the home is counted. */
+export function writeResponse<
+  S extends z.ZodType<{ version: string; sessionToken: string; forwarded: boolean }>,
+>(
   metric: MetricSink,
-  result: WriteResult<T>,
-  body: Record<string, JsonValue | undefined>,
+  _schema: S,
+  result: WriteResult<unknown>,
+  body: Without<z.output<S>, 'version' | 'sessionToken' | 'forwarded'>,
   status = 200,
 ): HttpResult {
   if (result.forwarded) metric('ForwardedWrites', 1, 'Count');
@@ -100,7 +130,9 @@ export function objectKey<T extends DataType>(
   return { tenantId: tenantOf(params), type, objectId: checkId(params[idParam], what) };
 }
 
+/** A write's body, validated by its schema; writes take no query parameters. */
 export function bodyOf<T>(event: HttpEvent, schema: z.ZodType<T>): T {
+  onlyQuery(event, []);
   return parseBody(schema, jsonBodyOf(event));
 }
 
@@ -116,16 +148,12 @@ export function noBody(event: HttpEvent): void {
 
 /** A GET of one object: no body, no query, the tenant and object ids checked before any read. */
 export function objectRead<T extends DataType>(
-  path: string,
   type: T,
   idParam: string,
   what: string,
   handle: (input: RouteInput, key: ObjectKey & { type: T }) => Promise<HttpResult>,
-): Route {
+): RouteHandler {
   return route({
-    method: 'GET',
-    path,
-    write: false,
     validate: ({ event, params }) => {
       noBody(event);
       onlyQuery(event, []);

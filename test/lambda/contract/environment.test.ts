@@ -29,6 +29,8 @@ const EXAMPLES: { readonly [K in FunctionKind]: EnvironmentInputs[K] } = {
     appName: 'shop',
     publicName: 'api.example.com',
     sessionKeySecretId: 'shop/session-key',
+    healthPath: '/healthz',
+    jwtIssuer: 'https://auth.example.com',
   },
   authorizer: { tokenSecretId: 'shop/api-token-key', issuer: 'shop', audience: 'api.example.com' },
   health: { tableName: 'shop-data', healthPath: '/healthz/deep', timeoutMs: 800 },
@@ -67,10 +69,13 @@ describe('the Lambda environment contract', () => {
   });
 
   test('keeps the variable names the templates have always had', () => {
+    // HEALTH_PATH and API_JWT_ISSUER: what GET /openapi.json names ([O])
     expect(Object.keys(toEnvironment('api', EXAMPLES.api)).sort()).toEqual([
+      'API_JWT_ISSUER',
       'APP_NAME',
       'APP_REGIONS',
       'FENCING',
+      'HEALTH_PATH',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
       'PRIMARY_REGION',

@@ -3,6 +3,7 @@ import { buildWritePolicy, serializeWritePolicy } from '../../../lambda/domain/w
 import { makeHandler, type ApiDeps } from '../../../lambda/handlers/api';
 import type { HttpEvent } from '../../../lambda/handlers/http';
 import { productionApiDeps } from '../../../lambda/handlers/wiring';
+import { conforming } from '../../helpers/openapi-conformance';
 
 const config = { region: 'eu-west-1' };
 
@@ -42,12 +43,14 @@ function deps(errors: unknown[] = []): ApiDeps {
 
 describe('API errors outside the routes', () => {
   test("the health path is not the API function's: 404 (the health function answers it)", async () => {
-    const result = await makeHandler(deps())(event('GET', '/health'));
+    const result = await conforming(makeHandler(deps()), { served: 'api' })(
+      event('GET', '/health'),
+    );
     expect(result.statusCode).toBe(404);
   });
 
   test('404 with the error shape for unknown routes', async () => {
-    const result = await makeHandler(deps())(event('GET', '/nope'));
+    const result = await conforming(makeHandler(deps()), { served: 'api' })(event('GET', '/nope'));
     expect(result.statusCode).toBe(404);
     expect(JSON.parse(result.body)).toEqual({
       error: { code: 'not_found', message: 'no route for GET /nope' },
@@ -56,12 +59,15 @@ describe('API errors outside the routes', () => {
 
   test('an unexpected failure is a 500 with the request id and no stack trace', async () => {
     const errors: unknown[] = [];
-    const handler = makeHandler({
-      ...deps(errors),
-      now: () => {
-        throw new Error('clock exploded');
-      },
-    });
+    const handler = conforming(
+      makeHandler({
+        ...deps(errors),
+        now: () => {
+          throw new Error('clock exploded');
+        },
+      }),
+      { served: 'api' },
+    );
     const result = await handler(event('GET', '/v1/tenants/t1/counters/visits'));
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(result.body)).toEqual({

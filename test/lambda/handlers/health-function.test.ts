@@ -5,6 +5,15 @@ import {
   type HealthFunctionDeps,
 } from '../../../lambda/handlers/health-function';
 import type { HttpEvent } from '../../../lambda/handlers/http';
+import { conforming, HARNESS_SETTINGS } from '../../helpers/openapi-conformance';
+
+/** The health handler, every exchange checked against the OpenAPI document. */
+function checkedHealthHandler(deps: HealthFunctionDeps) {
+  return conforming(makeHealthHandler(deps), {
+    served: 'health',
+    settings: { ...HARNESS_SETTINGS, healthPath: deps.config.healthPath },
+  });
+}
 
 function event(method: string, rawPath: string): HttpEvent {
   return {
@@ -34,21 +43,21 @@ const healthy: HealthProbe = { readDrainFlag: async () => ({ drained: false }) }
 
 describe('the health function', () => {
   test('200 with the region when the local replica answers and no drain flag is set', async () => {
-    const result = await makeHealthHandler(depsWith(healthy))(event('GET', '/health'));
+    const result = await checkedHealthHandler(depsWith(healthy))(event('GET', '/health'));
     expect(result.statusCode).toBe(200);
     expect(result.headers['cache-control']).toBe('no-store');
     expect(JSON.parse(result.body)).toEqual({ status: 'ok', region: 'eu-west-1', latencyMs: 7 });
   });
 
   test('answers the configured path, and only that path', async () => {
-    const handler = makeHealthHandler(depsWith(healthy, '/healthz'));
+    const handler = checkedHealthHandler(depsWith(healthy, '/healthz'));
     expect((await handler(event('GET', '/healthz'))).statusCode).toBe(200);
     expect((await handler(event('HEAD', '/healthz'))).statusCode).toBe(200);
     expect((await handler(event('GET', '/health'))).statusCode).toBe(404);
   });
 
   test('503 draining, with connection: close, while the drain flag is set', async () => {
-    const handler = makeHealthHandler(
+    const handler = checkedHealthHandler(
       depsWith({ readDrainFlag: async () => ({ drained: true, reason: 'drill d-1' }) }),
     );
     const result = await handler(event('GET', '/health'));
@@ -65,7 +74,9 @@ describe('the health function', () => {
     const timeout = Object.assign(new Error('The operation was aborted due to timeout'), {
       name: 'TimeoutError',
     });
-    const handler = makeHealthHandler(depsWith({ readDrainFlag: () => Promise.reject(timeout) }));
+    const handler = checkedHealthHandler(
+      depsWith({ readDrainFlag: () => Promise.reject(timeout) }),
+    );
     const result = await handler(event('GET', '/health'));
     expect(result.statusCode).toBe(503);
     expect(JSON.parse(result.body)).toEqual({
@@ -77,7 +88,7 @@ describe('the health function', () => {
   });
 
   test('405 with the error shape for other methods', async () => {
-    const result = await makeHealthHandler(depsWith(healthy))(event('POST', '/health'));
+    const result = await checkedHealthHandler(depsWith(healthy))(event('POST', '/health'));
     expect(result.statusCode).toBe(405);
     expect(result.headers.allow).toBe('GET, HEAD');
     expect(JSON.parse(result.body)).toEqual({
@@ -87,7 +98,7 @@ describe('the health function', () => {
 
   test('an unexpected failure is a 500 with the request id and no stack trace', async () => {
     const errors: unknown[] = [];
-    const handler = makeHealthHandler({
+    const handler = checkedHealthHandler({
       ...depsWith(healthy, '/health', errors),
       now: () => {
         throw new Error('clock exploded');

@@ -1,6 +1,8 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { apiDescriptionFromConfig, apiDescriptionSettingsOf } from '../../../lambda/contract/api-description';
+import { parseEnvironment } from '../../../lambda/contract/environment';
 import type { RegionStack } from '../../../lib/stacks/region-stack';
 import { buildTestApp, testConfig } from '../../helpers/app';
 
@@ -103,13 +105,32 @@ describe('RegionStack', () => {
       });
     });
 
-    test('exactly the API routes plus /health, no CORS', () => {
+    test('exactly the API routes plus /health and /openapi.json, no CORS', () => {
       expect([...routesOf(secondary).keys()].sort()).toEqual(
-        [...API_ROUTE_KEYS, 'GET /health', 'HEAD /health'].sort(),
+        [...API_ROUTE_KEYS, 'GET /health', 'HEAD /health', 'GET /openapi.json'].sort(),
       );
       secondary.hasResourceProperties('AWS::ApiGatewayV2::Api', {
         CorsConfiguration: Match.absent(),
       });
+    });
+
+    test("GET /openapi.json: the API function, no authorization, the config's document", () => {
+      const functionId = logicalIdOf(stacks[1]!, stacks[1]!.api.function);
+      const route = routesOf(secondary).get('GET /openapi.json');
+      expect(route).toMatchObject({ AuthorizationType: 'NONE' });
+      const integration = JSON.stringify(route?.Target).match(/"Ref":"([^"]+)"/)?.[1] as string;
+      expect(secondary.toJSON().Resources[integration].Properties.IntegrationUri).toEqual({
+        'Fn::GetAtt': [functionId, 'Arn'],
+      });
+      secondary.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        RouteSettings: Match.objectLike({
+          'GET /openapi.json': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        }),
+      });
+      // the function learns the names of the config docs/openapi.json is generated for
+      const env = secondary.toJSON().Resources[functionId].Properties.Environment.Variables;
+      const config = parseEnvironment('api', { ...env, AWS_REGION: 'eu-west-1' });
+      expect(apiDescriptionSettingsOf(config)).toEqual(apiDescriptionFromConfig(testConfig()));
     });
 
     test('every API route is integrated with the API function and authorized by the token authorizer', () => {
