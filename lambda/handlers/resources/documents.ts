@@ -39,7 +39,8 @@ function mergedOf<T>(read: VersionedRead<T>): { value: T; siblingsMerged: number
 const readProfile = objectRead('profile', 'id', 'profile id', async ({ service, options }, key) => {
   const result = await service.readVersioned<Profile>(key, options);
   const merged = mergedOf(result.value);
-  if (merged === undefined) throw notFound(`profile ${key.objectId} does not exist`, servedHeaders(result));
+  if (merged === undefined)
+    throw notFound(`profile ${key.objectId} does not exist`, servedHeaders(result));
   return readResponse(profileRead, result, {
     fields: profileView(merged.value),
     siblingsMerged: merged.siblingsMerged,

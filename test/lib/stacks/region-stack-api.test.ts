@@ -1,7 +1,10 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { apiDescriptionFromConfig, apiDescriptionSettingsOf } from '../../../lambda/contract/api-description';
+import {
+  apiDescriptionFromConfig,
+  apiDescriptionSettingsOf,
+} from '../../../lambda/contract/api-description';
 import { parseEnvironment } from '../../../lambda/contract/environment';
 import type { RegionStack } from '../../../lib/stacks/region-stack';
 import { buildTestApp, testConfig } from '../../helpers/app';

@@ -124,7 +124,6 @@ describe('the OpenAPI document', () => {
     });
     expect(apiDescriptionSettingsOf(withoutPath).healthPath).toBe('/health');
   });
-
 });
 
 describe('the document the API function serves', () => {
