@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -23,6 +23,7 @@ import { appLogGroup, type LogSettings } from './log-settings';
 import { acknowledgeWildcardResources } from './nag-acknowledgments';
 import { throttleRoutes, type RouteThrottle } from './route-throttle';
 import { grantSessionKeyRead } from './session-key';
+import { regionAmong } from './validation';
 
 /** Stage throttling for the HTTP API. */
 export interface ApiThrottle {
@@ -151,8 +152,7 @@ export class RegionalApi extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const throttle = props.throttle ?? API_DEFAULTS.throttle;
-    validateThrottle(throttle);
-    const region = validateRegion(stack.region, props.regions);
+    const region = regionAmong(this, 'regional api', props.regions);
     const healthPath = props.healthPath ?? HEALTH_CHECK_DEFAULTS.path;
 
     // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy.
@@ -345,30 +345,5 @@ export class RegionalApi extends Construct {
     new CfnOutput(this, 'PublicUrl', { value: `https://${props.publicName}` });
     new CfnOutput(this, 'RegionalUrl', { value: `https://${props.regionalName}` });
     new CfnOutput(this, 'FunctionName', { value: this.function.functionName });
-  }
-}
-
-function validateRegion(region: string, regions: readonly string[]): string {
-  if (Token.isUnresolved(region)) {
-    throw new Error(
-      'regional api needs a stack with an explicit region; set env.region on the stack',
-    );
-  }
-  if (!regions.includes(region)) {
-    throw new Error(
-      `regional api region ${region} is not one of regions (${regions.join(', ')}); add it to regions`,
-    );
-  }
-  return region;
-}
-
-function validateThrottle(throttle: ApiThrottle): void {
-  if (!Number.isInteger(throttle.rateLimit) || throttle.rateLimit < 1) {
-    throw new Error(`api throttle rateLimit must be a positive integer, got ${throttle.rateLimit}`);
-  }
-  if (!Number.isInteger(throttle.burstLimit) || throttle.burstLimit < 1) {
-    throw new Error(
-      `api throttle burstLimit must be a positive integer, got ${throttle.burstLimit}`,
-    );
   }
 }
