@@ -258,7 +258,8 @@ const nonZero = <T extends z.ZodNumber>(schema: T) =>
   schema.refine((value) => value !== 0, { error: 'must not be 0' }).meta({ not: { const: 0 } });
 
 /**
- * Any JSON value nested at most `levels` containers deep (0: a string, number, boolean or null).
+ * Any JSON value nested at most `levels` containers deep (0: a string, number, boolean, null, or an
+ * empty array or object).
  * Bounded, not recursive: the depth limit is stated in the schema (and the OpenAPI document), and
  * clients generated from the document get types without a recursive union (which TypeScript
  * cannot express with arrays).
@@ -271,7 +272,10 @@ function jsonValueOf(levels: number): z.ZodType<JsonValue> {
     z.null(),
   ] as const;
   const id = levels === JSON_FIELD_LEVELS ? 'JsonValue' : `JsonValue${levels}`;
-  if (levels === 0) return z.union(leaves).meta({ id });
+  // at the deepest level an array or object may still be empty (it nests nothing)
+  if (levels === 0) {
+    return z.union([...leaves, z.array(z.never()).max(0), z.strictObject({})]).meta({ id });
+  }
   const inner = jsonValueOf(levels - 1);
   return z
     .union([

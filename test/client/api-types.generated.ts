@@ -255,7 +255,7 @@ export interface components {
         JsonValue1: string | number | boolean | null | components["schemas"]["JsonValue0"][] | {
             [key: string]: components["schemas"]["JsonValue0"];
         };
-        JsonValue0: string | number | boolean | null;
+        JsonValue0: string | number | boolean | null | unknown[] | Record<string, never>;
         /** @description A JSON value holding at most 6 levels of arrays and objects */
         JsonValue: string | number | boolean | null | components["schemas"]["JsonValue5"][] | {
             [key: string]: components["schemas"]["JsonValue5"];

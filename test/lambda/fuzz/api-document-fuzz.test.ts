@@ -14,7 +14,7 @@ import { SchemaArbitraries } from '../../helpers/openapi-arbitraries';
 import { conformanceChecker } from '../../helpers/openapi-conformance';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
-const RUNS_PER_ROUTE = 150;
+const RUNS_PER_ROUTE = 100;
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2_147_483_647);
 
 /** Codes the API answers when it finds a request invalid: never for a request the document allows. */

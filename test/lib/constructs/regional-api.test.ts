@@ -150,4 +150,34 @@ describe('RegionalApi', () => {
       0,
     );
   });
+
+  test('GET /openapi.json: the API function, no token, its own throttle; the document names the issuer', () => {
+    // GIVEN an OIDC provider and a health path of its own WHEN the API is built
+    const stack = stackIn('eu-west-1');
+    const api = new RegionalApi(
+      stack,
+      'Api',
+      propsFor(stack, {
+        healthPath: '/healthz',
+        jwt: { issuer: 'https://auth.example.com', audience: ['shop'] },
+      }),
+    );
+    // THEN the route is open and throttled, and the function knows what its document names
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /openapi.json',
+      AuthorizationType: 'NONE',
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: Match.objectLike({
+        'GET /openapi.json': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        'GET /healthz': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      }),
+    });
+    const functionId = stack.getLogicalId(api.function.node.defaultChild as CfnResource);
+    expect(template.toJSON().Resources[functionId].Properties.Environment.Variables).toMatchObject({
+      HEALTH_PATH: '/healthz',
+      API_JWT_ISSUER: 'https://auth.example.com',
+    });
+  });
 });

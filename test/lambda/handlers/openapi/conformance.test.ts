@@ -97,4 +97,18 @@ describe('the conformance checker', () => {
     });
     expect([again.status, again.raw.body]).toEqual([304, '']);
   });
+
+  test('field values nest as deep as a body may: the schema and the depth check agree', async () => {
+    const api = memoryApi(['eu-west-1']);
+    const nested = (levels: number): unknown => (levels === 0 ? [] : [nested(levels - 1)]);
+    // the body and `fields` are two levels; a value may hold six more, the last one empty
+    const deepest = await api.call('eu-west-1', 'PUT', '/v1/tenants/t1/profiles/p', {
+      body: { fields: { a: nested(6), b: { c: { d: { e: { f: { g: {} } } } } } } },
+    });
+    expect(deepest.status).toBe(200);
+    const deeper = await api.call('eu-west-1', 'PUT', '/v1/tenants/t1/profiles/p', {
+      body: { fields: { a: nested(7) } },
+    });
+    expect(deeper.status).toBe(422);
+  });
 });
