@@ -214,6 +214,15 @@ function checkJsonValue(value: unknown, path: string, depth: number): void {
     value.forEach((item, index) => checkJsonValue(item, `${path}[${index}]`, depth + 1));
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
+      // JSON.parse keeps it as a key, but objects drop it (and zod's records skip it): refused,
+      // rather than a field silently lost
+      if (key === '__proto__') {
+        throw new RequestError(
+          422,
+          'invalid_body',
+          `${path} has a key "__proto__", which the API does not accept; rename it`,
+        );
+      }
       if (!key.isWellFormed()) {
         throw new RequestError(
           422,
@@ -281,7 +290,7 @@ function jsonValueOf(levels: number): z.ZodType<JsonValue> {
     .union([
       ...leaves,
       z.array(inner).max(100, { error: 'arrays must have at most 100 items' }),
-      z.record(z.string().max(64), inner),
+      z.record(z.string().max(64).regex(NOT_PROTO), inner),
     ])
     .meta({
       id,
@@ -289,13 +298,16 @@ function jsonValueOf(levels: number): z.ZodType<JsonValue> {
     });
 }
 
+/** Any key but `__proto__` (`jsonBodyOf` refuses it: objects would drop it). */
+const NOT_PROTO = /^(?!__proto__$)/;
+
 /** How deep a field's value may nest: the body and its `fields` object take two of the levels. */
 const JSON_FIELD_LEVELS = MAX_JSON_DEPTH - 2;
 
 /** Any JSON value a field may hold (`jsonBodyOf` checked its numbers and depth already). */
 export const jsonValue: z.ZodType<JsonValue> = jsonValueOf(JSON_FIELD_LEVELS);
 
-const fieldName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
+const fieldName = z.string().regex(/^(?!__proto__$)[A-Za-z0-9_.-]{1,64}$/, {
   error: 'field names must be 1-64 letters, digits, _, - or .',
 });
 
