@@ -6,7 +6,7 @@
 // A namespace import lets esbuild drop what is unused (see ./validation.ts).
 import * as z from 'zod';
 import { CONSISTENCY_LEVELS } from '../domain/consistency';
-import { jsonValue } from './validation';
+import { jsonValue } from './request-schemas';
 
 /** An HLC stamp in its string form, e.g. `2024-06-01T12:00:00.000Z-000003-eu-west-1`. */
 const hlc = z

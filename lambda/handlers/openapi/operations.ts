@@ -5,8 +5,8 @@
  */
 import type * as z from 'zod';
 import type { DataRouteId } from '../../contract/routes';
+import * as request from '../request-schemas';
 import * as answer from '../responses';
-import * as request from '../validation';
 
 /** How one route of the API function is described. */
 export interface OperationSpec {
