@@ -1,6 +1,6 @@
 /**
  * What each route of the API function reads and answers, by route id: the request schemas the
- * handlers validate with (./../validation.ts) and the response schemas they answer with
+ * handlers validate with (../request-schemas.ts) and the response schemas they answer with
  * (./../responses.ts). The compiler checks every route of the table has an entry here.
  */
 import type * as z from 'zod';
