@@ -3,10 +3,10 @@
  * handlers type their answers by these schemas, and the OpenAPI document is generated from them,
  * so the two cannot drift; the conformance tests check every answer of the test suites against it.
  */
-// A namespace import lets esbuild drop what is unused (see ./validation.ts).
+// A namespace import lets esbuild drop what is unused (see ./request-schemas.ts).
 import * as z from 'zod';
 import { CONSISTENCY_LEVELS } from '../domain/consistency';
-import { jsonValue } from './validation';
+import { jsonValue } from './request-schemas';
 
 /** An HLC stamp in its string form, e.g. `2024-06-01T12:00:00.000Z-000003-eu-west-1`. */
 const hlc = z

@@ -15,8 +15,8 @@ import {
   type ApiRouteEntry,
   type DataRouteId,
 } from '../../contract/routes';
+import { requestParameters } from '../request-schemas';
 import { errorBody, gatewayError, health, servedHeaders } from '../responses';
-import { requestParameters } from '../validation';
 import { ERROR_CODES, type ErrorStatus } from './errors';
 import { OPERATIONS, type OperationSpec } from './operations';
 import { personalize, TEMPLATE_TITLE, type OpenApiDocument } from './personalize';

@@ -1,12 +1,12 @@
 /**
  * What each route of the API function reads and answers, by route id: the request schemas the
- * handlers validate with (./../validation.ts) and the response schemas they answer with
+ * handlers validate with (../request-schemas.ts) and the response schemas they answer with
  * (./../responses.ts). The compiler checks every route of the table has an entry here.
  */
 import type * as z from 'zod';
 import type { DataRouteId } from '../../contract/routes';
+import * as request from '../request-schemas';
 import * as answer from '../responses';
-import * as request from '../validation';
 
 /** How one route of the API function is described. */
 export interface OperationSpec {

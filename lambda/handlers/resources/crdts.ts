@@ -2,8 +2,8 @@
 import { type WriteClass } from '../../domain/catalog';
 import { OR_SET, type ORSet } from '../../domain/crdt/or-set';
 import { PN_COUNTER, type PNCounter } from '../../domain/crdt/pn-counter';
+import { counterWrite, setWrite } from '../request-schemas';
 import { counterRead, counterWritten, setRead, setWritten } from '../responses';
-import { counterWrite, setWrite } from '../validation';
 import {
   bodyOf,
   objectKey,

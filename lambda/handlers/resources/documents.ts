@@ -15,8 +15,8 @@ import {
   replaceProfile,
   type Profile,
 } from '../../domain/objects/profile';
+import { cartWrite, profilePatch, profilePut } from '../request-schemas';
 import { cartRead, cartWritten, profileRead, profileWritten } from '../responses';
-import { cartWrite, profilePatch, profilePut } from '../validation';
 import {
   bodyOf,
   objectKey,

@@ -13,6 +13,7 @@ import {
 } from '../../domain/objects/ledger';
 import type { ReconciliationCase } from '../../domain/reconciliation';
 import { json } from '../http';
+import { caseResolution, ledgerEntry } from '../request-schemas';
 import {
   accountRead,
   casePage,
@@ -21,16 +22,7 @@ import {
   type ledgerAccount,
   type reconciliationCase,
 } from '../responses';
-import {
-  CASE_REF,
-  caseResolution,
-  checkId,
-  CURSOR,
-  ledgerEntry,
-  onlyQuery,
-  queryInteger,
-  RequestError,
-} from '../validation';
+import { CASE_REF, checkId, CURSOR, onlyQuery, queryInteger, RequestError } from '../validation';
 import {
   bodyOf,
   noBody,

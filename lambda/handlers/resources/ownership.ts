@@ -1,6 +1,7 @@
 /** A tenant's home: read, and transferred by its current home. */
+import { homeWrite } from '../request-schemas';
 import { homeMoved, homeRead } from '../responses';
-import { homeWrite, onlyQuery } from '../validation';
+import { onlyQuery } from '../validation';
 import {
   bodyOf,
   noBody,

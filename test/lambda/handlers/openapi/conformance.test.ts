@@ -111,4 +111,17 @@ describe('the conformance checker', () => {
     });
     expect(deeper.status).toBe(422);
   });
+
+  test('a key __proto__ is refused, never silently dropped', async () => {
+    const api = memoryApi(['eu-west-1']);
+    for (const fields of ['{"__proto__": 1, "name": "x"}', '{"a": {"__proto__": {}}}']) {
+      const answer = await api.call('eu-west-1', 'PUT', '/v1/tenants/t1/profiles/p', {
+        rawBody: `{"fields": ${fields}}`,
+      });
+      expect([answer.status, (answer.body.error as { code: string }).code]).toEqual([
+        422,
+        'invalid_body',
+      ]);
+    }
+  });
 });
