@@ -1,17 +1,2 @@
-import { createServer } from 'node:net';
-
-/** A free TCP port on 127.0.0.1 (for servers the tests start themselves). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port);
-        else reject(new Error('could not find a free port'));
-      });
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1, for servers the tests start themselves (the sandbox's own helper). */
+export { freePort } from '../../lib/ops/sandbox/ports';
