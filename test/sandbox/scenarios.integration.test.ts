@@ -18,7 +18,13 @@ import {
 } from '../../lib/ops/sandbox/measure';
 import { startSandbox, type Sandbox } from '../../lib/ops/sandbox/sandbox';
 import { describeWithDynamoLocal, SHARED_ENDPOINT_ENV } from '../helpers/dynamodb-local';
-import { runSandboxDrill } from './support/drill';
+import {
+  clockScenario,
+  drillScenario,
+  keepLogsOnFailure,
+  staleCacheScenario,
+  type ScenarioContext,
+} from './support/scenarios';
 
 /**
  * The four failure scenarios and a drill, against one sandbox (three regions, active-active, the
@@ -30,23 +36,8 @@ const SCALE = 0.1;
 const ROOT = join(__dirname, '..', '..');
 const DIR = join(ROOT, '.sandbox', `scenarios-${process.pid}`);
 const figures: Record<string, unknown> = {};
-let failed = false;
+const { scenario, failed } = keepLogsOnFailure();
 
-/** A test whose failure keeps the sandbox directory (logs) for whoever looks into it. */
-function scenario(name: string, body: () => Promise<void>, timeoutMs?: number): void {
-  test(
-    name,
-    async () => {
-      try {
-        await body();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    },
-    timeoutMs,
-  );
-}
 /** Slack for a busy 2-core machine (the suites of the integration tier run beside this one). */
 const SLACK_SECONDS = 1.5;
 
@@ -62,6 +53,15 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
     endpoint: sandbox.endpoints.awsEndpoint,
     credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
   });
+
+  const context: ScenarioContext = {
+    get sandbox() {
+      return sandbox;
+    },
+    scale: SCALE,
+    tenant: (name) => tenant(name),
+    call: (region, method, path, options) => call(region, method, path, options),
+  };
 
   beforeAll(async () => {
     sandbox = await startSandbox({
@@ -80,7 +80,7 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
 
   afterAll(async () => {
     await sandbox?.stop();
-    if (!failed) rmSync(DIR, { recursive: true, force: true });
+    if (!failed()) rmSync(DIR, { recursive: true, force: true });
     process.stderr.write(
       `\nsandbox scenario figures (scale ${SCALE}: health checks every ${10 * SCALE} s, threshold 2, TTL ${60 * SCALE} s):\n${JSON.stringify(figures, null, 2)}\n`,
     );
@@ -470,36 +470,7 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
   scenario(
     'stale cache: no read-your-writes read is older than its token while a replica lags',
     async () => {
-      const shop = tenant('ryw');
-      sandbox.replication.setLag(3_000);
-      let stale = 0;
-      let answered = 0;
-      let refused = 0;
-      let token: string | undefined;
-      try {
-        for (let index = 1; index <= 8; index += 1) {
-          const write = await call('us-east-1', 'POST', `/v1/tenants/${shop}/counters/cart`, {
-            body: { delta: 1 },
-            ...(token === undefined ? {} : { headers: { 'x-session-token': token } }),
-          });
-          expect(write.status).toBe(200);
-          token = String(write.body.sessionToken);
-          for (const region of ['eu-west-1', 'ap-southeast-2']) {
-            const read = await call(region, 'GET', `/v1/tenants/${shop}/counters/cart`, {
-              headers: { consistency: 'read-your-writes', 'x-session-token': token },
-            });
-            if (read.status === 200) {
-              answered += 1;
-              if (Number(read.body.value) < index) stale += 1;
-            } else refused += 1;
-          }
-        }
-      } finally {
-        sandbox.replication.setLag(Math.round(1000 * SCALE));
-      }
-      figures.readYourWrites = { reads: answered + refused, answered, refused, stale };
-      expect(stale).toBe(0);
-      expect(answered).toBeGreaterThan(0);
+      figures.readYourWrites = await staleCacheScenario(context);
     },
     120_000,
   );
@@ -507,20 +478,7 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
   scenario(
     'a drill with aactl: drill fail --method drain measures detection and DNS convergence from the sandbox and restores',
     async () => {
-      const { intervalSecondsScaled, report, code } = await runSandboxDrill(sandbox, 'eu-west-1');
-      figures.drill = { outcome: report.outcome, timings: report.timings };
-      expect(code).toBe(0);
-      expect(report.outcome).toBe('passed');
-      expect(report.restore).toMatchObject({
-        configRestored: true,
-        healthyAgain: 'yes',
-        dnsRestored: 'yes',
-        lockRemoved: true,
-      });
-      const bound = intervalSecondsScaled * 2 + intervalSecondsScaled + SLACK_SECONDS;
-      expect(report.timings.detectionSeconds).toBeLessThanOrEqual(bound);
-      expect(report.timings.dnsConvergenceSeconds).toBeLessThanOrEqual(bound + 1);
-      expect(sandbox.regionHealthy('eu-west-1')).toBe(true);
+      figures.drill = await drillScenario(context, SLACK_SECONDS);
     },
     120_000,
   );
@@ -528,45 +486,7 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
   scenario(
     "clock: moving a region's clock moves what its handlers stamp, and past the skew bound that region alone refuses writes until it is set back",
     async () => {
-      const shop = tenant('clock');
-      const skewed = 'ap-southeast-2';
-      const path = `/v1/tenants/${shop}/counters/ticks`;
-      const stampOffsetMs = async (region: string) => {
-        const write = await call(region, 'POST', path, { body: { delta: 1 } });
-        expect(write.status).toBe(200);
-        return Date.parse(String(write.body.version).slice(0, 24)) - Date.now();
-      };
-      try {
-        sandbox.controls.clock(skewed, 20_000, false);
-        const ahead = await stampOffsetMs(skewed);
-        expect(ahead).toBeGreaterThan(15_000);
-        expect(Math.abs(await stampOffsetMs('eu-west-1'))).toBeLessThan(5_000);
-        // 2 minutes ahead: past the 60 s bound, measured from DynamoDB's Date header
-        sandbox.controls.clock(skewed, 120_000, false);
-        let refusal: ApiAnswer | undefined;
-        await waitFor(
-          async () => {
-            const write = await call(skewed, 'POST', path, { body: { delta: 1 } });
-            if (write.status !== 200) refusal = write;
-            return refusal !== undefined;
-          },
-          30_000,
-          `${skewed} refusing writes with its clock 2 minutes ahead`,
-        );
-        expect(refusal?.status).toBe(503);
-        expect(refusal?.body).toMatchObject({ error: { code: 'clock_skew' } });
-        expect((await call('eu-west-1', 'POST', path, { body: { delta: 1 } })).status).toBe(200);
-        figures.clock = { stampAheadMs: ahead, refusedWith: refusal?.status };
-      } finally {
-        sandbox.controls.clock(skewed, 0, false);
-      }
-      // The region measures its clock on DynamoDB's answers; a refused write still reads the
-      // tenant's ownership first, so writes alone give it the samples it needs to take writes again
-      await waitFor(
-        async () => (await call(skewed, 'POST', path, { body: { delta: 1 } })).status === 200,
-        30_000,
-        `${skewed} writing again with its clock set back`,
-      );
+      figures.clock = await clockScenario(context);
     },
     120_000,
   );
