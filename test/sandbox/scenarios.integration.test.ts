@@ -7,7 +7,7 @@ import {
   TestDNSAnswerCommand,
 } from '@aws-sdk/client-route-53';
 import { stableJson } from '../../lambda/replication/dynamo-local-items';
-import { callRegion, DnsFollowingClient, type ApiAnswer } from '../../lib/ops/sandbox/client';
+import { DnsFollowingClient, type ApiAnswer } from '../../lib/ops/sandbox/client';
 import { clientSubnetOf } from '../../lib/ops/sandbox/geo';
 import {
   measureBacklogDrain,
@@ -24,6 +24,7 @@ import {
   keepLogsOnFailure,
   staleCacheScenario,
   type ScenarioContext,
+  checkedCaller,
 } from './support/scenarios';
 
 /**
@@ -45,8 +46,7 @@ describeWithDynamoLocal('sandbox scenarios (scale 0.1)', () => {
   let sandbox: Sandbox;
   let seq = 0;
   const tenant = (name: string) => `${name}${process.pid}x${(seq += 1)}`;
-  const call = (region: string, method: string, path: string, options = {}) =>
-    callRegion(sandbox.endpoints, region, method, path, options);
+  const call = checkedCaller(() => sandbox);
   /** An AWS SDK client's settings for the sandbox's AWS endpoint, as aactl --endpoint-url. */
   const awsClientConfig = (region: string) => ({
     region,

@@ -4,9 +4,14 @@
  * returns its figures for the suite's report.
  */
 import { expect, test } from '@jest/globals';
-import type { ApiAnswer } from '../../../lib/ops/sandbox/client';
+import {
+  callRegion,
+  type ApiAnswer,
+  type ApiRequestOptions,
+} from '../../../lib/ops/sandbox/client';
 import { waitFor } from '../../../lib/ops/sandbox/measure';
 import type { Sandbox } from '../../../lib/ops/sandbox/sandbox';
+import { assertConforms, type HttpExchange } from '../../helpers/openapi-conformance';
 import { runSandboxDrill } from './drill';
 
 /** What a scenario needs besides the sandbox. */
@@ -147,5 +152,58 @@ export function keepLogsOnFailure() {
       );
     },
     failed: () => failed,
+  };
+}
+
+/**
+ * Headers the API does not set: HTTP's own (Node's server and fetch) and API Gateway's request id
+ * (`apigw-requestid`, which an HTTP API adds to every answer, as the sandbox's adapter does).
+ */
+const TRANSPORT_HEADERS = new Set([
+  'apigw-requestid',
+  'connection',
+  'content-length',
+  'date',
+  'keep-alive',
+  'transfer-encoding',
+]);
+
+/** A sandbox call as the OpenAPI conformance checker reads it. */
+export function httpExchangeOf(
+  method: string,
+  pathAndQuery: string,
+  options: ApiRequestOptions,
+  answer: ApiAnswer,
+): HttpExchange {
+  const url = new URL(pathAndQuery, 'http://sandbox');
+  const query = Object.fromEntries(url.searchParams);
+  return {
+    method,
+    path: url.pathname,
+    ...(Object.keys(query).length > 0 ? { query } : {}),
+    requestHeaders: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    ...(options.body === undefined ? {} : { requestBody: JSON.stringify(options.body) }),
+    status: answer.status,
+    responseHeaders: Object.fromEntries(
+      Object.entries(answer.headers).filter(([name]) => !TRANSPORT_HEADERS.has(name.toLowerCase())),
+    ),
+    responseBody: JSON.stringify(answer.body),
+  };
+}
+
+/** One region's API over HTTP, every answer checked against the OpenAPI document ([O]). */
+export function checkedCaller(sandboxOf: () => Sandbox) {
+  return async (
+    region: string,
+    method: string,
+    path: string,
+    options: ApiRequestOptions = {},
+  ): Promise<ApiAnswer> => {
+    const answer = await callRegion(sandboxOf().endpoints, region, method, path, options);
+    assertConforms(httpExchangeOf(method, path, options, answer));
+    return answer;
   };
 }
