@@ -3,7 +3,7 @@
  * what `cdk deploy` made without reading CloudFormation outputs.
  */
 
-/** Stack holding the global table (deployed in the primary region). */
+/** Stack holding the global table and the secrets (deployed in `dataRegion`, which never moves). */
 export function dataStackName(appName: string): string {
   return `${appName}-data`;
 }
