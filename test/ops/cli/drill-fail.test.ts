@@ -2,24 +2,12 @@ import { TAG_DRILL_LOCK } from '../../../lambda/contract/naming';
 import { formatLock } from '../../../lib/ops/drill/lock-tag';
 import { FakeInput, runAactl } from '../support/cli-harness';
 import { awsError, FakeWorld } from '../support/fake-world';
+import { leftoverLock } from '../support/locks';
 
 /** Issue 13: the failures that matter at 3 a.m., each reproduced on the fake world. */
 
 const lines = (text: string) => text.trimEnd().split('\n');
 const DRILL = ['drill', 'fail', '--region', 'eu-west-1'];
-
-function staleLock(world: FakeWorld, region: string) {
-  world.check(region).tags[TAG_DRILL_LOCK] = formatLock({
-    drillId: 'old',
-    pid: 99,
-    host: 'oncall',
-    startedAt: new Date('2025-03-01T11:00:00Z'),
-    until: new Date('2025-03-01T11:30:00Z'),
-    method: 'invert',
-    region,
-    originalInverted: false,
-  });
-}
 
 describe('--json is one document, also when refused', () => {
   test('refused by preflight (exit 3): the plan and the error in one document', async () => {
@@ -41,7 +29,7 @@ describe('--json is one document, also when refused', () => {
 
   test('lock held (exit 4): one document', async () => {
     const world = new FakeWorld();
-    staleLock(world, 'ap-southeast-2');
+    leftoverLock(world, 'ap-southeast-2');
 
     const run = await runAactl(world, ['--json', ...DRILL, '--execute', '--yes']);
 
