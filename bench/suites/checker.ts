@@ -9,15 +9,7 @@ import fc from 'fast-check';
 import { initialPolicyArb, planArb, REGIONS } from '../../test/checker/arbitraries';
 import { runPlan, type Plan } from '../../test/checker/driver';
 import { memoryStore } from '../../test/checker/memory-store';
-import {
-  checkClocks,
-  checkConvergence,
-  checkCrdts,
-  checkIdempotency,
-  checkLedger,
-  checkOneOwner,
-  checkReads,
-} from '../../test/checker/properties';
+import { checkEveryPromise } from '../../test/checker/properties';
 import { CheckerWorld } from '../../test/checker/world';
 import { fixed, median, type BenchCheck, type BenchSuite } from '../harness';
 
@@ -61,13 +53,7 @@ async function runHistories(
         operations += run.history.operations.length;
         chaosEvents += plan.chaos.length;
         const found = [
-          ...checkConvergence(run.final),
-          ...checkCrdts(run.history, run.final),
-          ...checkLedger(run.history, run.final),
-          ...checkOneOwner(run.history),
-          ...checkReads(run.history),
-          ...checkIdempotency(run.history, run.final),
-          ...checkClocks(run.history, run.facts),
+          ...checkEveryPromise(run),
           ...world.errors.map((error) => `500 in ${error.region}: ${error.message}`),
         ];
         // counted, not thrown: every history runs, so the rate covers all of them

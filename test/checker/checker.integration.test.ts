@@ -15,15 +15,7 @@ import { initialPolicyArb, planArb, REGIONS } from './arbitraries';
 import { runPlan } from './driver';
 import { dynamoLocalStore } from './dynamo-local-store';
 import { describeHistory } from './history';
-import {
-  checkClocks,
-  checkConvergence,
-  checkCrdts,
-  checkIdempotency,
-  checkLedger,
-  checkOneOwner,
-  checkReads,
-} from './properties';
+import { checkEveryPromise } from './properties';
 import { CheckerWorld } from './world';
 
 const HISTORIES = Number(process.env.CHECKER_LOCAL_HISTORIES ?? 20);
@@ -60,13 +52,7 @@ describeWithDynamoLocal('history checker on DynamoDB Local, three regions', () =
               waitFor: (task) => scheduler.waitFor(task),
             });
             const violations = [
-              ...checkConvergence(run.final),
-              ...checkCrdts(run.history, run.final),
-              ...checkLedger(run.history, run.final),
-              ...checkOneOwner(run.history),
-              ...checkReads(run.history),
-              ...checkIdempotency(run.history, run.final),
-              ...checkClocks(run.history, run.facts),
+              ...checkEveryPromise(run),
               ...world.errors.map((error) => `500 in ${error.region}: ${error.message}`),
             ];
             if (violations.length > 0) {
